@@ -1,0 +1,120 @@
+"""Saved HTML article pages to `Article`: main text and metadata through trafilatura, then the lede.
+
+trafilatura finds the main text and the metadata (title, authors, date, categories, site). On top of
+that we recover the lede (chapô), which trafilatura either drops (Wikinews' `<h2>`) or returns as an
+ordinary first line, and we drop a first line that only repeats the title.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+
+from corpus.authors import split_authors
+from corpus.dates import fold, parse_french_date, split_dateline
+from corpus.records import Article, Paragraph
+from corpus.selectors import LEDE_CLASS, LEDE_MAX_CHARS, LEDE_MIN_CHARS
+from corpus.textmap import TextBuilder
+
+_LEDE_CLASS = re.compile(LEDE_CLASS, re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_PROSE_END = re.compile(r"[.!?…»\"”]$|\. ")
+
+
+class NoArticle(ValueError):
+    """The page holds no article text that trafilatura can find."""
+
+
+def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Article:
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+    )
+    lines = [line.strip() for line in (extracted.text or "").split("\n")] if extracted else []
+    lines = [line for line in lines if line]
+    if not lines:
+        raise NoArticle("no article text found in the page")
+    title = _squash(extracted.title)
+    if title and _same(lines[0], title):
+        lines = lines[1:]
+    lede = _find_lede(html, lines, extracted.description)
+    if lede and lines and (_same(lines[0], lede) or _same(lede, lines[0][: len(lede)])):
+        lines = lines[1:]
+    if not lines:
+        raise NoArticle("the page holds a title and a lede but no article text")
+
+    published = parse_french_date(extracted.date) if extracted.date else None
+    dateline = split_dateline(lines[0])
+    if dateline:
+        published, skip = dateline
+        lines[0] = lines[0][skip:]
+
+    builder = TextBuilder(html)
+    paragraphs: list[Paragraph] = []
+    cursor = 0
+    for role, text in ([("lede", lede)] if lede else []) + [("body", line) for line in lines]:
+        if paragraphs:
+            builder.insert("\n\n")
+        start = builder.length
+        found = html.find(text, cursor)
+        if found >= 0 and "\u00ad" not in text:
+            builder.copy(found, found + len(text))
+            cursor = found + len(text)
+        else:
+            builder.insert(text)
+        paragraphs.append(Paragraph(start, builder.length, role))
+    text, offset_map = builder.build()
+    categories = [c for c in (extracted.categories or []) if c]
+    return Article(
+        source_uri=source_uri,
+        format="html",
+        content_sha256=content_sha256,
+        raw_text=html,
+        text=text,
+        offset_map=offset_map,
+        paragraphs=tuple(paragraphs),
+        title=title,
+        section=categories[0] if categories else None,
+        authors=split_authors(extracted.author.replace(";", ",")) if extracted.author else (),
+        published_date=published,
+        lede=lede,
+        url=extracted.url,
+        site_name=extracted.sitename,
+    )
+
+
+def _find_lede(html: str, lines: list[str], description: str | None) -> str | None:
+    """The lede: an element styled as one, a subtitle right under the `<h1>`, or the meta description
+    when the text opens with it."""
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        tree = None
+    body_starts_at = _position(html, lines[0]) if lines else -1
+    if tree is not None:
+        candidates = [e for e in tree.iter("p", "div", "h2", "h3", "section", "span")
+                      if _LEDE_CLASS.search(e.get("class", ""))]
+        candidates += [h1.getnext() for h1 in tree.iter("h1") if h1.getnext() is not None and h1.getnext().tag == "h2"]
+        for element in candidates:
+            text = _squash(element.text_content())
+            before_body = body_starts_at < 0 or 0 <= _position(html, text) <= body_starts_at
+            if LEDE_MIN_CHARS <= len(text) <= LEDE_MAX_CHARS and _PROSE_END.search(text) and before_body:
+                return text
+    description = _squash(description)
+    if description and lines and _same(lines[0][: len(description)], description):
+        return lines[0]
+    return None
+
+
+def _position(html: str, text: str) -> int:
+    """Where the first words of `text` stand in the page source, or -1."""
+    return html.find(" ".join(text.split()[:4]))
+
+
+def _squash(text: str | None) -> str:
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def _same(a: str, b: str) -> bool:
+    return fold(_squash(a)).rstrip(" .") == fold(_squash(b)).rstrip(" .")

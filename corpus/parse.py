@@ -1,0 +1,46 @@
+"""Raw document -> parsed article: decode, pick the reader for the format, detect the language.
+
+`parse_document` never raises for bad input: it returns a `Rejection` that says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from corpus.decode import NotText, decode_text
+from corpus.htmltext import NoArticle, parse_html_article
+from corpus.jsonl import BadRecord, parse_jsonl_record
+from corpus.language import detect_language
+from corpus.records import Article, RawDocument, Rejection
+from corpus.textarticle import parse_text_article
+
+MIN_TEXT_CHARS = 20
+"""A clean text shorter than this is not an article."""
+
+
+def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]]) -> Article | Rejection:
+    try:
+        decoded = decode_text(raw.content)
+    except NotText as error:
+        return Rejection(raw.source_uri, error.reason, str(error))
+    common = {"source_uri": raw.source_uri, "content_sha256": raw.content_sha256}
+    try:
+        if raw.format in ("markdown", "text"):
+            article = parse_text_article(decoded.text, markdown=raw.format == "markdown", **common)
+        elif raw.format == "html":
+            article = parse_html_article(decoded.text, **common)
+        elif raw.format == "jsonl":
+            article = parse_jsonl_record(decoded.text, names=jsonl_fields, **common)
+        else:
+            return Rejection(raw.source_uri, "unsupported-format",
+                             f"{raw.format} inputs are not articles that `corpus ingest` can read")
+    except NoArticle as error:
+        return Rejection(raw.source_uri, "no-article", str(error))
+    except BadRecord as error:
+        return Rejection(raw.source_uri, "bad-record", str(error))
+    if len(article.text.strip()) < MIN_TEXT_CHARS:
+        return Rejection(raw.source_uri, "no-article", f"the article text is shorter than {MIN_TEXT_CHARS} characters")
+    return dataclasses.replace(
+        article, language=detect_language(article.text), raw_content=decoded.text, encoding=decoded.encoding
+    )

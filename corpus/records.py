@@ -1,0 +1,128 @@
+"""The typed records passed between stages: raw document -> article -> annotated article.
+
+Every record is a frozen dataclass. Offsets are 0-based Python string indices into `Article.text`,
+end exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from corpus.textmap import OffsetMap
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input as read: a file, or one record of a JSONL file."""
+
+    source_uri: str
+    content: bytes
+    format: str
+    """One of `markdown`, `html`, `jsonl`, `text` (see `corpus.detect`)."""
+    content_sha256: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not be used, and why. `reason` is a short code, `detail` one sentence."""
+
+    source_uri: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    role: str
+    """`lede` or `body`."""
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A footnote call such as `[3]` removed from the text; `offset` is where it stood."""
+
+    marker: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """One entry of the notes section, kept apart from the body."""
+
+    marker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink whose anchor text is `text[start:end]` (an autolink's anchor is the URL itself)."""
+
+    start: int
+    end: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A parsed article. `text` is the clean text: the lede then the body paragraphs, `\\n\\n` apart."""
+
+    source_uri: str
+    format: str
+    content_sha256: str
+    raw_text: str
+    """What `offset_map` maps into: the decoded input, or for JSONL the record's text fields."""
+    text: str
+    offset_map: OffsetMap
+    paragraphs: tuple[Paragraph, ...]
+    title: str | None = None
+    section: str | None = None
+    authors: tuple[str, ...] = ()
+    published_date: dt.date | None = None
+    written_date: dt.date | None = None
+    language: str | None = None
+    lede: str | None = None
+    signature: str | None = None
+    url: str | None = None
+    site_name: str | None = None
+    note_refs: tuple[NoteRef, ...] = ()
+    notes: tuple[Note, ...] = ()
+    links: tuple[Link, ...] = ()
+    raw_content: str | None = None
+    """The decoded input (a file, or one JSONL line), kept so that it can be parsed again."""
+    encoding: str | None = None
+
+    @property
+    def body_paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(p for p in self.paragraphs if p.role == "body")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph_index: int
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence_index: int
+    paragraph_index: int
+    entity_key: str
+    """Accent- and case-insensitive key that groups mentions of one entity (see `corpus.entities`)."""
+
+
+@dataclass(frozen=True)
+class AnnotatedArticle:
+    """An article with its NLP annotations: what the warehouse loads for one document."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[EntityMention, ...]
+    pipeline_version: str

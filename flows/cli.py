@@ -1,0 +1,153 @@
+"""The `corpus` command: `corpus ingest [PATH...]` and `corpus stats`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
+}
+"""Set unless the user set them: no telemetry calls offline, Prefect's own log kept to warnings on
+the console (the run's log still goes to the Prefect API and to the log file)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from warehouse.load import WarehouseError
+
+    try:
+        return args.run(args)
+    except WarehouseError as error:
+        print(f"corpus: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("corpus: interrupted; batches already loaded are kept, run again to resume", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="corpus", description="French news-corpus pipeline: articles to a DuckDB warehouse.")
+    commands = parser.add_subparsers(dest="command")
+    db_help = "the DuckDB database (default: $CORPUS_DB, else corpus.duckdb here)"
+
+    ingest = commands.add_parser("ingest", help="ingest articles (the bundled sample if no path is given)")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, directories (walked recursively) or globs")
+    ingest.add_argument("--db", default=None, help=db_help)
+    ingest.add_argument("--map", action="append", default=[], metavar="FIELD=KEY",
+                        help="read FIELD (title, lede, text, date, authors, section, url, id) from JSONL key KEY")
+    ingest.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
+    ingest.add_argument("--log", default=None, help="log file (default: the database path + .log)")
+    ingest.set_defaults(run=_ingest)
+
+    stats = commands.add_parser("stats", help="print counts and the top entities")
+    stats.add_argument("--db", default=None, help=db_help)
+    stats.set_defaults(run=_stats)
+    return parser
+
+
+def _db_path(args: argparse.Namespace) -> str:
+    return args.db or os.environ.get("CORPUS_DB") or "corpus.duckdb"
+
+
+def sample_corpus() -> str:
+    """The bundled sample: the ESSF seed article and CC BY Wikinews articles (see its ATTRIBUTION.md)."""
+    return str(resources.files("corpus.samples").joinpath("articles"))
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    field_map = {}
+    for item in args.map:
+        field, sep, key = item.partition("=")
+        if not sep or not field or not key:
+            print(f"corpus: error: --map takes FIELD=KEY, not {item!r}", file=sys.stderr)
+            return 2
+        field_map[field] = key
+    if args.batch_size < 1:
+        print("corpus: error: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    db = _db_path(args)
+    paths = args.paths or [sample_corpus()]
+    _log_to(args.log or f"{db}.log")
+
+    from corpus.jsonl import field_names
+    from warehouse.load import open_warehouse
+
+    try:
+        field_names(field_map)
+    except ValueError as error:
+        print(f"corpus: error: {error}", file=sys.stderr)
+        return 2
+    with open_warehouse(db):
+        pass  # an unusable database is reported here, in one line, before Prefect starts
+
+    from flows.ingest import ingest
+    print(f"Ingesting {', '.join(paths)} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
+    started = time.monotonic()
+    summary = ingest(paths=paths, db=db, field_map=field_map or None, batch_size=args.batch_size)
+    elapsed = time.monotonic() - started
+    print(
+        f"Run {summary['run_id']} {summary['status']} in {elapsed:.1f} s: {summary.get('n_loaded', 0):,} documents loaded, "
+        f"{summary.get('n_skipped', 0):,} unchanged, {summary.get('n_rejected', 0):,} rejected, "
+        f"{summary['n_mentions']:,} entity mentions, into {db}"
+    )
+    if summary.get("n_rejected"):
+        print(f"Why inputs were rejected: corpus stats --db {db}, or "
+              f"SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from warehouse import stats
+    from warehouse.load import open_warehouse
+
+    with open_warehouse(_db_path(args), read_only=True) as con:
+        print("Rows per table")
+        for table, count in stats.table_counts(con):
+            print(f"  {table:<16} {count:>10,}")
+        for column in ("format", "language"):
+            print(f"Documents by {column}: " + ", ".join(f"{v} {n:,}" for v, n in stats.documents_by(con, column)))
+        print("Top entities (label, name, mentions, documents)")
+        for label, name, mentions, documents in stats.top_entities(con):
+            print(f"  {label:<5} {name:<40} {mentions:>8,} {documents:>8,}")
+        print("Last runs (run, started, status, inputs, loaded, unchanged, rejected)")
+        for run_id, started, _, status, n_in, n_loaded, n_skipped, n_rejected in stats.last_runs(con):
+            print(f"  {run_id}  {started:%Y-%m-%d %H:%M:%S}  {status:<9} {n_in:>7,} {n_loaded:>7,} {n_skipped:>7,} {n_rejected:>7,}")
+        rejected = con.execute(
+            "SELECT reason, count(*) FROM rejected_inputs GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        if rejected:
+            print("Rejected inputs by reason: " + ", ".join(f"{r} {n:,}" for r, n in rejected))
+    return 0
+
+
+def _prefect_mode() -> str:
+    url = os.environ.get("PREFECT_API_URL")
+    return f"server at {url}" if url else "ephemeral local API"
+
+
+def _log_to(path: str) -> None:
+    """Details (tracebacks, per-batch counts) go to a log file; the console gets one line per problem."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The ingest flow: find inputs, then per batch read -> parse -> annotate -> load.
+
+Tasks take batches, never single documents. The flow passes records, paths and ids to tasks; the
+spaCy pipeline and the DuckDB connection stay inside the tasks that use them. The warehouse is
+opened only while a batch loads, so that readers can get in between batches.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from corpus.jsonl import field_names
+from corpus.nlp import annotate, pipeline_version
+from corpus.parse import parse_document
+from corpus.records import AnnotatedArticle, Article, RawDocument, Rejection
+from flows.progress import Progress
+from flows.sources import InputFile, Slice, discover, plan, read_slice
+from warehouse.load import BatchResult, finish_run, known_content, load_batch, open_warehouse, start_run
+
+DEFAULT_BATCH = 64
+NLP_LANGUAGES = ("fr", "und")
+"""French NER runs on these; other languages are loaded with their structure but no entities."""
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def find_inputs(paths: Sequence[str], batch_size: int) -> tuple[list[InputFile], list[Rejection]]:
+    return discover(paths, batch_size)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def read_batch(slices: Sequence[Slice]) -> tuple[list[RawDocument], list[Rejection]]:
+    raws, rejections = [], []
+    for slice_ in slices:
+        try:
+            for item in read_slice(slice_):
+                (rejections if isinstance(item, Rejection) else raws).append(item)
+        except OSError as error:
+            rejections.append(Rejection(slice_.file.path, "unreadable", f"reading failed: {error}"))
+    return raws, rejections
+
+
+@task(cache_policy=NO_CACHE)
+def parse_batch(raws: Sequence[RawDocument], jsonl_fields: Mapping[str, tuple[str, ...]]) -> tuple[list[Article], list[Rejection]]:
+    articles, rejections = [], []
+    for raw in raws:
+        try:
+            result = parse_document(raw, jsonl_fields)
+        except Exception as error:  # a parser bug must cost one document, not the run
+            get_run_logger().exception("parsing %s failed", raw.source_uri)
+            result = Rejection(raw.source_uri, "parse-error", f"the parser failed: {type(error).__name__}: {error}")
+        (rejections if isinstance(result, Rejection) else articles).append(result)
+    return articles, rejections
+
+
+@task(cache_policy=NO_CACHE)
+def annotate_batch(articles: Sequence[Article]) -> list[AnnotatedArticle]:
+    french = [a for a in articles if a.language in NLP_LANGUAGES]
+    annotated = {id(r.article): r for r in annotate(french)}
+    version = pipeline_version()
+    return [annotated.get(id(a)) or AnnotatedArticle(a, (), (), version) for a in articles]
+
+
+@task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
+def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
+         n_skipped: int) -> BatchResult:
+    with open_warehouse(db) as con:
+        return load_batch(con, run_id, annotated, rejections, n_skipped)
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, batch_size: int = DEFAULT_BATCH,
+           show_progress: bool = True) -> dict:
+    """Ingest articles from `paths` (files, directories, globs) into the DuckDB warehouse at `db`."""
+    logger = get_run_logger()
+    jsonl_fields = field_names(field_map)
+    run_id = uuid.uuid4().hex[:12]
+    files, rejections = find_inputs(paths, batch_size)
+    with open_warehouse(db) as con:
+        seen = known_content(con)
+        start_run(con, run_id, pipeline_version=pipeline_version(), flow_run_id=str(flow_run.id or ""),
+                  arguments=" ".join(paths))
+    batches = plan(files, batch_size)
+    total = sum(s.n_records for batch in batches for s in batch)
+    logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run_id, len(files), total,
+                len(batches), len(rejections))
+    progress = Progress(total) if show_progress else None
+    totals = {"loaded": 0, "skipped": 0, "rejected": 0, "mentions": 0}
+    status = "failed"
+    try:
+        for batch in batches or [[]]:
+            raws, read_rejections = read_batch(batch) if batch else ([], [])
+            fresh = _unseen(raws, seen)
+            articles, parse_rejections = parse_batch(fresh, jsonl_fields)
+            annotated = annotate_batch(articles)
+            result = load(db, run_id, annotated, rejections + read_rejections + parse_rejections,
+                          len(raws) - len(fresh))
+            rejections = []
+            for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions)):
+                totals[key] += value
+            if progress:
+                progress.advance(len(raws) + len(read_rejections), **totals)
+        status = "completed"
+    finally:
+        if progress:
+            progress.close()
+        try:
+            with open_warehouse(db) as con:
+                counts = finish_run(con, run_id, status)
+        except duckdb.Error:
+            logger.exception("could not record the end of run %s", run_id)
+            counts = {}
+    summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"]}
+    logger.info("run %s %s: %s", run_id, status, summary)
+    create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(summary),
+                             description=f"ingest run {run_id}")
+    return summary
+
+
+def _unseen(raws: Sequence[RawDocument], seen: set[str]) -> list[RawDocument]:
+    """Documents whose content is not loaded yet, each content once; marks them as seen."""
+    fresh = []
+    for raw in raws:
+        if raw.content_sha256 not in seen:
+            seen.add(raw.content_sha256)
+            fresh.append(raw)
+    return fresh
+
+
+def _summary_markdown(summary: dict) -> str:
+    rows = "\n".join(f"| {key} | {value} |" for key, value in summary.items())
+    return (f"# Ingest run {summary['run_id']}\n\n| | |\n|---|---|\n{rows}\n\n"
+            f"Rejected inputs: `SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'`\n")
+

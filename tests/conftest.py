@@ -1,0 +1,43 @@
+"""Shared fixtures. Data under ../shared is read in place; without it a test fails under CI=true and
+is skipped elsewhere."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "corpus" / "samples" / "articles"
+SEED = SAMPLES / "essf-poutine-kim-vostotchny.md"
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def shared(relative: str) -> Path:
+    """A path under ../shared, or a skip (a failure when CI=true) if it is missing."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"{path} is missing: the tests need ../shared beside the repository"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def expected_seed() -> dict:
+    return json.loads(shared("seed/expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect API for every flow test of the session (starting one costs ~10 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield

@@ -1,0 +1,66 @@
+"""The `corpus` command: exit codes, one-line errors, stats, and the README's contract with CI."""
+
+import re
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from tests.conftest import ROOT, SEED
+
+
+@pytest.mark.parametrize("argv", [["ingest", "--map", "headline"], ["ingest", "--map", "titre=headline"],
+                                  ["ingest", "--batch-size", "0"], []])
+def test_usage_errors_exit_2(argv, capsys):
+    assert main(argv) == 2
+
+
+def test_unusable_database_is_one_line_and_exit_1(tmp_path, capsys):
+    not_a_db = tmp_path / "x.duckdb"
+    not_a_db.write_text("pas une base " * 200)
+    assert main(["ingest", str(SEED), "--db", str(not_a_db)]) == 1
+    assert main(["ingest", str(SEED), "--db", str(tmp_path)]) == 1
+    assert main(["stats", "--db", str(tmp_path / "none.duckdb")]) == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 3 and all(line.startswith("corpus: error: ") for line in errors)
+
+
+def test_database_locked_by_another_writer_is_reported(tmp_path, capsys):
+    db = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(db)!r})
+        print("ready", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert main(["ingest", str(SEED), "--db", str(db)]) == 1
+    finally:
+        holder.communicate("")
+    assert "in use by another process" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_ingest_then_stats(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "cli.duckdb"
+    monkeypatch.setenv("CORPUS_DB", str(db))
+    assert main(["ingest", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"completed in [\d.]+ s: 1 documents loaded, 0 unchanged, 0 rejected", out)
+    assert main(["stats"]) == 0
+    stats = capsys.readouterr().out
+    assert re.search(r"documents\s+1\n", stats) and re.search(r"PER\s+Kim Jong Un\s+5\s+1", stats)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```(?:sh|bash)\n(.*?)\n```", readme, re.DOTALL)
+    assert len(commands) >= 2
+    test_command = commands[1].strip()
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

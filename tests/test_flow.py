@@ -1,0 +1,113 @@
+"""The ingest flow end to end: the seed's acceptance, idempotent reruns, and bad inputs recorded
+while the run goes on."""
+
+import json
+import os
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from tests.conftest import SAMPLES, SEED
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def query(db, sql, params=None):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_seed_loads_one_document_that_meets_expected_and_reloads_nothing(tmp_path, expected_seed):
+    db = tmp_path / "x.duckdb"
+    first = ingest(paths=[str(SEED)], db=str(db), show_progress=False)
+    assert first["status"] == "completed" and first["n_loaded"] == 1
+    must = expected_seed["document"]["must"]
+    row = query(db, "SELECT section, title, published_date, written_date, authors, language, lede, text, format "
+                    "FROM documents")
+    assert len(row) == 1
+    section, title, published, written, authors, language, lede, text, fmt = row[0]
+    assert (section, title, str(published), str(written), authors, language, fmt) == (
+        must["section"], must["title"], must["published_date"], must["written_date"], must["authors"],
+        must["language"], "markdown")
+    assert lede.startswith(must["lede_starts_with"])
+    assert all(fragment not in text for fragment in must["not_in_clean_text"])
+    assert query(db, "SELECT count(*) FROM paragraphs WHERE role = 'body'")[0][0] == must["body_paragraphs"]
+    assert [m for (m,) in query(db, "SELECT marker FROM note_refs ORDER BY ref_index")] == must["note_markers_in_body"]
+    rows_before = query(db, "SELECT (SELECT count(*) FROM entity_mentions), (SELECT count(*) FROM documents)")
+
+    second = ingest(paths=[str(SEED)], db=str(db), show_progress=False)
+    assert (second["n_loaded"], second["n_skipped"], second["n_rejected"]) == (0, 1, 0)
+    assert query(db, "SELECT (SELECT count(*) FROM entity_mentions), (SELECT count(*) FROM documents)") == rows_before
+    assert query(db, "SELECT status, n_loaded, n_skipped FROM ingest_runs ORDER BY started_at") == [
+        ("completed", 1, 0), ("completed", 0, 1)]
+
+
+def test_changed_file_replaces_its_document(tmp_path):
+    article = tmp_path / "article.md"
+    article.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "c.duckdb"
+    ingest(paths=[str(article)], db=str(db), show_progress=False)
+    article.write_text(SEED.read_text(encoding="utf-8").replace("Vostotchny", "Vostochny"), encoding="utf-8")
+    summary = ingest(paths=[str(tmp_path / "*.md")], db=str(db), show_progress=False)
+    assert summary["n_loaded"] == 1
+    assert query(db, "SELECT count(*), max(title) FROM documents") == [(1, "La rencontre Poutine-Kim de Vostochny")]
+    assert query(db, "SELECT count(*) FROM entity_mentions WHERE text = 'Vostotchny'")[0][0] == 0
+
+
+@pytest.fixture
+def bad_inputs(tmp_path):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.md").write_text("   \n\n\t\n")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (folder / "latin1.txt").write_bytes(
+        ("Un titre accentué\n\nLe ministre a déclaré à Besançon que l'été serait chaud. " * 3).encode("cp1252"))
+    (folder / "menu.html").write_text("<html><head><title>Accueil</title></head><body><nav><ul><li><a href='/'>"
+                                      "Accueil</a></li></ul></nav></body></html>")
+    records = [{"title": "Premier", "article": "Le premier article parle de Lyon et de Marseille."},
+               "{not json",
+               {"title": "Troisième", "article": "Le troisième article parle de Lille."}]
+    (folder / "dump.jsonl").write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    os.symlink(folder / "nowhere.md", folder / "dangling.md")
+    os.symlink(folder / "loop-b.md", folder / "loop-a.md")
+    os.symlink(folder / "loop-a.md", folder / "loop-b.md")
+    return folder
+
+
+def test_bad_inputs_are_recorded_and_the_run_goes_on(tmp_path, bad_inputs):
+    db = tmp_path / "bad.duckdb"
+    missing = str(tmp_path / "missing-folder")
+    summary = ingest(paths=[str(bad_inputs), missing], db=str(db), show_progress=False)
+    assert summary["status"] == "completed"
+    reasons = {os.path.basename(uri): reason for uri, reason in query(db, "SELECT source_uri, reason FROM rejected_inputs")}
+    assert reasons == {
+        "empty.txt": "empty",
+        "blank.md": "empty",
+        "image.png": "binary",
+        "menu.html": "no-article",
+        "dump.jsonl#2": "bad-record",
+        "dangling.md": "unreadable",
+        "loop-a.md": "unreadable",
+        "loop-b.md": "unreadable",
+        "missing-folder": "not-found",
+    }
+    assert all(detail for (detail,) in query(db, "SELECT detail FROM rejected_inputs"))
+    loaded = query(db, "SELECT source_uri, title, encoding FROM documents ORDER BY source_uri")
+    assert [(os.path.basename(u), t, e) for u, t, e in loaded] == [
+        ("dump.jsonl#1", "Premier", "utf-8"),
+        ("dump.jsonl#3", "Troisième", "utf-8"),
+        ("latin1.txt", "Un titre accentué", "cp1252"),
+    ]
+    assert (summary["n_loaded"], summary["n_rejected"]) == (3, 9)
+
+
+def test_sample_corpus_loads_with_exact_offsets(tmp_path):
+    db = tmp_path / "s.duckdb"
+    summary = ingest(paths=[str(SAMPLES)], db=str(db), show_progress=False)
+    assert summary["n_loaded"] == len(list(SAMPLES.iterdir()))
+    rows = query(db, "SELECT d.text, m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id)")
+    assert len(rows) > 100
+    assert all(text[start:end] == mention for text, start, end, mention in rows)

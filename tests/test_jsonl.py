@@ -1,0 +1,80 @@
+"""JSONL records: OrangeSum's fields as is, other fields by mapping, glued paragraphs split again."""
+
+import json
+
+import pytest
+
+from corpus.jsonl import BadRecord, field_names, parse_jsonl_record, split_paragraphs
+from tests.conftest import shared
+
+
+def parse(record, mapping=None):
+    line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+    return parse_jsonl_record(line, source_uri="x.jsonl#1", content_sha256="0", names=field_names(mapping))
+
+
+def test_orangesum_record_fields():
+    line = shared("data/articles/orangesum/sample_500.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    record = json.loads(line)
+    article = parse(line)
+    assert article.title == record["title"]
+    assert article.lede == record["heading"]
+    assert article.published_date.isoformat() == record["date"]
+    assert article.text.startswith(record["heading"] + "\n\n")
+    bodies = [article.text[p.start:p.end] for p in article.body_paragraphs]
+    assert bodies[0].startswith("Cette décision a été annoncée")
+    assert bodies[1].startswith("Le gouvernement avait déjà annoncé")
+    assert any(b.startswith('"Malgré l\'annonce') and b.endswith('revendications".') for b in bodies)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def test_every_sample_record_keeps_its_words_and_maps_back():
+    lines = shared("data/articles/orangesum/sample_500.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        article = parse(line)
+        record = json.loads(line)
+        body = "".join(article.text[p.start:p.end] for p in article.body_paragraphs)
+        assert body and _letters(record["article"]).endswith(_letters(body))
+        for clean_start, raw_start, length in article.offset_map.runs:
+            assert article.text[clean_start:clean_start + length] == article.raw_text[raw_start:raw_start + length]
+
+
+def test_glued_paragraphs_are_split_but_not_abbreviations_or_numbers():
+    body = ("Le gouvernement a tranché.Les syndicats protestent. M.Dupont et l'O.N.U. parlent de 3.5 %, "
+            'selon lemonde.fr.La suite est "claire."Le débat continue.')
+    spans = [body[s:e] for s, e in split_paragraphs(body)]
+    assert spans == [
+        "Le gouvernement a tranché.",
+        "Les syndicats protestent. M.Dupont et l'O.N.U. parlent de 3.5 %, selon lemonde.fr.",
+        'La suite est "claire."',
+        "Le débat continue.",
+    ]
+
+
+def test_other_field_names_are_mapped():
+    article = parse({"headline": "Titre", "body": "Un texte assez long pour un article.", "when": "2021-03-04"},
+                    mapping={"date": "when"})
+    assert article.title == "Titre" and article.published_date.isoformat() == "2021-03-04"
+
+
+def test_unknown_field_in_mapping_is_an_error():
+    with pytest.raises(ValueError, match="unknown field"):
+        field_names({"headline": "h"})
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"title": "x", "article": ', "not valid JSON"),
+    ("[1, 2, 3]", "not an object"),
+    ('{"title": "Sans texte"}', "no article text"),
+])
+def test_bad_records_raise_with_a_reason(line, message):
+    with pytest.raises(BadRecord, match=message):
+        parse(line)
+
+
+def test_repeated_heading_and_stray_dash_are_dropped():
+    article = parse({"title": "T", "heading": "Le chapô.", "article": "-Le chapô. Le corps commence ici."})
+    assert [article.text[p.start:p.end] for p in article.paragraphs] == ["Le chapô.", "Le corps commence ici."]

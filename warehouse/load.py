@@ -1,0 +1,210 @@
+"""Open the warehouse and load batches of annotated articles, one transaction per batch.
+
+Loading is keyed by content: a document whose `content_sha256` is already in the warehouse is
+skipped before any work is done on it, and a document whose source changed replaces all its rows.
+Rows are staged as Arrow tables and inserted in bulk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from corpus.entities import entity_id
+from corpus.records import AnnotatedArticle, Rejection
+from warehouse.migrate import migrate
+
+DOCUMENT_TABLES = ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs",
+                   "links", "citations", "documents")
+"""Tables whose rows belong to one document and are replaced with it (quotes are handled apart)."""
+
+
+class WarehouseError(RuntimeError):
+    """The database cannot be used; the message is one line for the user."""
+
+
+def doc_id_for(source_uri: str) -> str:
+    return hashlib.sha256(source_uri.encode("utf-8")).hexdigest()[:16]
+
+
+@contextmanager
+def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse at `path`, migrated to the latest schema unless read-only."""
+    path = Path(path)
+    if path.is_dir():
+        raise WarehouseError(f"cannot use {path} as the database: it is a directory")
+    if read_only and not path.exists():
+        raise WarehouseError(f"no database at {path}: run `corpus ingest` first")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        message = str(error).splitlines()[0]
+        if "lock" in message.lower():
+            raise WarehouseError(f"{path} is in use by another process that writes to it ({message})") from error
+        raise WarehouseError(f"cannot open {path} as a DuckDB database: {message}") from error
+    except duckdb.Error as error:
+        raise WarehouseError(f"cannot open {path} as a DuckDB database: {str(error).splitlines()[0]}") from error
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def known_content(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The content hashes already loaded: inputs with one of these are skipped."""
+    return {row[0] for row in con.execute("SELECT content_sha256 FROM documents").fetchall()}
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, *, pipeline_version: str, flow_run_id: str | None,
+              arguments: str) -> None:
+    con.execute(
+        "INSERT INTO ingest_runs (run_id, started_at, status, pipeline_version, flow_run_id, arguments) "
+        "VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?)",
+        [run_id, pipeline_version, flow_run_id, arguments],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> dict:
+    con.execute("UPDATE ingest_runs SET finished_at = now()::TIMESTAMP, status = ? WHERE run_id = ?", [status, run_id])
+    row = con.execute(
+        "SELECT n_inputs, n_loaded, n_skipped, n_rejected FROM ingest_runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    return dict(zip(("n_inputs", "n_loaded", "n_skipped", "n_rejected"), row))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    n_loaded: int
+    n_skipped: int
+    n_rejected: int
+    n_mentions: int
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[AnnotatedArticle],
+               rejections: Sequence[Rejection], n_skipped: int) -> BatchResult:
+    """Load one batch in one transaction: its documents with all their rows, its rejections, and
+    the run's counters. Either all of it lands or none of it does."""
+    staged = _stage(articles, run_id)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, table in staged.items():
+            con.register(f"staged_{name}", table)
+        doc_ids = "SELECT doc_id FROM staged_documents"
+        con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
+        con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
+        for table in DOCUMENT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN ({doc_ids})")
+        con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
+        for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links"):
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
+        con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
+        if rejections:
+            con.executemany(
+                "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+                [[run_id, r.source_uri, r.reason, r.detail] for r in rejections],
+            )
+        con.execute(
+            "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_skipped = n_skipped + ?, "
+            "n_rejected = n_rejected + ? WHERE run_id = ?",
+            [len(articles) + n_skipped + len(rejections), len(articles), n_skipped, len(rejections), run_id],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in staged:
+            con.unregister(f"staged_{name}")
+    return BatchResult(len(articles), n_skipped, len(rejections), staged["entity_mentions"].num_rows)
+
+
+_OFFSET_RUN = pa.struct([("clean_start", pa.int32()), ("raw_start", pa.int32()), ("length", pa.int32())])
+_SCHEMAS = {
+    "documents": pa.schema([
+        ("doc_id", pa.string()), ("source_uri", pa.string()), ("format", pa.string()), ("title", pa.string()),
+        ("section", pa.string()), ("authors", pa.list_(pa.string())), ("published_date", pa.date32()),
+        ("written_date", pa.date32()), ("language", pa.string()), ("lede", pa.string()), ("text", pa.string()),
+        ("content_sha256", pa.string()), ("pipeline_version", pa.string()), ("run_id", pa.string()),
+        ("signature", pa.string()), ("url", pa.string()), ("site_name", pa.string()), ("encoding", pa.string()),
+        ("n_chars", pa.int32()),
+    ]),
+    "raw_documents": pa.schema([
+        ("doc_id", pa.string()), ("raw_content", pa.string()), ("raw_text", pa.string()),
+        ("offset_map", pa.list_(_OFFSET_RUN)),
+    ]),
+    "paragraphs": pa.schema([
+        ("doc_id", pa.string()), ("paragraph_index", pa.int32()), ("role", pa.string()),
+        ("start_char", pa.int32()), ("end_char", pa.int32()),
+    ]),
+    "sentences": pa.schema([
+        ("doc_id", pa.string()), ("sentence_index", pa.int32()), ("paragraph_index", pa.int32()),
+        ("start_char", pa.int32()), ("end_char", pa.int32()),
+    ]),
+    "entity_mentions": pa.schema([
+        ("doc_id", pa.string()), ("mention_id", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
+        ("text", pa.string()), ("label", pa.string()), ("entity_id", pa.string()), ("sentence_index", pa.int32()),
+        ("paragraph_index", pa.int32()),
+    ]),
+    "entities": pa.schema([
+        ("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()), ("entity_key", pa.string()),
+    ]),
+    "notes": pa.schema([
+        ("doc_id", pa.string()), ("note_index", pa.int32()), ("marker", pa.string()), ("text", pa.string()),
+    ]),
+    "note_refs": pa.schema([
+        ("doc_id", pa.string()), ("ref_index", pa.int32()), ("marker", pa.string()), ("char_offset", pa.int32()),
+        ("paragraph_index", pa.int32()),
+    ]),
+    "links": pa.schema([
+        ("doc_id", pa.string()), ("link_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
+        ("url", pa.string()),
+    ]),
+}
+
+
+def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Table]:
+    """Column lists for every table, built in one pass over the batch."""
+    columns = {name: {field: [] for field in schema.names} for name, schema in _SCHEMAS.items()}
+
+    def add(table: str, *values) -> None:
+        for field, value in zip(columns[table], values):
+            columns[table][field].append(value)
+
+    entities_seen: set[str] = set()
+    for annotated in articles:
+        a = annotated.article
+        doc = doc_id_for(a.source_uri)
+        add("documents", doc, a.source_uri, a.format, a.title, a.section, list(a.authors), a.published_date,
+            a.written_date, a.language, a.lede, a.text, a.content_sha256, annotated.pipeline_version, run_id,
+            a.signature, a.url, a.site_name, a.encoding, len(a.text))
+        raw_content = a.raw_content if a.raw_content is not None else a.raw_text
+        add("raw_documents", doc, raw_content, a.raw_text if a.raw_text != raw_content else None,
+            [{"clean_start": c, "raw_start": r, "length": n} for c, r, n in a.offset_map.runs])
+        for i, p in enumerate(a.paragraphs):
+            add("paragraphs", doc, i, p.role, p.start, p.end)
+        for i, s in enumerate(annotated.sentences):
+            add("sentences", doc, i, s.paragraph_index, s.start, s.end)
+        for i, m in enumerate(annotated.mentions):
+            eid = entity_id(m.entity_key)
+            add("entity_mentions", doc, f"{doc}:{i}", m.start, m.end, m.text, m.label, eid, m.sentence_index,
+                m.paragraph_index)
+            if eid not in entities_seen:
+                entities_seen.add(eid)
+                add("entities", eid, m.text, m.label, m.entity_key)
+        for i, note in enumerate(a.notes):
+            add("notes", doc, i, note.marker, note.text)
+        paragraph_starts = [p.start for p in a.paragraphs]
+        for i, ref in enumerate(a.note_refs):
+            paragraph = max(sum(1 for s in paragraph_starts if s <= ref.offset) - 1, 0)
+            add("note_refs", doc, i, ref.marker, ref.offset, paragraph)
+        for i, link in enumerate(a.links):
+            add("links", doc, i, link.start, link.end, link.url)
+    return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in _SCHEMAS.items()}

@@ -1,0 +1,47 @@
+"""Apply the schema's `.sql` files in order, once each, recording them in `schema_migrations`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+
+import duckdb
+
+_MIGRATION = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file, in version order."""
+    found = []
+    for entry in resources.files("warehouse.schema").iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append((int(match[1]), match[2], entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Bring the database to the latest schema; return the versions applied now."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = []
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?, current_timestamp)",
+                [version, name, hashlib.sha256(sql.encode()).hexdigest()],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        done.append(version)
+    return done

@@ -1,0 +1,40 @@
+"""Read-only summaries of the warehouse for `corpus stats`."""
+
+from __future__ import annotations
+
+import duckdb
+
+COUNTED_TABLES = ("documents", "paragraphs", "sentences", "entity_mentions", "entities", "notes", "quotes",
+                  "citations", "ingest_runs", "rejected_inputs")
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    return [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED_TABLES]
+
+
+def documents_by(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple]:
+    if column not in ("format", "language"):
+        raise ValueError(column)
+    return con.execute(f"SELECT {column}, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC").fetchall()
+
+
+def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]:
+    """The most mentioned entities: (label, name, mentions, documents)."""
+    return con.execute(
+        """
+        SELECT e.label, e.name, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
+        FROM entity_mentions m JOIN entities e USING (entity_id)
+        GROUP BY e.label, e.name
+        ORDER BY mentions DESC, e.name
+        LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+
+
+def last_runs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[tuple]:
+    return con.execute(
+        "SELECT run_id, started_at, finished_at, status, n_inputs, n_loaded, n_skipped, n_rejected "
+        "FROM ingest_runs ORDER BY started_at DESC LIMIT ?",
+        [limit],
+    ).fetchall()
