@@ -7,16 +7,17 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
 }
-"""Set unless the user set them: no telemetry calls offline, Prefect's own log kept to warnings on
-the console (the run's log still goes to the Prefect API and to the log file)."""
+"""Set unless the user set them: no telemetry calls offline, and time for a slow machine to start the
+ephemeral API."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +82,6 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     db = _db_path(args)
     paths = args.paths or [sample_corpus()]
-    _log_to(args.log or f"{db}.log")
 
     from corpus.jsonl import field_names
     from warehouse.load import open_warehouse
@@ -95,15 +95,33 @@ def _ingest(args: argparse.Namespace) -> int:
         pass  # an unusable database is reported here, in one line, before Prefect starts
 
     from flows.ingest import ingest
+
+    log_file = args.log or f"{db}.log"
+    with _log_to(log_file):
+        return _run_ingest(ingest, paths, db, field_map, args.batch_size, log_file)
+
+
+def _run_ingest(ingest, paths: list[str], db: str, field_map: dict, batch_size: int, log_file: str) -> int:
+    from warehouse.load import WarehouseError
+
     print(f"Ingesting {', '.join(paths)} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
     started = time.monotonic()
-    summary = ingest(paths=paths, db=db, field_map=field_map or None, batch_size=args.batch_size)
+    try:
+        summary = ingest(paths=paths, db=db, field_map=field_map or None, batch_size=batch_size)
+    except (WarehouseError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        logging.getLogger("corpus").exception("the ingest run failed")
+        print(f"corpus: error: the run failed ({type(error).__name__}: {error}); batches already loaded are "
+              f"kept; details in {log_file}", file=sys.stderr)
+        return 1
     elapsed = time.monotonic() - started
     print(
         f"Run {summary['run_id']} {summary['status']} in {elapsed:.1f} s: {summary.get('n_loaded', 0):,} documents loaded, "
         f"{summary.get('n_skipped', 0):,} unchanged, {summary.get('n_rejected', 0):,} rejected, "
         f"{summary['n_mentions']:,} entity mentions, into {db}"
     )
+    print(f"Details in {log_file}")
     if summary.get("n_rejected"):
         print(f"Why inputs were rejected: corpus stats --db {db}, or "
               f"SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'")
@@ -138,15 +156,26 @@ def _prefect_mode() -> str:
     return f"server at {url}" if url else "ephemeral local API"
 
 
-def _log_to(path: str) -> None:
-    """Details (tracebacks, per-batch counts) go to a log file; the console gets one line per problem."""
+@contextmanager
+def _log_to(path: str) -> Iterator[None]:
+    """Details (per-batch counts, task states, warnings, tracebacks) go to a log file; the console keeps
+    the progress line, the summary and one line per error. Enter after Prefect has set up logging."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
-    for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logger = logging.getLogger(name)
-        logger.addHandler(handler)
+    root = logging.getLogger()
+    consoles = {console: console.level for console in root.handlers}
+    for console in consoles:
+        console.setLevel(logging.CRITICAL)
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        for console, level in consoles.items():
+            console.setLevel(level)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ from typing import TextIO
 
 
 class Progress:
-    def __init__(self, total: int, stream: TextIO = sys.stderr, every_seconds: float = 5.0):
+    def __init__(self, total: int, stream: TextIO | None = None, every_seconds: float = 5.0):
         self.total = total
-        self.stream = stream
-        self.every = every_seconds if not stream.isatty() else 0.2
+        self.stream = stream or sys.stderr
+        self.every = every_seconds if not self.stream.isatty() else 0.2
         self.started = self.last = time.monotonic()
         self.done = 0
 

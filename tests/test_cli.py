@@ -64,3 +64,21 @@ def test_ci_runs_the_readme_test_command():
     assert len(commands) >= 2
     test_command = commands[1].strip()
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_failing_run_is_one_line_with_details_in_the_log(tmp_path, capsys, monkeypatch):
+    import flows.ingest
+
+    def broken_parse(raws, jsonl_fields):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(flows.ingest.parse_batch, "fn", broken_parse)
+    db, log = tmp_path / "f.duckdb", tmp_path / "f.log"
+    assert main(["ingest", str(SEED), "--db", str(db), "--log", str(log)]) == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors[-1].startswith("corpus: error: the run failed (RuntimeError: disk on fire)")
+    assert "Traceback" in log.read_text() and "disk on fire" in log.read_text()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status, finished_at IS NOT NULL FROM ingest_runs").fetchall() == [("failed", True)]
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
