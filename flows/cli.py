@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="print counts and the top entities")
     stats.add_argument("--db", default=None, help=db_help)
     stats.set_defaults(run=_stats)
+
+    evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
+    evaluate.add_argument("target", choices=["quotes"], help="what to score")
+    evaluate.add_argument("--shared", default=None, help="the shared data folder (default: ../shared beside the project)")
+    evaluate.add_argument("--errors", action="store_true", help="also list missed, extra and misattributed quotes")
+    evaluate.set_defaults(run=_evaluate)
     return parser
 
 
@@ -119,7 +125,7 @@ def _run_ingest(ingest, paths: list[str], db: str, field_map: dict, batch_size: 
     print(
         f"Run {summary['run_id']} {summary['status']} in {elapsed:.1f} s: {summary.get('n_loaded', 0):,} documents loaded, "
         f"{summary.get('n_skipped', 0):,} unchanged, {summary.get('n_rejected', 0):,} rejected, "
-        f"{summary['n_mentions']:,} entity mentions, into {db}"
+        f"{summary['n_mentions']:,} entity mentions, {summary['n_quotes']:,} quotes, into {db}"
     )
     print(f"Details in {log_file}")
     if summary.get("n_rejected"):
@@ -148,6 +154,18 @@ def _stats(args: argparse.Namespace) -> int:
             "SELECT reason, count(*) FROM rejected_inputs GROUP BY 1 ORDER BY 2 DESC").fetchall()
         if rejected:
             print("Rejected inputs by reason: " + ", ".join(f"{r} {n:,}" for r, n in rejected))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from flows.evaluate import evaluate_wikinews_quotes
+
+    shared = Path(args.shared) if args.shared else Path(__file__).resolve().parent.parent.parent / "shared"
+    if not (shared / "data/quotes/wikinews_fr_dev/gold.jsonl").exists():
+        print(f"corpus: error: no gold quotes under {shared}; give the shared folder with --shared", file=sys.stderr)
+        return 1
+    print("Quotes on wikinews_fr_dev (50 articles; kinds direct, partial, indirect; terms excluded)")
+    print(evaluate_wikinews_quotes(shared, show_errors=args.errors).report())
     return 0
 
 

@@ -91,7 +91,7 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run_id, len(files), total,
                 len(batches), len(rejections))
     progress = Progress(total) if show_progress else None
-    totals = {"loaded": 0, "skipped": 0, "rejected": 0, "mentions": 0}
+    totals = {"loaded": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
     status = "failed"
     try:
         for batch in batches or [[]]:
@@ -102,7 +102,8 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
             result = load(db, run_id, annotated, rejections + read_rejections + parse_rejections,
                           len(raws) - len(fresh))
             rejections = []
-            for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions)):
+            for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions,
+                                           result.n_quotes)):
                 totals[key] += value
             if progress:
                 progress.advance(len(raws) + len(read_rejections), **totals)
@@ -116,7 +117,8 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
         except duckdb.Error:
             logger.exception("could not record the end of run %s", run_id)
             counts = {}
-    summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"]}
+    summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
+               "n_quotes": totals["quotes"]}
     logger.info("run %s %s: %s", run_id, status, summary)
     create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(summary),
                              description=f"ingest run {run_id}")

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from corpus.jsonl import field_names
-from corpus.nlp import NER_ONLY_EXCLUDE, annotate, load_pipeline, pipeline_version
+from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.parse import parse_document
 from corpus.records import RawDocument
 from tests.conftest import SAMPLES
@@ -22,10 +22,10 @@ def sample_annotations():
     return list(annotate(articles))
 
 
-def test_only_the_components_ner_needs_are_loaded():
-    nlp = load_pipeline()
-    assert "ner" in nlp.pipe_names
-    assert not set(NER_ONLY_EXCLUDE) & set(nlp.pipe_names)
+def test_pipeline_marks_paragraphs_before_parsing_and_ends_with_quotes():
+    names = load_pipeline().pipe_names
+    assert names.index("sentencizer") < names.index("paragraph_sentences") < names.index("parser")
+    assert names[-1] == "quote_ruler" and "ner" in names and "lemmatizer" in names
 
 
 def test_mention_offsets_index_the_clean_text(sample_annotations):

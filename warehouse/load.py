@@ -7,6 +7,7 @@ Rows are staged as Arrow tables and inserted in bulk.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,8 @@ from warehouse.migrate import migrate
 
 DOCUMENT_TABLES = ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs",
                    "links", "citations", "documents")
-"""Tables whose rows belong to one document and are replaced with it (quotes are handled apart)."""
+"""Tables whose rows belong to one document and are replaced with it; quotes and their citation links
+are replaced first, as quote_citations is keyed by quote."""
 
 
 class WarehouseError(RuntimeError):
@@ -86,6 +88,7 @@ class BatchResult:
     n_skipped: int
     n_rejected: int
     n_mentions: int
+    n_quotes: int
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[AnnotatedArticle],
@@ -103,7 +106,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
         for table in DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN ({doc_ids})")
         con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
-        for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links"):
+        for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
+                      "quotes"):
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
         con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
         if rejections:
@@ -123,7 +127,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
     finally:
         for name in staged:
             con.unregister(f"staged_{name}")
-    return BatchResult(len(articles), n_skipped, len(rejections), staged["entity_mentions"].num_rows)
+    return BatchResult(len(articles), n_skipped, len(rejections), staged["entity_mentions"].num_rows,
+                       staged["quotes"].num_rows)
 
 
 _OFFSET_RUN = pa.struct([("clean_start", pa.int32()), ("raw_start", pa.int32()), ("length", pa.int32())])
@@ -162,6 +167,14 @@ _SCHEMAS = {
     "note_refs": pa.schema([
         ("doc_id", pa.string()), ("ref_index", pa.int32()), ("marker", pa.string()), ("char_offset", pa.int32()),
         ("paragraph_index", pa.int32()),
+    ]),
+    "quotes": pa.schema([
+        ("quote_id", pa.string()), ("doc_id", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
+        ("text", pa.string()), ("kind", pa.string()), ("speaker_name", pa.string()),
+        ("speaker_entity_id", pa.string()), ("speaker_mention", pa.string()), ("cue", pa.string()),
+        ("reported_via", pa.string()), ("speaker_start", pa.int32()), ("speaker_end", pa.int32()),
+        ("is_conditional", pa.bool_()), ("speaker_from", pa.string()), ("note_markers", pa.list_(pa.string())),
+        ("sentence_index", pa.int32()), ("paragraph_index", pa.int32()),
     ]),
     "links": pa.schema([
         ("doc_id", pa.string()), ("link_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
@@ -207,4 +220,13 @@ def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Ta
             add("note_refs", doc, i, ref.marker, ref.offset, paragraph)
         for i, link in enumerate(a.links):
             add("links", doc, i, link.start, link.end, link.url)
+        named = {(m.text, m.label): entity_id(m.entity_key) for m in annotated.mentions if m.label in ("PER", "ORG")}
+        sentence_starts = [s.start for s in annotated.sentences]
+        for i, (q, markers) in enumerate(zip(annotated.quotes, annotated.quote_notes)):
+            speaker_id = named.get((q.speaker_name, "PER")) or named.get((q.speaker_name, "ORG"))
+            sentence = max(bisect.bisect_right(sentence_starts, q.start) - 1, 0)
+            paragraph = annotated.sentences[sentence].paragraph_index if annotated.sentences else 0
+            add("quotes", f"{doc}:q{i}", doc, q.start, q.end, q.text, q.kind, q.speaker_name, speaker_id,
+                q.speaker_mention, q.cue, q.reported_via, q.speaker_start, q.speaker_end, q.conditional,
+                q.speaker_from, list(markers), sentence, paragraph)
     return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in _SCHEMAS.items()}

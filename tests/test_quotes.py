@@ -1,0 +1,101 @@
+"""The quote_ruler component: the seed's quotes as expected.json wants them, and its rules on real
+French constructions."""
+
+import hashlib
+
+import pytest
+
+from corpus.jsonl import field_names
+from corpus.nlp import annotate, load_pipeline
+from corpus.parse import parse_document
+from corpus.quotes import QuoteRules, quoted_spans
+from corpus.records import RawDocument
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed_quotes():
+    content = SEED.read_bytes()
+    article = parse_document(RawDocument(str(SEED), content, "markdown", hashlib.sha256(content).hexdigest()),
+                             field_names(None))
+    annotated = next(annotate([article]))
+    return list(zip(annotated.quotes, annotated.quote_notes))
+
+
+def find(quotes, starts_with):
+    found = [(q, notes) for q, notes in quotes if q.text.startswith(starts_with)]
+    assert len(found) == 1, [q.text[:40] for q, _ in quotes]
+    return found[0]
+
+
+def test_seed_quotes_meet_expected(seed_quotes, expected_seed):
+    for item in expected_seed["quotes"]["must"]:
+        quote, notes = find(seed_quotes, item["starts_with"])
+        assert quote.kind == item["type"], item
+        if "ends_with" in item:
+            assert quote.text.rstrip(" .").endswith(item["ends_with"].rstrip(" ."))
+        assert quote.speaker_name == item["speaker"]
+        if "speaker_mention" in item:
+            assert quote.speaker_mention == item["speaker_mention"]
+        if "cue_lemma" in item:
+            assert quote.cue == item["cue_lemma"]
+        if "reported_via" in item:
+            assert quote.reported_via == item["reported_via"]
+        if item.get("speaker_from") == "citation":
+            assert quote.speaker_from == "note"
+        assert list(notes) == item["citations"]
+
+
+def test_seed_terms_are_not_statements(seed_quotes, expected_seed):
+    for term in expected_seed["quotes"]["terms_not_statements"]:
+        quote, _ = find(seed_quotes, term)
+        assert quote.kind == "term" and quote.speaker_name is None
+
+
+def test_conditional_report_is_marked(seed_quotes):
+    quote, _ = find(seed_quotes, "C'est pour ça")
+    assert quote.conditional
+
+
+MARKS = QuoteRules.load().marks
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Il a dit « oui » puis « non ».", ["oui", "non"]),
+    ("« Le mot “crise” est fort », dit-elle.", ["Le mot “crise” est fort"]),
+    ('Le syndicat juge la somme "insuffisante".', ["insuffisante"]),
+    ("« Premier paragraphe.\n\n« Second paragraphe. »", ["Premier paragraphe.\n\n« Second paragraphe."]),
+    ("« Jamais fermé.\n\nUn autre paragraphe.", []),
+])
+def test_quoted_spans(text, expected):
+    assert [text[s:e] for s, e in quoted_spans(text, MARKS)] == expected
+
+
+def quotes_of(text):
+    return load_pipeline()(text)._.quotes
+
+
+def test_incise_gives_two_spans_with_one_speaker():
+    quotes = quotes_of("« Nous irons jusqu'au bout, a déclaré Antonis Samaras, car le pays le mérite. »")
+    direct = [q for q in quotes if q["kind"] == "direct"]
+    assert [q["text"] for q in direct] == ["Nous irons jusqu'au bout", "car le pays le mérite."]
+    assert {q["speaker_name"] for q in direct} == {"Antonis Samaras"}
+
+
+def test_inverted_subject_and_outlet_credit():
+    quotes = quotes_of("« Le montant reste très insuffisant », a assuré Jacques Trévidic à la BBC.")
+    assert quotes[0]["kind"] == "direct"
+    assert (quotes[0]["speaker_name"], quotes[0]["cue"], quotes[0]["reported_via"]) == ("Jacques Trévidic", "assurer", "BBC")
+
+
+def test_indirect_speech_with_que_clause_and_selon():
+    quotes = quotes_of("Le ministre Bruno Le Maire a affirmé que la réforme serait adoptée avant l'été. "
+                       "Selon l'AFP, le bilan s'élève à 153 morts.")
+    indirect = [(q["text"], q["speaker_name"], q["cue"], q["reported_via"]) for q in quotes if q["kind"] == "indirect"]
+    assert ("la réforme serait adoptée avant l'été", "Bruno Le Maire", "affirmer", None) in indirect
+    assert ("le bilan s'élève à 153 morts", None, "selon", "AFP") in indirect
+
+
+def test_negated_and_framing_verbs_are_not_cues():
+    quotes = quotes_of("Il n'a pas dit que la guerre était finie. Il faut dire que Poutine ne s'est pas privé.")
+    assert [q for q in quotes if q["kind"] == "indirect"] == []
