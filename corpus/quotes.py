@@ -43,6 +43,8 @@ class QuoteRules:
     honorifics: frozenset[str]
     marks: tuple[tuple[str, str], ...]
     term_max_words: int
+    not_speakers: frozenset[str]
+    channel_nouns: frozenset[str]
 
     @classmethod
     @lru_cache(maxsize=4)
@@ -63,6 +65,8 @@ class QuoteRules:
             honorifics=frozenset(rules["honorifics"]),
             marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
             term_max_words=int(rules["term_max_words"]),
+            not_speakers=frozenset(rules["not_speakers"]),
+            channel_nouns=frozenset(rules["channel_nouns"]),
         )
 
 
@@ -96,7 +100,8 @@ class QuoteRuler:
 
 def quoted_spans(text: str, marks: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
     """Outermost quoted stretches as (start, end) of their content, without the marks. A paragraph
-    that reopens with « while a quote is open continues it; straight quotes pair within a paragraph."""
+    that reopens with « while a quote is open continues it; straight quotes pair within a paragraph,
+    an opening one after a space or opening punctuation and a closing one before no letter."""
     closers = {o: c for o, c in marks if o != c}
     symmetric = {o for o, c in marks if o == c}
     spans: list[tuple[int, int]] = []
@@ -118,9 +123,12 @@ def quoted_spans(text: str, marks: tuple[tuple[str, str], ...]) -> list[tuple[in
         elif char in closers:
             stack.append((char, i + 1))
         elif char in symmetric and not stack:
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
             if straight_open is None:
-                straight_open = i + 1
-            else:
+                if (before.isspace() or before in "([«'’:;,.!?-+") and not after.isspace() and after not in ",.;:)":
+                    straight_open = i + 1
+            elif not after.isalnum():
                 spans.append((straight_open, i))
                 straight_open = None
         i += 1
@@ -181,7 +189,7 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
 
 
 def _split_incise(content: Span, rules: QuoteRules) -> tuple[list[Span], _Attribution | None]:
-    """« A, a-t-il ajouté, B » -> [A, B] and the incise's attribution."""
+    """« A, a-t-il ajouté, B » or « A, a-t-il dit aux juges. B » -> [A, B] and the incise's attribution."""
     tokens = list(content)
     for n, token in enumerate(tokens):
         if token.lemma_ not in rules.verbs or token.pos_ != "VERB":
@@ -189,11 +197,11 @@ def _split_incise(content: Span, rules: QuoteRules) -> tuple[list[Span], _Attrib
         left = n - 1
         while left >= 0 and tokens[left].pos_ == "AUX":
             left -= 1
-        right = next((k for k in range(n + 1, min(n + 8, len(tokens))) if tokens[k].text == ","), None)
+        right = next((k for k in range(n + 1, min(n + 8, len(tokens))) if tokens[k].text in (",", ".")), None)
         if left <= 0 or tokens[left].text != "," or right is None or right >= len(tokens) - 1:
             continue
         doc = content.doc
-        speaker = _after_verb_speaker(token, doc[token.i + 1:tokens[right].i]) or _subject(token, rules, content)
+        speaker = _after_verb_speaker(token, doc[token.i + 1:tokens[right].i], rules) or _subject(token, rules, content)
         if speaker is None:
             continue
         first, second = doc[content.start:tokens[left].i], doc[tokens[right].i + 1:content.end]
@@ -227,12 +235,12 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
     if cues:
         cue = min(cues, key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
         found.cue, found.cue_token, found.conditional = cue.lemma_, cue, _conditional(cue)
-        after = _after_verb_speaker(cue, doc[cue.i + 1:context.end]) if cue.i >= content.end else None
-        found.speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end])
-        found.reported_via = _credited_outlet(cue, rules)
+        after = _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules) if cue.i >= content.end else None
+        found.speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules)
+        found.reported_via = _credited_outlet(cue, rules, found.speaker)
     for marker, phrase in _markers(outside, rules, allow_pour=True):
         if _is_outlet(phrase, rules):
-            found.reported_via = found.reported_via or _outlet_name(phrase)
+            found.reported_via = found.reported_via or _outlet_name(phrase, rules)
         elif found.speaker is None:
             found.speaker, found.cue = phrase, rules.markers[marker]
     return found
@@ -256,9 +264,10 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
             if clause is None or len(clause) < 2 or _inside(clause, covered):
                 continue
             clause = _trim_punct(clause)
-            speaker = _subject(token, rules) or _after_verb_speaker(token, doc[token.i + 1:token.sent.end])
+            speaker = _subject(token, rules) or _after_verb_speaker(token, doc[token.i + 1:token.sent.end], rules)
             attribution = _Attribution(cue=token.lemma_, cue_token=token, speaker=speaker,
-                                       reported_via=_credited_outlet(token, rules), conditional=_conditional(token))
+                                       reported_via=_credited_outlet(token, rules, speaker),
+                                       conditional=_conditional(token))
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
     for sentence in doc.sents:
         if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
@@ -269,7 +278,7 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
                 continue
             outlet = _is_outlet(phrase, rules)
             attribution = _Attribution(cue=rules.markers[marker], speaker=None if outlet else phrase,
-                                       reported_via=_outlet_name(phrase) if outlet else None)
+                                       reported_via=_outlet_name(phrase, rules) if outlet else None)
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
     return quotes
 
@@ -322,7 +331,9 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
             continue
         if child.lower_ == "qui" and verb.dep_ == "acl:relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return _mention(verb.head)
-        if child.lower_ not in ("ce", "c'", "cela", "ça", "qui", "que"):
+        if child.lower_ == "-t" and child.i + 1 < len(verb.doc):
+            return verb.doc[child.i + 1:child.i + 2]
+        if child.lower_ not in ("ce", "c'", "cela", "ça", "qui", "que") and child.lemma_ not in rules.not_speakers:
             return _mention(child)
     head = verb.head
     if verb.dep_ in ("xcomp", "conj", "advcl", "acl", "parataxis") and head.pos_ == "VERB" and head is not verb and not (
@@ -331,7 +342,7 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
     return None
 
 
-def _after_verb_speaker(verb: Token, window: Span) -> Span | None:
+def _after_verb_speaker(verb: Token, window: Span, rules: QuoteRules) -> Span | None:
     """An inverted subject: "a déclaré le ministre", "affirme-t-il", "a-t-il précisé", "a assuré
     Jacques Trévidic". The search stops at a clause boundary (que, a verb, a quote mark)."""
     doc = verb.doc
@@ -343,7 +354,8 @@ def _after_verb_speaker(verb: Token, window: Span) -> Span | None:
             break
         if token.lower_ in INVERTED_PRONOUNS or token.lower_ in ("il", "elle"):
             return doc[token.i:token.i + 1]
-        if token.pos_ in ("PROPN", "NOUN") and token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name"):
+        if token.pos_ in ("PROPN", "NOUN") and token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name") \
+                and token.lemma_ not in rules.not_speakers:
             return _mention(token if token.dep_ != "flat:name" else token.head)
         if token.pos_ == "ADP":
             break
@@ -352,7 +364,8 @@ def _after_verb_speaker(verb: Token, window: Span) -> Span | None:
 
 def _mention(head: Token) -> Span:
     """The name part of a noun phrase: head, determiners, adjectives, name parts and proper-noun
-    complements ("le Premier ministre Antonis Samaras"), not its clauses or appositions."""
+    complements ("le Premier ministre Antonis Samaras"), not its clauses or appositions: the run of
+    such tokens around the head."""
     tokens = [head]
     frontier = [head]
     while frontier:
@@ -364,7 +377,12 @@ def _mention(head: Token) -> Span:
                 frontier.append(child)
             elif child.dep_ == "nmod" and child.pos_ == "NOUN" and token.pos_ == "NOUN":
                 tokens.extend(child.subtree)
-    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    inside = {t.i for t in tokens}
+    start, end = head.i, head.i + 1
+    while start - 1 in inside:
+        start -= 1
+    while end in inside:
+        end += 1
     return head.doc[start:end]
 
 
@@ -378,14 +396,18 @@ def _conditional(verb: Token) -> bool:
     return any("Cnd" in t.morph.get("Mood") for t in [verb, *verb.children] if t.pos_ in ("AUX", "VERB"))
 
 
-def _credited_outlet(verb: Token, rules: QuoteRules) -> str | None:
-    """An outlet the words were said to: "a déclaré à la BBC", "sur RTL", "au Monde"."""
-    for child in verb.children:
-        if child.dep_.startswith("obl") and child.pos_ in ("PROPN", "NOUN"):
+def _credited_outlet(verb: Token, rules: QuoteRules, speaker: Span | None = None) -> str | None:
+    """An outlet the words were said to: "a déclaré à la BBC", "sur RTL", "au micro de RTL" (which the
+    parse may attach to the speaker: "a déclaré la ministre … au micro de RTL")."""
+    holders = [verb] + ([speaker.root] + [c for c in speaker.root.children if c.dep_ == "appos"] if speaker is not None else [])
+    for holder in holders:
+        for child in holder.children:
+            if not (child.dep_.startswith("obl") or child.dep_ == "nmod") or child.pos_ not in ("PROPN", "NOUN"):
+                continue
             case = [c.lower_ for c in child.children if c.dep_ == "case"]
             phrase = _mention(child)
             if case and case[0] in ("à", "au", "aux", "sur", "dans") and _is_outlet(phrase, rules):
-                return _outlet_name(phrase)
+                return _outlet_name(phrase, rules)
     return None
 
 
@@ -396,8 +418,12 @@ def _is_outlet(phrase: Span, rules: QuoteRules) -> bool:
             or any(e.text.lower() in rules.outlets for e in phrase.ents))
 
 
-def _outlet_name(phrase: Span) -> str:
-    """"l'AFP" -> "AFP"; "les agences de presse" stays as written."""
+def _outlet_name(phrase: Span, rules: QuoteRules) -> str:
+    """"l'AFP" -> "AFP", "au micro de RTL" -> "RTL"; "les agences de presse" stays as written."""
+    if phrase.root.lemma_ in rules.channel_nouns:
+        named = [c for c in phrase.root.children if c.dep_ == "nmod" and c.pos_ in ("PROPN", "NOUN")]
+        if named:
+            phrase = _mention(named[0])
     if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET":
         return phrase[1:].text
     return phrase.text
@@ -472,18 +498,21 @@ def _named_role(doc: Doc, mention: Span) -> str | None:
 
 
 def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
-    """The antecedent of a subject pronoun ("il a précisé"). The nearest earlier subject in this
-    sentence or the one before that agrees in gender and number decides: a person, an organisation
-    or someone who speaks elsewhere ("a indiqué un porte-parole … a-t-il précisé") is the speaker; a
-    thing ("La rencontre … mais elle confirme") means nobody. With no such subject, the nearest person
-    named in the three sentences before."""
+    """The antecedent of a subject pronoun ("il a précisé"). The nearest earlier subject (or person
+    named as a subject, object or apposition) in this sentence or the one before that agrees in gender
+    and number decides: a person, an organisation or someone who speaks elsewhere ("a indiqué un
+    porte-parole … a-t-il précisé") is the speaker; a thing ("La rencontre … mais elle confirme")
+    means nobody. With no such candidate, the nearest person named in the three sentences before."""
     token = pronoun.root
     word = token.lower_.replace("-t-", "").lstrip("-")
     gender = {"il": "Masc", "ils": "Masc", "elle": "Fem", "elles": "Fem"}.get(word)
     number = "Plur" if word.endswith("s") else "Sing"
     earlier = [s.start for s in doc.sents if s.start < pronoun.sent.start]
     near_start = earlier[-1] if earlier else pronoun.sent.start
-    for subject in reversed([t for t in doc[near_start:pronoun.start] if t.dep_ in SUBJECT_DEPS and t.pos_ != "PRON"]):
+    people = {e.root.i for e in doc.ents if e.label_ in ("PER", "ORG") and e.root.dep_ in SUBJECT_DEPS + ("obj", "appos")}
+    candidates = [t for t in doc[near_start:pronoun.start]
+                  if (t.dep_ in SUBJECT_DEPS and t.pos_ != "PRON") or t.i in people]
+    for subject in reversed(candidates):
         if gender and subject.morph.get("Gender") and gender not in subject.morph.get("Gender"):
             continue
         if subject.morph.get("Number") and number not in subject.morph.get("Number"):

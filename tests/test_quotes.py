@@ -66,6 +66,8 @@ MARKS = QuoteRules.load().marks
     ('Le syndicat juge la somme "insuffisante".', ["insuffisante"]),
     ("« Premier paragraphe.\n\n« Second paragraphe. »", ["Premier paragraphe.\n\n« Second paragraphe."]),
     ("« Jamais fermé.\n\nUn autre paragraphe.", []),
+    ('Il a jugé "inacceptable" la décision", selon le ministère. Pour lui, "rien ne change".',
+     ["inacceptable", "rien ne change"]),
 ])
 def test_quoted_spans(text, expected):
     assert [text[s:e] for s, e in quoted_spans(text, MARKS)] == expected
@@ -99,3 +101,14 @@ def test_indirect_speech_with_que_clause_and_selon():
 def test_negated_and_framing_verbs_are_not_cues():
     quotes = quotes_of("Il n'a pas dit que la guerre était finie. Il faut dire que Poutine ne s'est pas privé.")
     assert [q for q in quotes if q["kind"] == "indirect"] == []
+
+
+def test_incise_that_ends_a_sentence_splits_the_quote():
+    quotes = quotes_of("« J'ai honte, a reconnu Jean Dupont devant les juges. Ce sont des choses à ne pas faire. »")
+    assert [q["text"] for q in quotes] == ["J'ai honte", "Ce sont des choses à ne pas faire."]
+    assert {q["speaker_name"] for q in quotes} == {"Jean Dupont"}
+
+
+def test_channel_credit_names_the_outlet():
+    quotes = quotes_of("« Nous ne céderons pas », a déclaré la ministre Élisabeth Borne au micro de RTL.")
+    assert (quotes[0]["speaker_name"], quotes[0]["reported_via"]) == ("Élisabeth Borne", "RTL")

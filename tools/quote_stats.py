@@ -1,0 +1,47 @@
+"""Quotes per 100 articles by kind on a JSONL sample, and a few quotes to check by hand:
+
+    .venv/bin/python tools/quote_stats.py [../shared/data/articles/orangesum/sample_500.jsonl] [--show N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+from collections import Counter
+from pathlib import Path
+
+from corpus.jsonl import field_names
+from corpus.nlp import annotate
+from corpus.parse import parse_document
+from corpus.records import Article, RawDocument
+
+DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/orangesum/sample_500.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path", nargs="?", default=str(DEFAULT))
+    parser.add_argument("--show", type=int, default=30, help="quotes to print for a check by hand")
+    args = parser.parse_args()
+    articles = []
+    for n, line in enumerate(Path(args.path).read_bytes().splitlines(), 1):
+        parsed = parse_document(RawDocument(f"{args.path}#{n}", line, "jsonl", hashlib.sha256(line).hexdigest()),
+                                field_names(None))
+        if isinstance(parsed, Article):
+            articles.append(parsed)
+    annotated = list(annotate(articles))
+    kinds = Counter(q.kind for a in annotated for q in a.quotes)
+    with_speaker = Counter(q.kind for a in annotated for q in a.quotes if q.speaker_name)
+    print(f"{len(annotated)} articles")
+    for kind in ("direct", "partial", "indirect", "term"):
+        print(f"  {kind:<9} {100 * kinds[kind] / len(annotated):6.1f} per 100 articles, "
+              f"{with_speaker[kind] / kinds[kind] if kinds[kind] else 0:.0%} with a speaker")
+    quotes = [(a.article.source_uri, q) for a in annotated for q in a.quotes if q.kind != "term"]
+    for uri, q in random.Random(0).sample(quotes, min(args.show, len(quotes))):
+        print(f"- {uri.rsplit('#', 1)[-1]} {q.kind}: {q.text[:110]!r}\n    speaker={q.speaker_name!r} "
+              f"mention={q.speaker_mention!r} cue={q.cue!r} via={q.reported_via!r}")
+
+
+if __name__ == "__main__":
+    main()
