@@ -45,6 +45,15 @@ class QuoteRules:
     term_max_words: int
     not_speakers: frozenset[str]
     channel_nouns: frozenset[str]
+    marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
+    """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
+
+    def tokenized(self, tokenizer) -> QuoteRules:
+        by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for marker in self.markers:
+            words = tuple(t.lower_ for t in tokenizer(marker))
+            by_first.setdefault(words[0], []).append((marker, words))
+        return dataclasses.replace(self, marker_words={k: tuple(v) for k, v in by_first.items()})
 
     @classmethod
     @lru_cache(maxsize=4)
@@ -77,7 +86,7 @@ class QuoteRules:
     assigns=["doc.spans", "doc._.quotes"],
 )
 def make_quote_ruler(nlp: Language, name: str, spans_key: str, rules_path: str | None, verbs_path: str | None):
-    return QuoteRuler(spans_key, QuoteRules.load(rules_path, verbs_path))
+    return QuoteRuler(spans_key, QuoteRules.load(rules_path, verbs_path).tokenized(nlp.tokenizer))
 
 
 class QuoteRuler:
@@ -107,17 +116,20 @@ def quoted_spans(text: str, marks: tuple[tuple[str, str], ...]) -> list[tuple[in
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight_open: int | None = None
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if text.startswith("\n\n", i):
-            if stack and text[i:].lstrip().startswith(stack[0][0]):
-                i = i + len(text[i:]) - len(text[i:].lstrip()) + 1
+    continued_at = -1
+    for match in _mark_pattern(marks).finditer(text):
+        i, char = match.start(), match.group()
+        if i == continued_at:
+            continue
+        if char == "\n\n":
+            following = i + 2 + len(text[i + 2:i + 40]) - len(text[i + 2:i + 40].lstrip())
+            if stack and text.startswith(stack[0][0], following):
+                continued_at = following
                 continue
             stack.clear()
             straight_open = None
         elif stack and char == closers[stack[-1][0]]:
-            opener, start = stack.pop()
+            _, start = stack.pop()
             if not stack:
                 spans.append((start, i))
         elif char in closers:
@@ -131,8 +143,13 @@ def quoted_spans(text: str, marks: tuple[tuple[str, str], ...]) -> list[tuple[in
             elif not after.isalnum():
                 spans.append((straight_open, i))
                 straight_open = None
-        i += 1
     return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+@lru_cache(maxsize=8)
+def _mark_pattern(marks: tuple[tuple[str, str], ...]) -> re.Pattern:
+    chars = "".join(sorted({c for pair in marks for c in pair}))
+    return re.compile("\n\n|[" + re.escape(chars) + "]")
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -157,7 +174,8 @@ class _Attribution:
 def extract_quotes(doc: Doc, rules: QuoteRules) -> list[Quote]:
     quotes: list[Quote] = []
     covered: list[tuple[int, int]] = []
-    for start, end in quoted_spans(doc.text, rules.marks):
+    text = doc.text
+    for start, end in quoted_spans(text, rules.marks):
         content = doc.char_span(start, end, alignment_mode="expand")
         if content is None or not any(t.is_alpha for t in content):
             continue
@@ -165,7 +183,7 @@ def extract_quotes(doc: Doc, rules: QuoteRules) -> list[Quote]:
         quotes.extend(_quoted(doc, content, rules))
     quotes.extend(_indirect(doc, rules, covered))
     quotes.sort(key=lambda q: q.start)
-    return _continue_speakers(doc, quotes, rules)
+    return _continue_speakers(quotes, [m.start() for m in re.finditer("\n\n", text)])
 
 
 def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
@@ -173,8 +191,8 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
     sentence = _context(doc, content)
     attribution = incise or _attribution(doc, sentence, content, rules)
     words = [t for t in content if t.is_alpha]
-    before = doc.text[content[0].sent.start_char:content.start_char].strip(" «“\"‹\u00a0\n")
-    before = before or doc.text[sentence.start_char:content.start_char].strip(" «“\"‹\u00a0\n")[-1:]
+    before = doc[content[0].sent.start:content.start].text.strip(" «“\"‹\u00a0\n")
+    before = before or doc[sentence.start:content.start].text.strip(" «“\"‹\u00a0\n")[-1:]
     opens_clause = before == "" or before.endswith(":")
     closes_with_cue = attribution.cue_token is not None and attribution.cue_token.i > content.end
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
@@ -215,7 +233,7 @@ def _context(doc: Doc, content: Span) -> Span:
     first = content[0].sent
     last = content[-1].sent
     end = last.end
-    opening = doc.text[first.start_char:content.start_char].strip(" «“\"‹\u00a0")
+    opening = doc[first.start:content.start].text.strip(" «“\"‹\u00a0")
     if not opening and first.start > 0 and "\n" not in doc[first.start - 1].text:
         previous = doc[first.start - 1].sent
         if previous.text.rstrip().endswith(":"):
@@ -284,19 +302,18 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
 
 
 def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
-    """("selon", phrase) pairs for attribution markers among `tokens`, matched on the text (the
-    tokenizer splits "d'après"); "pour X," counts only when it opens the sentence."""
+    """("selon", phrase) pairs for attribution markers among `tokens`, matched on their tokens
+    ("d'après" is two); "pour X," needs X to be named, or to open the sentence."""
     if not tokens:
         return
     doc = tokens[0].doc
     for n, token in enumerate(tokens):
-        following = doc.text[token.idx:token.idx + 30].lower()
-        for marker in rules.markers:
-            if not (following.startswith(marker) and len(following) > len(marker) and not following[len(marker)].isalpha()):
+        for marker, words in rules.marker_words.get(token.lower_, ()):
+            if tuple(t.lower_ for t in tokens[n:n + len(words)]) != words:
                 continue
             if marker == "pour" and not allow_pour:
                 continue
-            after = [t for t in tokens[n:] if t.idx >= token.idx + len(marker) and t.pos_ in ("PROPN", "NOUN", "PRON")]
+            after = [t for t in tokens[n + len(words):] if t.pos_ in ("PROPN", "NOUN", "PRON")]
             if not after:
                 continue
             head = after[0].head if after[0].dep_ in ("flat:name", "flat") else after[0]
@@ -464,8 +481,8 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     if mention.root.pos_ == "PRON" or mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
         return _resolve_pronoun(doc, mention, rules)
     apposed = [c for c in mention.root.children if c.dep_ == "appos"]
-    overlapping = [e for e in doc.ents if e.label_ in ("PER", "ORG") and e.start < mention.end and e.end > mention.start]
-    people = ([e for e in doc.ents if e.label_ == "PER" and any(e.start <= a.i < e.end for a in apposed)]
+    overlapping = [e for e in _named(doc) if e.start < mention.end and e.end > mention.start]
+    people = ([e for e in _named(doc) if e.label_ == "PER" and any(e.start <= a.i < e.end for a in apposed)]
               or [e for e in overlapping if e.label_ == "PER"]
               or [e for e in overlapping if e.start <= mention.root.i < e.end])
     if people:
@@ -473,11 +490,18 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     return _named_role(doc, mention) or _role_text(mention, rules)
 
 
+@lru_cache(maxsize=1)
+def _named(doc: Doc) -> tuple[Span, ...]:
+    """The document's PER and ORG entities, built once per document (`doc.ents` makes new spans on
+    every access)."""
+    return tuple(e for e in doc.ents if e.label_ in ("PER", "ORG"))
+
+
 def _fullest(doc: Doc, entity: Span) -> str:
     """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
     that holds all of its words."""
     words = set(entity.text.lower().split())
-    candidates = [e.text for e in doc.ents if e.label_ == entity.label_ and words <= set(e.text.lower().split())]
+    candidates = [e.text for e in _named(doc) if e.label_ == entity.label_ and words <= set(e.text.lower().split())]
     return max(candidates, key=len, default=entity.text)
 
 
@@ -489,7 +513,7 @@ def _named_role(doc: Doc, mention: Span) -> str | None:
     if mention.root.pos_ != "NOUN":
         return None
     names = set()
-    for entity in (e for e in doc.ents if e.label_ == "PER"):
+    for entity in (e for e in _named(doc) if e.label_ == "PER"):
         root = entity.root
         tied = [t for t in (root.head, *root.children) if t.lemma_.lower() == role and t.pos_ == "NOUN"]
         if any(t.dep_ in ("appos", "nmod", "flat:name") or root.dep_ in ("appos", "nmod", "flat:name") for t in tied):
@@ -509,7 +533,7 @@ def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
     number = "Plur" if word.endswith("s") else "Sing"
     earlier = [s.start for s in doc.sents if s.start < pronoun.sent.start]
     near_start = earlier[-1] if earlier else pronoun.sent.start
-    people = {e.root.i for e in doc.ents if e.label_ in ("PER", "ORG") and e.root.dep_ in SUBJECT_DEPS + ("obj", "appos")}
+    people = {e.root.i for e in _named(doc) if e.root.dep_ in SUBJECT_DEPS + ("obj", "appos")}
     candidates = [t for t in doc[near_start:pronoun.start]
                   if (t.dep_ in SUBJECT_DEPS and t.pos_ != "PRON") or t.i in people]
     for subject in reversed(candidates):
@@ -518,14 +542,14 @@ def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
         if subject.morph.get("Number") and number not in subject.morph.get("Number"):
             continue
         mention = _mention(subject)
-        named = [e for e in doc.ents if e.label_ in ("PER", "ORG") and e.start <= subject.i < e.end]
+        named = [e for e in _named(doc) if e.start <= subject.i < e.end]
         if named:
             return _fullest(doc, named[-1])
         if subject.head.lemma_ in rules.verbs:
             return _named_role(doc, mention) or _role_text(mention, rules)
         return None
     far_start = earlier[-3] if len(earlier) >= 3 else (earlier[0] if earlier else pronoun.sent.start)
-    people = [e for e in doc.ents if e.label_ == "PER" and far_start <= e.start < pronoun.start]
+    people = [e for e in _named(doc) if e.label_ == "PER" and far_start <= e.start < pronoun.start]
     return _fullest(doc, people[-1]) if people else None
 
 
@@ -534,12 +558,12 @@ def _role_text(mention: Span, rules: QuoteRules) -> str:
     return mention.doc[words[0].i:words[-1].i + 1].text if words else mention.text
 
 
-def _continue_speakers(doc: Doc, quotes: list[Quote], rules: QuoteRules) -> list[Quote]:
+def _continue_speakers(quotes: list[Quote], breaks: list[int]) -> list[Quote]:
     """A direct quote with no cue of its own continues the previous speaker of its paragraph."""
     result: list[Quote] = []
     for quote in quotes:
         if quote.kind == "direct" and quote.speaker_name is None and quote.cue is None:
-            paragraph_start = doc.text.rfind("\n\n", 0, quote.start)
+            paragraph_start = max((b for b in breaks if b < quote.start), default=-1)
             previous = next((q for q in reversed(result) if q.speaker_name and q.start > paragraph_start), None)
             if previous is not None:
                 quote = dataclasses.replace(quote, speaker_name=previous.speaker_name)

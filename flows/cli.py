@@ -183,17 +183,14 @@ def _log_to(path: str) -> Iterator[None]:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     root = logging.getLogger()
-    consoles = {console: console.level for console in root.handlers}
-    for console in consoles:
-        console.setLevel(logging.CRITICAL)
+    for console in root.handlers:
+        console.setLevel(logging.CRITICAL)  # for good: Prefect still logs when its server stops at exit
     root.addHandler(handler)
     try:
         yield
     finally:
         root.removeHandler(handler)
         handler.close()
-        for console, level in consoles.items():
-            console.setLevel(level)
 
 
 if __name__ == "__main__":
