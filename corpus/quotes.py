@@ -256,6 +256,12 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
         after = _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules) if cue.i >= content.end else None
         found.speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules)
         found.reported_via = _credited_outlet(cue, rules, found.speaker)
+    if found.speaker is not None and found.cue in rules.credit_verbs and _is_outlet(found.speaker, rules):
+        found.reported_via, found.speaker = _outlet_name(found.speaker, rules), None
+    for verb in (t for t in outside if t.lemma_ in rules.credit_verbs and t.pos_ == "VERB" and t is not found.cue_token):
+        credited = _credit(verb, rules)
+        if credited:
+            found.reported_via = found.reported_via or credited
     for marker, phrase in _markers(outside, rules, allow_pour=True):
         if _is_outlet(phrase, rules):
             found.reported_via = found.reported_via or _outlet_name(phrase, rules)
@@ -281,16 +287,21 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
                     clause = clause[1:]
             if clause is None or len(clause) < 2 or _inside(clause, covered):
                 continue
-            clause = _trim_punct(clause)
+            clause = _trim_punct(_cut_credit(clause, rules))
+            if clause is None:
+                continue
             speaker = _subject(token, rules) or _after_verb_speaker(token, doc[token.i + 1:token.sent.end], rules)
             attribution = _Attribution(cue=token.lemma_, cue_token=token, speaker=speaker,
-                                       reported_via=_credited_outlet(token, rules, speaker),
+                                       reported_via=_credited_outlet(token, rules, speaker)
+                                       or _sentence_credit(token, rules),
                                        conditional=_conditional(token))
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
     for sentence in doc.sents:
         if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
             continue
         for marker, phrase in _markers(list(sentence), rules, allow_pour=True):
+            if rules.markers[marker] in rules.credit_verbs:
+                continue  # "cité par X" credits what the sentence reports; it introduces no speech
             clause = _rest_of_sentence(sentence, phrase)
             if clause is None or _inside(clause, covered) or any(q.start <= clause.start_char < q.end for q in quotes):
                 continue
@@ -428,6 +439,32 @@ def _credited_outlet(verb: Token, rules: QuoteRules, speaker: Span | None = None
     return None
 
 
+def _sentence_credit(cue: Token, rules: QuoteRules) -> str | None:
+    """An outlet credited elsewhere in the cue's sentence: "…, rapporte l'AFP", "…, cité par Le Monde"."""
+    sentence = list(cue.sent)
+    for token in sentence:
+        if token.lemma_ in rules.credit_verbs and token.pos_ == "VERB" and token is not cue:
+            credited = _credit(token, rules)
+            if credited:
+                return credited
+    for _, phrase in _markers(sentence, rules, allow_pour=False):
+        if _is_outlet(phrase, rules):
+            return _outlet_name(phrase, rules)
+    return None
+
+
+def _credit(verb: Token, rules: QuoteRules) -> str | None:
+    """The outlet a credit verb names: "rapporte Ouest-France", "cité par Le Monde", "selon ce
+    qu'a rapporté l'AFP"."""
+    for child in verb.children:
+        agent = child.dep_ in ("obl:agent", "obl") and any(c.lower_ == "par" for c in child.children)
+        if (child.dep_ in SUBJECT_DEPS or agent) and child.pos_ in ("PROPN", "NOUN"):
+            phrase = _mention(child)
+            if _is_outlet(phrase, rules):
+                return _outlet_name(phrase, rules)
+    return None
+
+
 def _is_outlet(phrase: Span, rules: QuoteRules) -> bool:
     text = phrase.text.lower()
     bare = re.sub(r"^(l'|l’|le |la |les )", "", text)
@@ -436,12 +473,12 @@ def _is_outlet(phrase: Span, rules: QuoteRules) -> bool:
 
 
 def _outlet_name(phrase: Span, rules: QuoteRules) -> str:
-    """"l'AFP" -> "AFP", "au micro de RTL" -> "RTL"; "les agences de presse" stays as written."""
+    """"l'AFP" -> "AFP", "au micro de RTL" -> "RTL"; "Le Monde" and "les agences de presse" stay as written."""
     if phrase.root.lemma_ in rules.channel_nouns:
         named = [c for c in phrase.root.children if c.dep_ == "nmod" and c.pos_ in ("PROPN", "NOUN")]
         if named:
             phrase = _mention(named[0])
-    if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET":
+    if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET" and phrase.text.lower() not in rules.outlets:
         return phrase[1:].text
     return phrase.text
 
@@ -450,6 +487,15 @@ def _inside(span: Span, covered: list[tuple[int, int]]) -> bool:
     """Most of `span` lies inside an already quoted stretch."""
     inside = sum(max(0, min(e, span.end_char) - max(s, span.start_char)) for s, e in covered)
     return inside >= 0.8 * (span.end_char - span.start_char)
+
+
+def _cut_credit(clause: Span, rules: QuoteRules) -> Span:
+    """A reported clause ends before ", cité par Le Monde" or ", selon l'AFP"."""
+    for token in clause[:-1]:
+        following = clause.doc[token.i + 1]
+        if token.text == "," and (following.lemma_ in rules.credit_verbs or following.lower_ in rules.marker_words):
+            return clause.doc[clause.start:token.i]
+    return clause
 
 
 def _trim_punct(span: Span) -> Span | None:

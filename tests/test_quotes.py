@@ -112,3 +112,11 @@ def test_incise_that_ends_a_sentence_splits_the_quote():
 def test_channel_credit_names_the_outlet():
     quotes = quotes_of("« Nous ne céderons pas », a déclaré la ministre Élisabeth Borne au micro de RTL.")
     assert (quotes[0]["speaker_name"], quotes[0]["reported_via"]) == ("Élisabeth Borne", "RTL")
+
+
+def test_an_outlet_that_reports_is_credited_not_quoted():
+    quotes = quotes_of("« Nous ne lâcherons rien », rapporte Ouest-France. Le maire a promis de reconstruire "
+                       "l'école, cité par Le Monde.")
+    assert (quotes[0]["speaker_name"], quotes[0]["reported_via"]) == (None, "Ouest-France")
+    promise = next(q for q in quotes if q["kind"] == "indirect")
+    assert (promise["text"], promise["cue"], promise["reported_via"]) == ("reconstruire l'école", "promettre", "Le Monde")
