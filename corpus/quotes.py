@@ -605,7 +605,10 @@ def _role_text(mention: Span, rules: QuoteRules) -> str:
 
 
 def _continue_speakers(quotes: list[Quote], breaks: list[int]) -> list[Quote]:
-    """A direct quote with no cue of its own continues the previous speaker of its paragraph."""
+    """Speakers shared between quotes: a quoted fragment inside reported speech ("il a estimé que le
+    nucléaire est une « filière d'avenir »") and the clause around it have one speaker, and a direct
+    quote with no cue of its own continues the previous speaker of its paragraph."""
+    quotes = [_from_enclosing(q, quotes) for q in quotes]
     result: list[Quote] = []
     for quote in quotes:
         if quote.kind == "direct" and quote.speaker_name is None and quote.cue is None:
@@ -615,6 +618,20 @@ def _continue_speakers(quotes: list[Quote], breaks: list[int]) -> list[Quote]:
                 quote = dataclasses.replace(quote, speaker_name=previous.speaker_name)
         result.append(quote)
     return result
+
+
+def _from_enclosing(quote: Quote, quotes: list[Quote]) -> Quote:
+    """The speaker of the other quote that contains or is contained in this one, if this one has none."""
+    if quote.speaker_name is not None or quote.kind == "term":
+        return quote
+    for other in quotes:
+        nested = (other.start <= quote.start and quote.end <= other.end) or (
+            quote.start <= other.start and other.end <= quote.end)
+        if other is not quote and other.speaker_name and other.kind != "term" and nested:
+            return dataclasses.replace(quote, speaker_name=other.speaker_name, speaker_mention=other.speaker_mention,
+                                       speaker_start=other.speaker_start, speaker_end=other.speaker_end,
+                                       cue=quote.cue or other.cue)
+    return quote
 
 
 # -- notes ----------------------------------------------------------------------------------------

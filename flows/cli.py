@@ -158,7 +158,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from flows.evaluate import evaluate_wikinews_quotes
+    from flows.evaluate import evaluate_litbank_quotes, evaluate_wikinews_quotes
 
     shared = Path(args.shared) if args.shared else Path(__file__).resolve().parent.parent.parent / "shared"
     if not (shared / "data/quotes/wikinews_fr_dev/gold.jsonl").exists():
@@ -166,6 +166,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         return 1
     print("Quotes on wikinews_fr_dev (50 articles; kinds direct, partial, indirect; terms excluded)")
     print(evaluate_wikinews_quotes(shared, show_errors=args.errors).report())
+    print("\nRegression check, not a target: fr-litbank-citations (18 works of fiction, mostly dialogue dashes; "
+          "all quotes scored as direct, speakers as local mentions)")
+    print(evaluate_litbank_quotes(shared).report())
     return 0
 
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from corpus.jsonl import field_names
-from corpus.nlp import annotate
+from corpus.nlp import annotate, load_pipeline
 from corpus.parse import parse_document
-from corpus.quote_scoring import QuoteScores, ScoredQuote, gold_quotes, score
+from corpus.quote_scoring import QuoteScores, ScoredQuote, gold_quotes, lenient_match, same_speaker, score
 from corpus.records import Article, RawDocument
 
 
@@ -37,9 +37,45 @@ def evaluate_wikinews_quotes(shared: Path, show_errors: bool = False) -> QuoteSc
     return score(pairs)
 
 
-def _print_errors(article_id: str, predicted: list[ScoredQuote], gold: list[ScoredQuote]) -> None:
-    from corpus.quote_scoring import lenient_match, same_speaker
+def evaluate_litbank_quotes(shared: Path) -> QuoteScores:
+    """Score quotes on fr-litbank-citations (fiction, brat standoff): a regression check, not a target.
+    Its speakers are the local mentions ("il"), so they are compared with our `speaker_mention`."""
+    folder = shared / "data/quotes/fr-litbank-citations/brat"
+    names = sorted(p.stem for p in folder.glob("*.ann"))
+    texts = [(folder / f"{name}.txt").read_text(encoding="utf-8") for name in names]
+    golds = [_brat_quotes((folder / f"{name}.ann").read_text(encoding="utf-8"), text) for name, text in zip(names, texts)]
+    nlp = load_pipeline()
+    nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
+    pairs = []
+    for doc, gold in zip(nlp.pipe(texts, batch_size=1), golds):
+        predicted = [ScoredQuote(q["text"], "direct" if q["kind"] != "term" else "term", q["speaker_mention"])
+                     for q in doc._.quotes]
+        pairs.append((predicted, gold))
+    return score(pairs)
 
+
+def _brat_quotes(annotations: str, text: str) -> list[ScoredQuote]:
+    """`Citation` spans (the pieces of a discontinuous one joined) with the `Entite` linked to them by
+    `Source`, in either argument order (the data does not follow its annotation.conf)."""
+    lines = [line.split("\t") for line in annotations.splitlines()]
+    spans: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for fields in lines:
+        if fields[0].startswith("T") and len(fields) >= 2:
+            label, _, ranges = fields[1].partition(" ")
+            kinds[fields[0]] = label
+            spans[fields[0]] = " ".join(text[a:b].strip() for a, b in (map(int, r.split()) for r in ranges.split(";")))
+    speaker_of: dict[str, str] = {}
+    for fields in lines:
+        if fields[0].startswith("R") and len(fields) >= 2 and fields[1].startswith("Source"):
+            args = dict(arg.split(":") for arg in fields[1].split()[1:])
+            for quote, mention in ((args["Arg1"], args["Arg2"]), (args["Arg2"], args["Arg1"])):
+                if kinds.get(quote) == "Citation" and kinds.get(mention) == "Entite":
+                    speaker_of[quote] = spans[mention]
+    return [ScoredQuote(spans[t].lstrip("—– "), "direct", speaker_of.get(t)) for t, k in kinds.items() if k == "Citation"]
+
+
+def _print_errors(article_id: str, predicted: list[ScoredQuote], gold: list[ScoredQuote]) -> None:
     for g in gold:
         if g.kind == "term":
             continue

@@ -1,0 +1,24 @@
+"""The evaluation readers recover the gold data sets as their READMEs describe them."""
+
+from flows.evaluate import _brat_quotes
+from tests.conftest import shared
+
+
+def test_litbank_brat_reader_counts_match_the_readme():
+    folder = shared("data/quotes/fr-litbank-citations/brat")
+    quotes = []
+    for ann in sorted(folder.glob("*.ann")):
+        text = ann.with_suffix(".txt").read_text(encoding="utf-8")
+        quotes += _brat_quotes(ann.read_text(encoding="utf-8"), text)
+    assert len(quotes) == 1168
+    assert sum(q.speaker is not None for q in quotes) == 973
+    assert not any(q.text.startswith("—") for q in quotes)
+
+
+def test_discontinuous_quote_is_joined_and_linked_to_its_speaker():
+    text = "— Tiens, dit-il, nous avons eu la même idée."
+    first_end, second_start, il = text.index(",") + 1, text.index("nous"), text.index("il,")
+    ann = (f"R1\tSource Arg1:T7 Arg2:T1\t\nT1\tCitation 0 {first_end};{second_start} {len(text)}\t…\n"
+           f"T7\tEntite {il} {il + 2}\til\n")
+    [quote] = _brat_quotes(ann, text)
+    assert (quote.text, quote.speaker) == ("Tiens, nous avons eu la même idée.", "il")
