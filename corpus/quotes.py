@@ -45,6 +45,8 @@ class QuoteRules:
     term_max_words: int
     not_speakers: frozenset[str]
     channel_nouns: frozenset[str]
+    speaker_nouns: frozenset[str]
+    """Nouns for people and institutions that speak ("le ministre", "l'armée"): antecedents of pronouns."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 
@@ -76,6 +78,7 @@ class QuoteRules:
             term_max_words=int(rules["term_max_words"]),
             not_speakers=frozenset(rules["not_speakers"]),
             channel_nouns=frozenset(rules["channel_nouns"]),
+            speaker_nouns=frozenset(rules["speaker_nouns"]),
         )
 
 
@@ -193,7 +196,8 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
     words = [t for t in content if t.is_alpha]
     before = doc[content[0].sent.start:content.start].text.strip(" «“\"‹\u00a0\n")
     before = before or doc[sentence.start:content.start].text.strip(" «“\"‹\u00a0\n")[-1:]
-    opens_clause = before == "" or before.endswith(":")
+    opens_clause = before == "" or before.endswith(":") or (
+        before.lower().endswith(("que", "qu'", "qu’")) and content[0].is_title)
     closes_with_cue = attribution.cue_token is not None and attribution.cue_token.i > content.end
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
     named = attribution.speaker is not None and _speaker_name(doc, attribution.speaker, rules) is not None
@@ -249,13 +253,23 @@ def _context(doc: Doc, content: Span) -> Span:
 def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _Attribution:
     found = _Attribution()
     outside = [t for t in context if not (content.start <= t.i < content.end)]
-    cues = [t for t in outside if t.lemma_ in rules.verbs and t.pos_ == "VERB" and not _negated(t)]
-    if cues:
-        cue = min(cues, key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
-        found.cue, found.cue_token, found.conditional = cue.lemma_, cue, _conditional(cue)
-        after = _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules) if cue.i >= content.end else None
-        found.speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules)
-        found.reported_via = _credited_outlet(cue, rules, found.speaker)
+    cues = sorted((t for t in outside if _is_cue(t, rules)),
+                  key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
+    for cue in cues:
+        inverted = cue.i >= content.end or any(t.lower_ == "comme" for t in doc[max(cue.i - 4, 0):cue.i])
+        after = _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules) if inverted else None
+        speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules)
+        if speaker is not None or cue is cues[-1]:
+            cue = cue if speaker is not None else cues[0]
+            found.cue, found.cue_token, found.conditional = cue.lemma_, cue, _conditional(cue)
+            found.speaker = speaker
+            found.reported_via = _credited_outlet(cue, rules, speaker)
+            break
+    leading = _leading_marker(doc, content, rules)
+    if leading is not None:
+        found.speaker, found.cue = leading
+    if found.speaker is None and found.reported_via is not None and found.cue is None:
+        found.cue = "selon"  # "« … », selon l'AFP": the outlet is all the article names as the source
     if found.speaker is not None and found.cue in rules.credit_verbs and _is_outlet(found.speaker, rules):
         found.reported_via, found.speaker = _outlet_name(found.speaker, rules), None
     for verb in (t for t in outside if t.lemma_ in rules.credit_verbs and t.pos_ == "VERB" and t is not found.cue_token):
@@ -270,10 +284,29 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
     return found
 
 
+def _is_cue(token: Token, rules: QuoteRules) -> bool:
+    """A reporting verb, even one the tagger missed ("Michel Guay, …, raconte : « … »"), if it governs a subject."""
+    if token.lemma_ not in rules.verbs or _negated(token):
+        return False
+    return token.pos_ == "VERB" or any(c.dep_ in SUBJECT_DEPS for c in token.children)
+
+
+def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> tuple[Span, str] | None:
+    """"Mais pour Obama, « … »", "Selon le ministre : « … »": a marker right before the quote names its
+    speaker, whatever cue stands further away."""
+    sentence = content[0].sent
+    before = [t for t in doc[sentence.start:content.start]]
+    for marker, phrase in _markers(before, rules, allow_pour=True):
+        between = doc[phrase.end:content.start]
+        if all(t.is_punct or t.is_space for t in between) and not _is_outlet(phrase, rules):
+            return phrase, rules.markers[marker]
+    return None
+
+
 def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> list[Quote]:
     quotes = []
     for token in doc:
-        if token.lemma_ not in rules.verbs or token.pos_ != "VERB" or _negated(token):
+        if not _is_cue(token, rules):
             continue
         for child in token.children:
             clause = None
@@ -306,7 +339,7 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
             if clause is None or _inside(clause, covered) or any(q.start <= clause.start_char < q.end for q in quotes):
                 continue
             outlet = _is_outlet(phrase, rules)
-            attribution = _Attribution(cue=rules.markers[marker], speaker=None if outlet else phrase,
+            attribution = _Attribution(cue=rules.markers[marker], speaker=phrase,
                                        reported_via=_outlet_name(phrase, rules) if outlet else None)
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
     return quotes
@@ -355,7 +388,8 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
     """The cue verb's subject; a participle or infinitive cue ("…, affirmant : « … »") borrows the
     subject of the verb it depends on, unless that verb stands inside the quote (`outside`)."""
     for child in verb.children:
-        if child.dep_ not in SUBJECT_DEPS or (outside is not None and outside.start <= child.i < outside.end):
+        subject = child.dep_ in SUBJECT_DEPS or (child.dep_ == "expl:subj" and child.lower_ in ("il", "elle"))
+        if not subject or (outside is not None and outside.start <= child.i < outside.end):
             continue
         if child.lower_ == "qui" and verb.dep_ == "acl:relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return _mention(verb.head)
@@ -559,11 +593,13 @@ def _named_role(doc: Doc, mention: Span) -> str | None:
     if mention.root.pos_ != "NOUN":
         return None
     names = set()
+    ties = ("appos", "nmod", "flat:name", "flat")
     for entity in (e for e in _named(doc) if e.label_ == "PER"):
-        root = entity.root
-        tied = [t for t in (root.head, *root.children) if t.lemma_.lower() == role and t.pos_ == "NOUN"]
-        if any(t.dep_ in ("appos", "nmod", "flat:name") or root.dep_ in ("appos", "nmod", "flat:name") for t in tied):
-            names.add(_fullest(doc, entity))
+        for token in entity:
+            tied = [t for t in (token.head, *token.children) if t.lemma_.lower() == role and t.pos_ == "NOUN"
+                    and not (entity.start <= t.i < entity.end)]
+            if any(t.dep_ in ties or token.dep_ in ties for t in tied):
+                names.add(_fullest(doc, entity))
     return names.pop() if len(names) == 1 else None
 
 
@@ -591,8 +627,8 @@ def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
         named = [e for e in _named(doc) if e.start <= subject.i < e.end]
         if named:
             return _fullest(doc, named[-1])
-        if subject.head.lemma_ in rules.verbs:
-            return _named_role(doc, mention) or _role_text(mention, rules)
+        if subject.head.lemma_ in rules.verbs or subject.lemma_.lower() in rules.speaker_nouns:
+            return _speaker_name(doc, mention, rules)
         return None
     far_start = earlier[-3] if len(earlier) >= 3 else (earlier[0] if earlier else pronoun.sent.start)
     people = [e for e in _named(doc) if e.label_ == "PER" and far_start <= e.start < pronoun.start]

@@ -95,7 +95,7 @@ def test_indirect_speech_with_que_clause_and_selon():
                        "Selon l'AFP, le bilan s'élève à 153 morts.")
     indirect = [(q["text"], q["speaker_name"], q["cue"], q["reported_via"]) for q in quotes if q["kind"] == "indirect"]
     assert ("la réforme serait adoptée avant l'été", "Bruno Le Maire", "affirmer", None) in indirect
-    assert ("le bilan s'élève à 153 morts", None, "selon", "AFP") in indirect
+    assert ("le bilan s'élève à 153 morts", "AFP", "selon", "AFP") in indirect  # the outlet is all the source named
 
 
 def test_negated_and_framing_verbs_are_not_cues():
