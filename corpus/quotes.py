@@ -45,8 +45,10 @@ class QuoteRules:
     term_max_words: int
     not_speakers: frozenset[str]
     channel_nouns: frozenset[str]
-    speaker_nouns: frozenset[str]
-    """Nouns for people and institutions that speak ("le ministre", "l'armée"): antecedents of pronouns."""
+    person_nouns: frozenset[str]
+    """Nouns for people who speak ("le ministre", "le chercheur")."""
+    organisation_nouns: frozenset[str]
+    """Nouns for institutions that speak ("l'armée", "l'ONG", "l'agence")."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 
@@ -78,7 +80,8 @@ class QuoteRules:
             term_max_words=int(rules["term_max_words"]),
             not_speakers=frozenset(rules["not_speakers"]),
             channel_nouns=frozenset(rules["channel_nouns"]),
-            speaker_nouns=frozenset(rules["speaker_nouns"]),
+            person_nouns=frozenset(rules["person_nouns"]),
+            organisation_nouns=frozenset(rules["organisation_nouns"]),
         )
 
 
@@ -261,7 +264,7 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
         speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules)
         if speaker is not None or cue is cues[-1]:
             cue = cue if speaker is not None else cues[0]
-            found.cue, found.cue_token, found.conditional = cue.lemma_, cue, _conditional(cue)
+            found.cue, found.cue_token, found.conditional = _cue_lemma(cue, rules), cue, _conditional(cue)
             found.speaker = speaker
             found.reported_via = _credited_outlet(cue, rules, speaker)
             break
@@ -285,10 +288,24 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
 
 
 def _is_cue(token: Token, rules: QuoteRules) -> bool:
-    """A reporting verb, even one the tagger missed ("Michel Guay, …, raconte : « … »"), if it governs a subject."""
-    if token.lemma_ not in rules.verbs or _negated(token):
-        return False
-    return token.pos_ == "VERB" or any(c.dep_ in SUBJECT_DEPS for c in token.children)
+    return _cue_lemma(token, rules) is not None and not _negated(token)
+
+
+def _cue_lemma(token: Token, rules: QuoteRules) -> str | None:
+    """The reporting verb's lemma, also where the tagger missed the verb: one that governs a subject
+    ("Michel Guay, …, raconte : « … »"), or one in an incise ("« … », juge le ministère", "comme le
+    rappelle HRW") whose form is the present of an -er verb."""
+    if token.lemma_ in rules.verbs and (token.pos_ == "VERB" or any(c.dep_ in SUBJECT_DEPS for c in token.children)):
+        return token.lemma_
+    if token.pos_ in ("VERB", "PUNCT") or token.i < 2:
+        return None
+    doc = token.doc
+    before = (doc[token.i - 2].text, doc[token.i - 1].lower_)
+    incise = before[1] == "," and before[0] in ("»", '"', "”") or before[0].lower() == "comme" and before[1] in ("le", "l'", "l’")
+    for lemma in (token.lemma_, token.lower_ + "r"):
+        if incise and lemma in rules.verbs:
+            return lemma
+    return None
 
 
 def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> tuple[Span, str] | None:
@@ -324,7 +341,7 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
             if clause is None:
                 continue
             speaker = _subject(token, rules) or _after_verb_speaker(token, doc[token.i + 1:token.sent.end], rules)
-            attribution = _Attribution(cue=token.lemma_, cue_token=token, speaker=speaker,
+            attribution = _Attribution(cue=_cue_lemma(token, rules), cue_token=token, speaker=speaker,
                                        reported_via=_credited_outlet(token, rules, speaker)
                                        or _sentence_credit(token, rules),
                                        conditional=_conditional(token))
@@ -567,7 +584,7 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
               or [e for e in overlapping if e.start <= mention.root.i < e.end])
     if people:
         return _fullest(doc, people[-1])
-    return _named_role(doc, mention) or _role_text(mention, rules)
+    return _named_role(doc, mention) or _described(doc, mention, rules) or _role_text(mention, rules)
 
 
 @lru_cache(maxsize=1)
@@ -603,6 +620,22 @@ def _named_role(doc: Doc, mention: Span) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
+def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
+    """A definite description of someone the article named just before: "l'ONG" -> "Human Rights
+    Watch", "le chercheur" -> "Michel Mayor": the latest organisation or person named in the five
+    sentences up to the mention."""
+    if mention[0].lower_ not in ("le", "la", "l'", "l’", "les"):
+        return None
+    head = mention.root.lemma_.lower()
+    label = "ORG" if head in rules.organisation_nouns else "PER" if head in rules.person_nouns else None
+    if label is None:
+        return None
+    earlier = [s.start for s in doc.sents if s.start <= mention.start][-5:]
+    window_start = earlier[0] if earlier else mention.sent.start
+    named = [e for e in _named(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start]
+    return _fullest(doc, named[-1]) if named else None
+
+
 def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
     """The antecedent of a subject pronoun ("il a précisé"). The nearest earlier subject (or person
     named as a subject, object or apposition) in this sentence or the one before that agrees in gender
@@ -627,7 +660,7 @@ def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
         named = [e for e in _named(doc) if e.start <= subject.i < e.end]
         if named:
             return _fullest(doc, named[-1])
-        if subject.head.lemma_ in rules.verbs or subject.lemma_.lower() in rules.speaker_nouns:
+        if subject.head.lemma_ in rules.verbs or subject.lemma_.lower() in rules.person_nouns | rules.organisation_nouns:
             return _speaker_name(doc, mention, rules)
         return None
     far_start = earlier[-3] if len(earlier) >= 3 else (earlier[0] if earlier else pronoun.sent.start)

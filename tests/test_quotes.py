@@ -120,3 +120,14 @@ def test_an_outlet_that_reports_is_credited_not_quoted():
     assert (quotes[0]["speaker_name"], quotes[0]["reported_via"]) == (None, "Ouest-France")
     promise = next(q for q in quotes if q["kind"] == "indirect")
     assert (promise["text"], promise["cue"], promise["reported_via"]) == ("reconstruire l'école", "promettre", "Le Monde")
+
+
+def test_incise_cue_the_tagger_reads_as_a_noun():
+    """"juge" is tagged as the noun (a judge); in an incise it is the verb juger."""
+    quotes = quotes_of("« Ces actes d'une extrême violence sont inadmissibles », juge le ministère de l'Intérieur.")
+    assert quotes[0]["cue"] == "juger" and quotes[0]["speaker_mention"].startswith("le ministère")
+
+
+def test_definite_description_refers_back_to_the_named_organisation():
+    quotes = quotes_of("Human Rights Watch a publié un rapport sur la Syrie. Selon l'ONG, la torture y est systématique.")
+    assert [(q["speaker_name"], q["cue"]) for q in quotes if q["kind"] == "indirect"] == [("Human Rights Watch", "selon")]
