@@ -346,6 +346,7 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
                                        or _sentence_credit(token, rules),
                                        conditional=_conditional(token))
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
+    quotes.extend(_closing_incises(doc, rules, covered, quotes))
     for sentence in doc.sents:
         if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
             continue
@@ -359,6 +360,35 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
             attribution = _Attribution(cue=rules.markers[marker], speaker=phrase,
                                        reported_via=_outlet_name(phrase, rules) if outlet else None)
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
+    return quotes
+
+
+def _closing_incises(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]], found: list[Quote]) -> list[Quote]:
+    """"Le bilan est lourd, a indiqué la police.": a sentence that ends with an incise reports the
+    clause before it, even without quotation marks."""
+    quotes = []
+    for sentence in doc.sents:
+        if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
+            continue
+        tokens = [t for t in sentence if not t.is_space]
+        for n, token in enumerate(tokens):
+            if not _is_cue(token, rules):
+                continue
+            comma = n - 1
+            while comma > 0 and tokens[comma].pos_ == "AUX":
+                comma -= 1
+            rest = tokens[n + 1:]
+            if comma < 3 or tokens[comma].text != "," or len(rest) > 10 or any(t.text == "," for t in rest[:-1]) \
+                    and not any(t.lower_ in INVERTED_PRONOUNS for t in rest):
+                continue
+            speaker = _after_verb_speaker(token, doc[token.i + 1:sentence.end], rules)
+            clause = _trim_punct(doc[sentence.start:tokens[comma].i])
+            if speaker is None or clause is None or any(q.start < clause.end_char and clause.start_char < q.end for q in found):
+                continue
+            attribution = _Attribution(cue=_cue_lemma(token, rules), cue_token=token, speaker=speaker,
+                                       reported_via=_credited_outlet(token, rules, speaker), conditional=_conditional(token))
+            quotes.append(_make(doc, clause, "indirect", attribution, rules))
+            break
     return quotes
 
 
@@ -624,8 +654,8 @@ def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     """A definite description of someone the article named just before: "l'ONG" -> "Human Rights
     Watch", "le chercheur" -> "Michel Mayor": the latest organisation or person named in the five
     sentences up to the mention."""
-    if mention[0].lower_ not in ("le", "la", "l'", "l’", "les"):
-        return None
+    if mention[0].lower_ not in ("le", "la", "l'", "l’") or "Plur" in mention.root.morph.get("Number"):
+        return None  # "les analystes" are not the one person named last
     head = mention.root.lemma_.lower()
     label = "ORG" if head in rules.organisation_nouns else "PER" if head in rules.person_nouns else None
     if label is None:

@@ -131,3 +131,11 @@ def test_incise_cue_the_tagger_reads_as_a_noun():
 def test_definite_description_refers_back_to_the_named_organisation():
     quotes = quotes_of("Human Rights Watch a publié un rapport sur la Syrie. Selon l'ONG, la torture y est systématique.")
     assert [(q["speaker_name"], q["cue"]) for q in quotes if q["kind"] == "indirect"] == [("Human Rights Watch", "selon")]
+
+
+def test_sentence_closed_by_an_incise_is_reported_speech():
+    quotes = quotes_of("Bruno Jeanbart a présenté l'enquête. Le bilan est très lourd, a indiqué la police. "
+                       "La reprise sera rapide, selon les analystes.")
+    indirect = {q["text"]: q["speaker_name"] for q in quotes if q["kind"] == "indirect"}
+    assert indirect["Le bilan est très lourd"] == "la police"
+    assert indirect["La reprise sera rapide"] == "les analystes"
