@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from corpus.decode import NotText, decode_text
 from corpus.htmltext import NoArticle, parse_html_article
-from corpus.jsonl import BadRecord, parse_jsonl_record
+from corpus.jsonl import BadRecord, field_names, parse_jsonl_record
 from corpus.language import detect_language
 from corpus.records import Article, RawDocument, Rejection
 from corpus.textarticle import parse_text_article
@@ -19,7 +19,8 @@ MIN_TEXT_CHARS = 20
 """A clean text shorter than this is not an article."""
 
 
-def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]]) -> Article | Rejection:
+def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]] | None = None) -> Article | Rejection:
+    """The article in `raw`, or why there is none. `jsonl_fields` maps JSONL keys (default: `field_names()`)."""
     try:
         decoded = decode_text(raw.content)
     except NotText as error:
@@ -31,7 +32,7 @@ def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]]
         elif raw.format == "html":
             article = parse_html_article(decoded.text, **common)
         elif raw.format == "jsonl":
-            article = parse_jsonl_record(decoded.text, names=jsonl_fields, **common)
+            article = parse_jsonl_record(decoded.text, names=jsonl_fields or field_names(None), **common)
         else:
             return Rejection(raw.source_uri, "unsupported-format",
                              f"{raw.format} inputs are not articles that `corpus ingest` can read")

@@ -7,6 +7,7 @@ end exclusive.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from corpus.textmap import OffsetMap
@@ -21,6 +22,10 @@ class RawDocument:
     format: str
     """One of `markdown`, `html`, `jsonl`, `text` (see `corpus.detect`)."""
     content_sha256: str
+
+    @classmethod
+    def from_bytes(cls, source_uri: str, content: bytes, format: str) -> RawDocument:
+        return cls(source_uri, content, format, hashlib.sha256(content).hexdigest())
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline
 from corpus.parse import parse_document
 from corpus.quote_scoring import QuoteScores, ScoredQuote, gold_quotes, lenient_match, same_speaker, score
@@ -22,8 +20,7 @@ def evaluate_wikinews_quotes(shared: Path, show_errors: bool = False) -> QuoteSc
     for record in records:
         path = documents / f"{record['id']}.html"
         content = path.read_bytes()
-        article = parse_document(RawDocument(str(path), content, "html", hashlib.sha256(content).hexdigest()),
-                                 field_names(None))
+        article = parse_document(RawDocument.from_bytes(str(path), content, "html"))
         if not isinstance(article, Article):
             raise RuntimeError(f"{path} did not parse: {article}")
         articles.append(article)

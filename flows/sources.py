@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import glob
 import gzip
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -88,7 +87,7 @@ def read_slice(slice_: Slice) -> Iterator[RawDocument | Rejection]:
             return
         with _open_at(file, 0) as stream:
             content = stream.read(MAX_FILE_BYTES + 1)
-        yield RawDocument(file.path, content, file.format, hashlib.sha256(content).hexdigest())
+        yield RawDocument.from_bytes(file.path, content, file.format)
         return
     with _open_at(file, slice_.byte_offset) as stream:
         for line_no in range(slice_.first_line, slice_.first_line + slice_.n_lines):
@@ -101,7 +100,7 @@ def read_slice(slice_: Slice) -> Iterator[RawDocument | Rejection]:
                 continue
             line = line.rstrip(b"\r\n")
             if line.strip():
-                yield RawDocument(uri, line, "jsonl", hashlib.sha256(line).hexdigest())
+                yield RawDocument.from_bytes(uri, line, "jsonl")
 
 
 def _expand(paths: Sequence[str], rejections: list[Rejection]) -> Iterator[str]:

@@ -1,10 +1,8 @@
 """NER over clean texts: mentions carry exact offsets, sentence and paragraph indices."""
 
-import hashlib
 
 import pytest
 
-from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.parse import parse_document
 from corpus.records import RawDocument
@@ -17,8 +15,7 @@ def sample_annotations():
     for path in sorted(SAMPLES.iterdir()):
         content = path.read_bytes()
         fmt = "markdown" if path.suffix == ".md" else "html"
-        articles.append(parse_document(RawDocument(str(path), content, fmt, hashlib.sha256(content).hexdigest()),
-                                       field_names(None)))
+        articles.append(parse_document(RawDocument.from_bytes(str(path), content, fmt)))
     return list(annotate(articles))
 
 

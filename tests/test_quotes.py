@@ -1,11 +1,9 @@
 """The quote_ruler component: the seed's quotes as expected.json wants them, and its rules on real
 French constructions."""
 
-import hashlib
 
 import pytest
 
-from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline
 from corpus.parse import parse_document
 from corpus.quotes import QuoteRules, quoted_spans
@@ -16,8 +14,7 @@ from tests.conftest import SEED
 @pytest.fixture(scope="module")
 def seed_quotes():
     content = SEED.read_bytes()
-    article = parse_document(RawDocument(str(SEED), content, "markdown", hashlib.sha256(content).hexdigest()),
-                             field_names(None))
+    article = parse_document(RawDocument.from_bytes(str(SEED), content, "markdown"))
     annotated = next(annotate([article]))
     return list(zip(annotated.quotes, annotated.quote_notes))
 

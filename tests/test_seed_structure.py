@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 
 import pytest
 
 from corpus.detect import sniff_format
 from corpus.parse import parse_document
-from corpus.jsonl import field_names
 from corpus.records import Article, RawDocument
 from tests.conftest import SEED
 
@@ -17,8 +15,8 @@ from tests.conftest import SEED
 def seed() -> Article:
     content = SEED.read_bytes()
     fmt = sniff_format(content.decode("utf-8"), SEED.name)
-    raw = RawDocument(str(SEED), content, fmt, hashlib.sha256(content).hexdigest())
-    article = parse_document(raw, field_names(None))
+    raw = RawDocument.from_bytes(str(SEED), content, fmt)
+    article = parse_document(raw)
     assert isinstance(article, Article), article
     return article
 

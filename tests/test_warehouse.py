@@ -1,12 +1,10 @@
 """The warehouse: versioned schema, batches that land whole or not at all, content-keyed reloads."""
 
 import dataclasses
-import hashlib
 
 import duckdb
 import pytest
 
-from corpus.jsonl import field_names
 from corpus.nlp import annotate
 from corpus.parse import parse_document
 from corpus.records import RawDocument, Rejection
@@ -32,8 +30,8 @@ CONTRACT = {
 
 def annotated_seed(text_suffix: str = ""):
     content = SEED.read_bytes() + text_suffix.encode()
-    raw = RawDocument(str(SEED), content, "markdown", hashlib.sha256(content).hexdigest())
-    return next(annotate([parse_document(raw, field_names(None))]))
+    raw = RawDocument.from_bytes(str(SEED), content, "markdown")
+    return next(annotate([parse_document(raw)]))
 
 
 @pytest.fixture

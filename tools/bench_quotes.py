@@ -8,14 +8,12 @@ ingestion ran before quotes), over the clean texts of the first N records, one p
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from pathlib import Path
 
 import spacy
 
-from corpus.jsonl import field_names
 from corpus.nlp import MODEL, load_pipeline
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument
@@ -27,8 +25,7 @@ DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/
 def texts(path: Path, n: int) -> list[str]:
     out = []
     for i, line in enumerate(path.read_bytes().splitlines()[:n], 1):
-        parsed = parse_document(RawDocument(f"{path}#{i}", line, "jsonl", hashlib.sha256(line).hexdigest()),
-                                field_names(None))
+        parsed = parse_document(RawDocument.from_bytes(f"{path}#{i}", line, "jsonl"))
         if isinstance(parsed, Article):
             out.append(parsed.text)
     return out

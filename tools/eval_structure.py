@@ -9,22 +9,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import statistics
 import sys
 from pathlib import Path
 
 from corpus.dates import split_dateline
-from corpus.jsonl import field_names
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument
 
 
 def parse(path: Path, fmt: str, content: bytes | None = None, uri: str | None = None):
     content = path.read_bytes() if content is None else content
-    return parse_document(RawDocument(uri or str(path), content, fmt, hashlib.sha256(content).hexdigest()),
-                          field_names(None))
+    return parse_document(RawDocument.from_bytes(uri or str(path), content, fmt))
 
 
 def main(shared: Path) -> None:

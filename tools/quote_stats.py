@@ -6,12 +6,10 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 from collections import Counter
 from pathlib import Path
 
-from corpus.jsonl import field_names
 from corpus.nlp import annotate
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument
@@ -26,8 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     articles = []
     for n, line in enumerate(Path(args.path).read_bytes().splitlines(), 1):
-        parsed = parse_document(RawDocument(f"{args.path}#{n}", line, "jsonl", hashlib.sha256(line).hexdigest()),
-                                field_names(None))
+        parsed = parse_document(RawDocument.from_bytes(f"{args.path}#{n}", line, "jsonl"))
         if isinstance(parsed, Article):
             articles.append(parsed)
     annotated = list(annotate(articles))
