@@ -39,7 +39,8 @@ class QuoteRules:
     credit_verbs: frozenset[str]
     outlets: frozenset[str]
     outlet_nouns: frozenset[str]
-    pronouns: dict[str, str]
+    pronouns: dict[str, tuple[str, str]]
+    """Subject pronouns with the (gender, number) their antecedent must agree with."""
     honorifics: frozenset[str]
     marks: tuple[tuple[str, str], ...]
     term_max_words: int
@@ -74,7 +75,7 @@ class QuoteRules:
             credit_verbs=frozenset(rules["credit_verbs"]),
             outlets=frozenset(o.lower() for o in rules["outlets"]),
             outlet_nouns=frozenset(rules["outlet_nouns"]),
-            pronouns=dict(rules["pronouns"]),
+            pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
             honorifics=frozenset(rules["honorifics"]),
             marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
             term_max_words=int(rules["term_max_words"]),
@@ -176,6 +177,12 @@ class _Attribution:
     reported_via: str | None = None
     conditional: bool = False
 
+    @classmethod
+    def of_verb(cls, verb: Token, speaker: Span | None, rules: QuoteRules, reported_via: str | None = None) -> _Attribution:
+        """Attribution to a reporting verb: its lemma, the speaker found for it, the outlet it credits."""
+        return cls(cue=_cue_lemma(verb, rules), cue_token=verb, speaker=speaker,
+                   reported_via=reported_via or _credited_outlet(verb, rules, speaker), conditional=_conditional(verb))
+
 
 def extract_quotes(doc: Doc, rules: QuoteRules) -> list[Quote]:
     quotes: list[Quote] = []
@@ -230,8 +237,7 @@ def _split_incise(content: Span, rules: QuoteRules) -> tuple[list[Span], _Attrib
         if speaker is None:
             continue
         first, second = doc[content.start:tokens[left].i], doc[tokens[right].i + 1:content.end]
-        return [first, second], _Attribution(cue=token.lemma_, cue_token=token, speaker=speaker,
-                                             conditional=_conditional(token))
+        return [first, second], _Attribution.of_verb(token, speaker, rules)
     return [content], None
 
 
@@ -258,16 +264,10 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
     outside = [t for t in context if not (content.start <= t.i < content.end)]
     cues = sorted((t for t in outside if _is_cue(t, rules)),
                   key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
-    for cue in cues:
-        inverted = cue.i >= content.end or any(t.lower_ == "comme" for t in doc[max(cue.i - 4, 0):cue.i])
-        after = _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules) if inverted else None
-        speaker = after or _subject(cue, rules, content) or _after_verb_speaker(cue, doc[cue.i + 1:context.end], rules)
-        if speaker is not None or cue is cues[-1]:
-            cue = cue if speaker is not None else cues[0]
-            found.cue, found.cue_token, found.conditional = _cue_lemma(cue, rules), cue, _conditional(cue)
-            found.speaker = speaker
-            found.reported_via = _credited_outlet(cue, rules, speaker)
-            break
+    speakers = ((cue, _cue_speaker(cue, content, context, rules)) for cue in cues)
+    cue, speaker = next(((c, s) for c, s in speakers if s is not None), (cues[0] if cues else None, None))
+    if cue is not None:
+        found = _Attribution.of_verb(cue, speaker, rules)
     leading = _leading_marker(doc, content, rules)
     if leading is not None:
         found.speaker, found.cue = leading
@@ -285,6 +285,16 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
         elif found.speaker is None:
             found.speaker, found.cue = phrase, rules.markers[marker]
     return found
+
+
+def _cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) -> Span | None:
+    """Who the cue verb names: an inverted subject first when the verb follows the quote or stands in
+    "comme le précise X", else its subject, else a subject after it."""
+    doc = cue.doc
+    after = doc[cue.i + 1:context.end]
+    inverted = cue.i >= content.end or any(t.lower_ == "comme" for t in doc[max(cue.i - 4, 0):cue.i])
+    return ((_after_verb_speaker(cue, after, rules) if inverted else None) or _subject(cue, rules, content)
+            or _after_verb_speaker(cue, after, rules))
 
 
 def _is_cue(token: Token, rules: QuoteRules) -> bool:
@@ -341,14 +351,12 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
             if clause is None:
                 continue
             speaker = _subject(token, rules) or _after_verb_speaker(token, doc[token.i + 1:token.sent.end], rules)
-            attribution = _Attribution(cue=_cue_lemma(token, rules), cue_token=token, speaker=speaker,
-                                       reported_via=_credited_outlet(token, rules, speaker)
-                                       or _sentence_credit(token, rules),
-                                       conditional=_conditional(token))
+            attribution = _Attribution.of_verb(token, speaker, rules, _credited_outlet(token, rules, speaker)
+                                               or _sentence_credit(token, rules))
             quotes.append(_make(doc, clause, "indirect", attribution, rules))
     quotes.extend(_closing_incises(doc, rules, covered, quotes))
     for sentence in doc.sents:
-        if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
+        if _touches(sentence, covered):
             continue
         for marker, phrase in _markers(list(sentence), rules, allow_pour=True):
             if rules.markers[marker] in rules.credit_verbs:
@@ -368,7 +376,7 @@ def _closing_incises(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]
     clause before it, even without quotation marks."""
     quotes = []
     for sentence in doc.sents:
-        if any(s < sentence.end_char and e > sentence.start_char for s, e in covered):
+        if _touches(sentence, covered):
             continue
         tokens = [t for t in sentence if not t.is_space]
         for n, token in enumerate(tokens):
@@ -378,16 +386,14 @@ def _closing_incises(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]
             while comma > 0 and tokens[comma].pos_ == "AUX":
                 comma -= 1
             rest = tokens[n + 1:]
-            if comma < 3 or tokens[comma].text != "," or len(rest) > 10 or any(t.text == "," for t in rest[:-1]) \
-                    and not any(t.lower_ in INVERTED_PRONOUNS for t in rest):
+            inner_comma = any(t.text == "," for t in rest[:-1]) and not any(t.lower_ in INVERTED_PRONOUNS for t in rest)
+            if comma < 3 or tokens[comma].text != "," or len(rest) > 10 or inner_comma:
                 continue
             speaker = _after_verb_speaker(token, doc[token.i + 1:sentence.end], rules)
             clause = _trim_punct(doc[sentence.start:tokens[comma].i])
             if speaker is None or clause is None or any(q.start < clause.end_char and clause.start_char < q.end for q in found):
                 continue
-            attribution = _Attribution(cue=_cue_lemma(token, rules), cue_token=token, speaker=speaker,
-                                       reported_via=_credited_outlet(token, rules, speaker), conditional=_conditional(token))
-            quotes.append(_make(doc, clause, "indirect", attribution, rules))
+            quotes.append(_make(doc, clause, "indirect", _Attribution.of_verb(token, speaker, rules), rules))
             break
     return quotes
 
@@ -564,6 +570,11 @@ def _outlet_name(phrase: Span, rules: QuoteRules) -> str:
     return phrase.text
 
 
+def _touches(span: Span, covered: list[tuple[int, int]]) -> bool:
+    """Any part of `span` lies inside a quoted stretch."""
+    return any(s < span.end_char and e > span.start_char for s, e in covered)
+
+
 def _inside(span: Span, covered: list[tuple[int, int]]) -> bool:
     """Most of `span` lies inside an already quoted stretch."""
     inside = sum(max(0, min(e, span.end_char) - max(s, span.start_char)) for s, e in covered)
@@ -624,6 +635,12 @@ def _named(doc: Doc) -> tuple[Span, ...]:
     return tuple(e for e in doc.ents if e.label_ in ("PER", "ORG"))
 
 
+@lru_cache(maxsize=1)
+def _sentence_starts(doc: Doc) -> tuple[int, ...]:
+    """Token index of each sentence start, once per document (`doc.sents` walks the whole document)."""
+    return tuple(sentence.start for sentence in doc.sents)
+
+
 def _fullest(doc: Doc, entity: Span) -> str:
     """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
     that holds all of its words."""
@@ -660,7 +677,7 @@ def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     label = "ORG" if head in rules.organisation_nouns else "PER" if head in rules.person_nouns else None
     if label is None:
         return None
-    earlier = [s.start for s in doc.sents if s.start <= mention.start][-5:]
+    earlier = [start for start in _sentence_starts(doc) if start <= mention.start][-5:]
     window_start = earlier[0] if earlier else mention.sent.start
     named = [e for e in _named(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start]
     return _fullest(doc, named[-1]) if named else None
@@ -672,11 +689,9 @@ def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
     and number decides: a person, an organisation or someone who speaks elsewhere ("a indiqué un
     porte-parole … a-t-il précisé") is the speaker; a thing ("La rencontre … mais elle confirme")
     means nobody. With no such candidate, the nearest person named in the three sentences before."""
-    token = pronoun.root
-    word = token.lower_.replace("-t-", "").lstrip("-")
-    gender = {"il": "Masc", "ils": "Masc", "elle": "Fem", "elles": "Fem"}.get(word)
-    number = "Plur" if word.endswith("s") else "Sing"
-    earlier = [s.start for s in doc.sents if s.start < pronoun.sent.start]
+    word = pronoun.root.lower_.replace("-t-", "").lstrip("-")
+    gender, number = rules.pronouns.get(word, (None, "Plur" if word.endswith("s") else "Sing"))
+    earlier = [start for start in _sentence_starts(doc) if start < pronoun.sent.start]
     near_start = earlier[-1] if earlier else pronoun.sent.start
     people = {e.root.i for e in _named(doc) if e.root.dep_ in SUBJECT_DEPS + ("obj", "appos")}
     candidates = [t for t in doc[near_start:pronoun.start]
