@@ -18,7 +18,7 @@ from corpus.nlp import MODEL, load_pipeline
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument
 
-ROUNDS = 2
+ROUNDS = 3
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/orangesum/sample_500.jsonl"
 
 
