@@ -19,3 +19,44 @@ def entity_key(text: str, label: str) -> str:
 def entity_id(key: str) -> str:
     """A stable short id for an entity key."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+_ACRONYM = re.compile(r"^[A-ZÀ-Ý]{2,6}$")
+_MINOR_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "à", "au", "aux", "un",
+                          "une", "sur", "sans", "of", "the", "and", "for"})
+
+
+def is_acronym(name: str) -> bool:
+    """"HRW", "PP", "ONU": two to six capitals (dots ignored)."""
+    return bool(_ACRONYM.match(name.replace(".", "")))
+
+
+def spells(acronym: str, name: str) -> bool:
+    """Whether the initials of `name` spell `acronym`: every significant word gives its letter and a
+    minor word ("de", "pour", "sans") may ("Parti populaire" -> PP, "Reporters sans frontières" -> RSF,
+    "Union pour un mouvement populaire" -> UMP)."""
+    letters = acronym.replace(".", "").upper()
+    words = [w for w in re.split(r"[\s'’-]+", name) if w]
+    if len(words) < 2:
+        return False
+
+    def match(i: int, j: int) -> bool:
+        if i == len(words):
+            return j == len(letters)
+        initial = unicodedata.normalize("NFKD", words[i][0]).upper()[0]
+        if j < len(letters) and initial == letters[j] and match(i + 1, j + 1):
+            return True
+        return words[i].lower() in _MINOR_WORDS and match(i + 1, j)
+
+    return match(0, 0)
+
+
+def expand_acronym(acronym: str, names: list[str]) -> str | None:
+    """The name among `names` (or the longest start of one: "Parti populaire espagnol") whose
+    initials spell `acronym`."""
+    for name in sorted(set(names), key=len, reverse=True):
+        words = name.split()
+        for n in range(len(words), 1, -1):
+            if spells(acronym, " ".join(words[:n])):
+                return " ".join(words[:n])
+    return None

@@ -23,10 +23,13 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from corpus.conjugation import er_verb_forms
+from corpus.entities import expand_acronym, is_acronym
 from corpus.records import Note, NoteRef, Quote
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass")
 INVERTED_PRONOUNS = ("-il", "-elle", "-ils", "-elles", "-t-il", "-t-elle", "-t-ils", "-t-elles")
+SUBJECT_PRONOUNS = ("il", "elle", "ils", "elles", "on", "je", "nous", "j'", "j’")
 MENTION_DEPS = {"det", "amod", "flat:name", "flat", "compound", "fixed", "nummod"}
 
 Doc.set_extension("quotes", default=None, force=True)
@@ -35,6 +38,8 @@ Doc.set_extension("quotes", default=None, force=True)
 @dataclass(frozen=True)
 class QuoteRules:
     verbs: frozenset[str]
+    verb_forms: dict[str, str]
+    """Inflected forms of the -er reporting verbs, and irregular forms the lemmatizer misses, to their lemma."""
     markers: dict[str, str]
     credit_verbs: frozenset[str]
     outlets: frozenset[str]
@@ -42,6 +47,7 @@ class QuoteRules:
     pronouns: dict[str, tuple[str, str]]
     """Subject pronouns with the (gender, number) their antecedent must agree with."""
     honorifics: frozenset[str]
+    honorific_genders: dict[str, str]
     marks: tuple[tuple[str, str], ...]
     term_max_words: int
     not_speakers: frozenset[str]
@@ -49,9 +55,16 @@ class QuoteRules:
     person_nouns: frozenset[str]
     """Nouns for people who speak ("le ministre", "le chercheur")."""
     organisation_nouns: frozenset[str]
-    """Nouns for institutions that speak ("l'armée", "l'ONG", "l'agence")."""
+    """Nouns for organisations named before they are described ("l'ONG", "l'agence")."""
+    institution_nouns: frozenset[str]
+    """Nouns for institutions that speak as themselves ("l'armée", "la police")."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
+
+    @property
+    def speaking_nouns(self) -> frozenset[str]:
+        """Nouns for people, organisations and institutions: the nouns a speaker can be."""
+        return self.person_nouns | self.organisation_nouns | self.institution_nouns
 
     def tokenized(self, tokenizer) -> QuoteRules:
         by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -69,20 +82,25 @@ class QuoteRules:
         verbs_text = (open(verbs_path, encoding="utf-8").read() if verbs_path
                       else data_dir.joinpath("speech_verbs.txt").read_text("utf-8"))
         verbs = {line.strip() for line in verbs_text.splitlines() if line.strip() and not line.startswith("#")}
+        forms = {form: verb for verb in sorted(verbs) for form in er_verb_forms(verb)}
+        forms.update({form: verb for verb, irregular in rules["irregular_verb_forms"].items() for form in irregular})
         return cls(
             verbs=frozenset(verbs),
+            verb_forms=forms,
             markers=dict(rules["attribution_markers"]),
             credit_verbs=frozenset(rules["credit_verbs"]),
             outlets=frozenset(o.lower() for o in rules["outlets"]),
             outlet_nouns=frozenset(rules["outlet_nouns"]),
             pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
             honorifics=frozenset(rules["honorifics"]),
+            honorific_genders=dict(rules["honorific_genders"]),
             marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
             term_max_words=int(rules["term_max_words"]),
             not_speakers=frozenset(rules["not_speakers"]),
             channel_nouns=frozenset(rules["channel_nouns"]),
             person_nouns=frozenset(rules["person_nouns"]),
             organisation_nouns=frozenset(rules["organisation_nouns"]),
+            institution_nouns=frozenset(rules["institution_nouns"]),
         )
 
 
@@ -260,17 +278,12 @@ def _context(doc: Doc, content: Span) -> Span:
 
 
 def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _Attribution:
-    found = _Attribution()
+    """Who the quote is attributed to, trying the constructions from the most to the least telling:
+    a cue right after the quote, a marker right before it, the clause before its colon, then the
+    nearest cue that names a speaker."""
     outside = [t for t in context if not (content.start <= t.i < content.end)]
-    cues = sorted((t for t in outside if _is_cue(t, rules)),
-                  key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
-    speakers = ((cue, _cue_speaker(cue, content, context, rules)) for cue in cues)
-    cue, speaker = next(((c, s) for c, s in speakers if s is not None), (cues[0] if cues else None, None))
-    if cue is not None:
-        found = _Attribution.of_verb(cue, speaker, rules)
-    leading = _leading_marker(doc, content, rules)
-    if leading is not None:
-        found.speaker, found.cue = leading
+    found = (_following_cue(doc, content, context, rules) or _leading_marker(doc, content, rules)
+             or _colon_clause(doc, content, context, rules) or _nearest_cue(content, context, outside, rules))
     if found.speaker is None and found.reported_via is not None and found.cue is None:
         found.cue = "selon"  # "« … », selon l'AFP": the outlet is all the article names as the source
     if found.speaker is not None and found.cue in rules.credit_verbs and _is_outlet(found.speaker, rules):
@@ -287,6 +300,60 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
     return found
 
 
+def _following_cue(doc: Doc, content: Span, context: Span, rules: QuoteRules) -> _Attribution | None:
+    """"« … », a déclaré X", "« … » indique le quotidien": a cue right after the closing mark."""
+    i = content.end
+    while i < context.end and (doc[i].text in ("»", '"', "”", "›", ",") or doc[i].is_space):
+        i += 1
+    for token in doc[i:min(i + 4, context.end)]:
+        if _is_cue(token, rules):
+            speaker = _cue_speaker(token, content, context, rules)
+            return _Attribution.of_verb(token, speaker, rules) if speaker is not None else None
+        if token.pos_ not in ("AUX", "ADV", "PRON") or token.is_punct:
+            return None
+    return None
+
+
+def _colon_clause(doc: Doc, content: Span, context: Span, rules: QuoteRules) -> _Attribution | None:
+    """"X a répondu : « … »", "Akli Gasmi, jeune berger, se souvient : « … »": the clause before the
+    colon that opens the quote names the speaker, by a cue, or else by the subject of its verb if that
+    subject can speak (the cue is then the colon)."""
+    i = content.start - 1
+    while i > context.start and (doc[i].text in ("«", '"', "“", "‹") or doc[i].is_space):
+        i -= 1
+    if doc[i].text != ":":
+        return None
+    start = i
+    while start > context.start and doc[start - 1].text not in (";", "»", ".", ":", "?", "!"):
+        start -= 1
+    clause = doc[start:i]
+    for cue in reversed([t for t in clause if _is_cue(t, rules)]):
+        speaker = _cue_speaker(cue, content, context, rules)
+        if speaker is not None:
+            return _Attribution.of_verb(cue, speaker, rules)
+    for verb in reversed([t for t in clause if t.pos_ == "VERB"]):
+        speaker = _subject(verb, rules, content)
+        if speaker is not None and _can_speak(doc, speaker, rules):
+            return _Attribution(cue=":", cue_token=verb, speaker=speaker, conditional=_conditional(verb))
+    return None
+
+
+def _nearest_cue(content: Span, context: Span, outside: list[Token], rules: QuoteRules) -> _Attribution:
+    """The cue nearest the quote that names a speaker, else the nearest cue."""
+    cues = sorted((t for t in outside if _is_cue(t, rules)),
+                  key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
+    speakers = ((cue, _cue_speaker(cue, content, context, rules)) for cue in cues)
+    cue, speaker = next(((c, s) for c, s in speakers if s is not None), (cues[0] if cues else None, None))
+    return _Attribution.of_verb(cue, speaker, rules) if cue is not None else _Attribution()
+
+
+def _can_speak(doc: Doc, mention: Span, rules: QuoteRules) -> bool:
+    """A person, an organisation, a pronoun for one, or a noun for people, institutions or outlets."""
+    return (mention.root.lower_.replace("-t-", "").lstrip("-") in rules.pronouns
+            or _named_in_phrase(doc, mention, rules) is not None
+            or mention.root.lemma_.lower() in rules.speaking_nouns or _is_outlet(mention, rules))
+
+
 def _cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) -> Span | None:
     """Who the cue verb names: an inverted subject first when the verb follows the quote or stands in
     "comme le précise X", else its subject, else a subject after it."""
@@ -298,27 +365,51 @@ def _cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) ->
 
 
 def _is_cue(token: Token, rules: QuoteRules) -> bool:
-    return _cue_lemma(token, rules) is not None and not _negated(token)
+    return _cue_lemma(token, rules) is not None and not _negated(token) and not _bare_participle(token)
 
 
 def _cue_lemma(token: Token, rules: QuoteRules) -> str | None:
-    """The reporting verb's lemma, also where the tagger missed the verb: one that governs a subject
-    ("Michel Guay, …, raconte : « … »"), or one in an incise ("« … », juge le ministère", "comme le
-    rappelle HRW") whose form is the present of an -er verb."""
-    if token.lemma_ in rules.verbs and (token.pos_ == "VERB" or any(c.dep_ in SUBJECT_DEPS for c in token.children)):
-        return token.lemma_
-    if token.pos_ in ("VERB", "PUNCT") or token.i < 2:
+    """The reporting verb's lemma, from the lemmatizer or from the form ("indique", "martèle", which
+    the lemmatizer leaves as they are), where the token stands as a verb: not after a determiner ("le
+    juge", "une note"), and, if the tagger did not read it as a verb, governing a subject or standing
+    where verbs stand: after a subject pronoun or an auxiliary, before "que", a colon or "-t-il", in
+    an incise ("» , juge le ministère", "comme le rappelle HRW")."""
+    lemma = token.lemma_ if token.lemma_ in rules.verbs else rules.verb_forms.get(token.lower_)
+    if lemma is None or token.is_punct:
         return None
     doc = token.doc
-    before = (doc[token.i - 2].text, doc[token.i - 1].lower_)
-    incise = before[1] == "," and before[0] in ("»", '"', "”") or before[0].lower() == "comme" and before[1] in ("le", "l'", "l’")
-    for lemma in (token.lemma_, token.lower_ + "r"):
-        if incise and lemma in rules.verbs:
-            return lemma
-    return None
+    previous = doc[token.i - 1] if token.i else None
+    before = doc[token.i - 2] if token.i > 1 else None
+    comme = before is not None and before.lower_ == "comme"
+    if previous is not None and previous.pos_ == "DET" and not comme and not (
+            previous.lower_ in ("le", "la", "l'", "l’", "les") and before is not None and before.lower_ in SUBJECT_PRONOUNS):
+        return None
+    if token.pos_ in ("VERB", "AUX") or any(c.dep_ in SUBJECT_DEPS for c in token.children):
+        return lemma
+    following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+    incise = previous is not None and previous.text == "," and before is not None and before.text in ("»", '"', "”")
+    placed = previous is not None and (previous.lower_ in SUBJECT_PRONOUNS or previous.pos_ == "AUX") or \
+        following in ("que", "qu'", "qu’", ":") or following in INVERTED_PRONOUNS
+    return lemma if incise or comme or placed else None
 
 
-def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> tuple[Span, str] | None:
+def _bare_participle(verb: Token) -> bool:
+    """A past participle with no auxiliary ("la population se sent lâchée", "interrogé sur …") describes,
+    it does not report. The auxiliary is looked for in the words before, as the parse often misses it
+    ("a de son côté dénoncé")."""
+    if "Part" not in verb.morph.get("VerbForm") or "Pres" in verb.morph.get("Tense"):
+        return False
+    if any(c.dep_.startswith("aux") for c in verb.children):
+        return False
+    for token in reversed(verb.doc[max(verb.i - 4, 0):verb.i]):
+        if token.lemma_ in ("avoir", "être"):
+            return False
+        if token.is_punct:
+            break
+    return True
+
+
+def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> _Attribution | None:
     """"Mais pour Obama, « … »", "Selon le ministre : « … »": a marker right before the quote names its
     speaker, whatever cue stands further away."""
     sentence = content[0].sent
@@ -326,7 +417,7 @@ def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> tuple[Span, s
     for marker, phrase in _markers(before, rules, allow_pour=True):
         between = doc[phrase.end:content.start]
         if all(t.is_punct or t.is_space for t in between) and not _is_outlet(phrase, rules):
-            return phrase, rules.markers[marker]
+            return _Attribution(cue=rules.markers[marker], speaker=phrase)
     return None
 
 
@@ -459,22 +550,45 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
 
 def _after_verb_speaker(verb: Token, window: Span, rules: QuoteRules) -> Span | None:
     """An inverted subject: "a déclaré le ministre", "affirme-t-il", "a-t-il précisé", "a assuré
-    Jacques Trévidic". The search stops at a clause boundary (que, a verb, a quote mark)."""
+    Jacques Trévidic", "déclare à l'AFP Jean-Philippe Magnen" (a complement may stand between). The
+    search stops at a clause boundary (que, a verb, a quote mark)."""
     doc = verb.doc
     for token in doc[max(verb.i - 2, 0):verb.i]:
         if token.lower_ in INVERTED_PRONOUNS:
             return doc[token.i:token.i + 1]
-    for token in list(window)[:8]:
+    tokens = list(window)[:10]
+    n = 0
+    while n < len(tokens):
+        token = tokens[n]
         if token.text in (".", "«", '"', ":", ";") or token.pos_ in ("SCONJ", "VERB") or token.lower_ in ("que", "qu'"):
             break
         if token.lower_ in INVERTED_PRONOUNS or token.lower_ in ("il", "elle"):
             return doc[token.i:token.i + 1]
+        if token.pos_ == "ADP":
+            n = _past_complement(tokens, n + 1)
+            continue
         if token.pos_ in ("PROPN", "NOUN") and token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name") \
                 and token.lemma_ not in rules.not_speakers:
             return _mention(token if token.dep_ != "flat:name" else token.head)
-        if token.pos_ == "ADP":
-            break
+        n += 1
     return None
+
+
+def _past_complement(tokens: list[Token], n: int) -> int:
+    """The index after the noun phrase that starts at `tokens[n]` ("l'AFP", "la chaîne BFM TV"): its
+    determiners, then one entity or one noun with its adjectives."""
+    while n < len(tokens) and tokens[n].pos_ == "DET":
+        n += 1
+    if n < len(tokens) and tokens[n].ent_iob_ == "B":
+        n += 1
+        while n < len(tokens) and tokens[n].ent_iob_ == "I":
+            n += 1
+        return n
+    if n < len(tokens) and tokens[n].pos_ in ("NOUN", "PROPN", "PRON"):
+        n += 1
+    while n < len(tokens) and tokens[n].pos_ == "ADJ":
+        n += 1
+    return n
 
 
 def _mention(head: Token) -> Span:
@@ -503,7 +617,7 @@ def _mention(head: Token) -> Span:
 
 def _negated(verb: Token) -> bool:
     """A negated cue ("n'a pas dit que") or one that only frames the writer's words ("il faut dire que")."""
-    return verb.head.lemma_ == "falloir" or any(
+    return verb.head.lemma_ == "falloir" and "Inf" in verb.morph.get("VerbForm") or any(
         c.lower_ in ("ne", "n'", "n’", "pas", "jamais") and c.dep_ == "advmod" for c in verb.children)
 
 
@@ -616,16 +730,63 @@ def _make(doc: Doc, span: Span, kind: str, attribution: _Attribution, rules: Quo
 
 def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     """The fullest name the article gives the speaker."""
-    if mention.root.pos_ == "PRON" or mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
+    if mention.root.pos_ == "PRON" and mention.root.lower_ not in ("un", "une") or \
+            mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
         return _resolve_pronoun(doc, mention, rules)
-    apposed = [c for c in mention.root.children if c.dep_ == "appos"]
-    overlapping = [e for e in _named(doc) if e.start < mention.end and e.end > mention.start]
-    people = ([e for e in _named(doc) if e.label_ == "PER" and any(e.start <= a.i < e.end for a in apposed)]
-              or [e for e in overlapping if e.label_ == "PER"]
-              or [e for e in overlapping if e.start <= mention.root.i < e.end])
-    if people:
-        return _fullest(doc, people[-1])
-    return _named_role(doc, mention) or _described(doc, mention, rules) or _role_text(mention, rules)
+    named = _named_in_phrase(doc, mention, rules)
+    if named is not None:
+        return _fullest(doc, named)
+    return _named_role(doc, mention, rules) or _described(doc, mention, rules) or _role_text(mention, rules)
+
+
+def _named_in_phrase(doc: Doc, mention: Span, rules: QuoteRules) -> Span | None:
+    """The person or organisation a noun phrase names: an entity at its head ("M. Poutine"), one in
+    apposition ("l'ONG Human Rights Watch", "Un des chercheurs de HRW, Ole Solvang,", "Joechen
+    Zaumseil le vice-président"), or the entity the phrase itself is apposed to ("Bernard Bonnet, le
+    successeur de Claude Erignac, qui"). An entity after a preposition is a complement ("de HRW"),
+    not the speaker. The parse is not trusted here: quotes next to the phrase often derail it."""
+    entities = _named(doc)
+    end = _phrase_end(doc, mention)
+    head = [e for e in entities if e.start <= mention.root.i < e.end]
+    apposed = [e for e in entities if mention.start <= e.start < end and e not in head
+               and not _after_preposition(doc, e)]
+    for label in ("PER", "ORG"):  # "le ministre de l'Intérieur [ORG], Manuel Valls [PER]"
+        found = [e for e in head + apposed if e.label_ == label]
+        if found:
+            return found[0]
+    before = mention.start - 1
+    role = mention.root.lemma_.lower() in rules.speaking_nouns
+    if before > 0 and doc[before].text == "," and (mention[0].pos_ == "DET" or role):
+        previous = [e for e in entities if e.end == before]
+        if previous:
+            return previous[-1]
+    return None
+
+
+def _phrase_end(doc: Doc, mention: Span) -> int:
+    """Where the noun phrase around `mention` ends: at a verb, a quote mark, a colon, a relative
+    pronoun or the second comma (which closes an apposition)."""
+    end, commas = mention.end, 0
+    limit = min(mention.sent.end, mention.end + 12)
+    while end < limit:
+        token = doc[end]
+        if token.pos_ in ("VERB", "AUX") or token.text in ("«", '"', "“", ":", ";", "(", ")") or \
+                token.lower_ in ("qui", "que", "qu'", "qu’", "dont"):
+            break
+        if token.text == ",":
+            commas += 1
+            if commas == 2:
+                break
+        end += 1
+    return end
+
+
+def _after_preposition(doc: Doc, entity: Span) -> bool:
+    """"de HRW", "du ministère", "avec Bernard Bonnet": the entity is a complement of the phrase."""
+    before = entity.start - 1
+    while before >= 0 and doc[before].pos_ == "DET":
+        before -= 1
+    return before >= 0 and (doc[before].pos_ == "ADP" or doc[before].lower_ in ("du", "des", "au", "aux", "d'", "d’"))
 
 
 @lru_cache(maxsize=1)
@@ -643,36 +804,54 @@ def _sentence_starts(doc: Doc) -> tuple[int, ...]:
 
 def _fullest(doc: Doc, entity: Span) -> str:
     """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
-    that holds all of its words."""
+    that holds all of its words; "HRW" -> "Human Rights Watch": the organisation it abbreviates."""
+    if entity.label_ == "ORG" and is_acronym(entity.text):
+        expansion = expand_acronym(entity.text, [e.text for e in _named(doc) if e.label_ == "ORG"])
+        if expansion:
+            return expansion
     words = set(entity.text.lower().split())
     candidates = [e.text for e in _named(doc) if e.label_ == entity.label_ and words <= set(e.text.lower().split())]
     return max(candidates, key=len, default=entity.text)
 
 
-def _named_role(doc: Doc, mention: Span) -> str | None:
-    """"le ministre" -> "Sergueï Choïgou" when the article ties that role to one person in the syntax:
-    "le ministre de la Défense, Sergueï Choïgou", "le Premier ministre Antonis Samaras",
-    "Jacques Trévidic, président du syndicat"."""
-    role = mention.root.lemma_.lower()
-    if mention.root.pos_ != "NOUN":
+def _named_role(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
+    """"le ministre" -> "Sergueï Choïgou" when the article names the holder of that role elsewhere, in
+    apposition: "le ministre de la Défense, Sergueï Choïgou", "Jacques Trévidic, président du
+    syndicat". The phrase must hold the mention's words ("le ministre du budget" is not "le ministre
+    des finances"); of several holders, the one named last before the mention."""
+    root = mention.root
+    if root.pos_ != "NOUN":
         return None
-    names = set()
-    ties = ("appos", "nmod", "flat:name", "flat")
-    for entity in (e for e in _named(doc) if e.label_ == "PER"):
-        for token in entity:
-            tied = [t for t in (token.head, *token.children) if t.lemma_.lower() == role and t.pos_ == "NOUN"
-                    and not (entity.start <= t.i < entity.end)]
-            if any(t.dep_ in ties or token.dep_ in ties for t in tied):
-                names.add(_fullest(doc, entity))
-    return names.pop() if len(names) == 1 else None
+    words = _content_words(mention)
+    holders = []
+    for token in doc:
+        if token.lemma_ != root.lemma_ or token.pos_ != "NOUN" or mention.start <= token.i < mention.end:
+            continue
+        phrase = _mention(token)
+        if not words <= _content_words(phrase):
+            continue
+        named = _named_in_phrase(doc, phrase, rules)
+        if named is not None and named.label_ == "PER":
+            holders.append((token.i, _fullest(doc, named)))
+    if len({name for _, name in holders}) == 1:
+        return holders[0][1]
+    earlier = [name for i, name in holders if i < mention.start]
+    return earlier[-1] if earlier else None
+
+
+def _content_words(phrase: Span) -> set[str]:
+    return {t.lemma_.lower() for t in phrase if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.text not in ("-",)}
 
 
 def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     """A definite description of someone the article named just before: "l'ONG" -> "Human Rights
     Watch", "le chercheur" -> "Michel Mayor": the latest organisation or person named in the five
-    sentences up to the mention."""
+    sentences up to the mention. Only a bare description ("le chercheur", not "le chef de l'aviation
+    civile") and not an institution that speaks as itself ("l'armée", "la police")."""
     if mention[0].lower_ not in ("le", "la", "l'", "l’") or "Plur" in mention.root.morph.get("Number"):
         return None  # "les analystes" are not the one person named last
+    if any(t.dep_ == "nmod" for t in mention):
+        return None
     head = mention.root.lemma_.lower()
     label = "ORG" if head in rules.organisation_nouns else "PER" if head in rules.person_nouns else None
     if label is None:
@@ -684,33 +863,115 @@ def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
 
 
 def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
-    """The antecedent of a subject pronoun ("il a précisé"). The nearest earlier subject (or person
-    named as a subject, object or apposition) in this sentence or the one before that agrees in gender
-    and number decides: a person, an organisation or someone who speaks elsewhere ("a indiqué un
-    porte-parole … a-t-il précisé") is the speaker; a thing ("La rencontre … mais elle confirme")
-    means nobody. With no such candidate, the nearest person named in the three sentences before."""
+    """The antecedent of a subject pronoun ("il a précisé"), by salience (after Lappin and Leass): each
+    earlier mention that agrees in gender and number scores for its referent by recency (halved at
+    each sentence back), by role (subject, object) and when it heads a phrase outside a preposition;
+    an earlier subject pronoun passes its score to its own antecedent. Words inside quotation marks
+    are the speaker's, not the writer's, and are left out. If the best referent is a thing ("La
+    rencontre … mais elle confirme"), nobody is named."""
     word = pronoun.root.lower_.replace("-t-", "").lstrip("-")
     gender, number = rules.pronouns.get(word, (None, "Plur" if word.endswith("s") else "Sing"))
-    earlier = [start for start in _sentence_starts(doc) if start < pronoun.sent.start]
-    near_start = earlier[-1] if earlier else pronoun.sent.start
-    people = {e.root.i for e in _named(doc) if e.root.dep_ in SUBJECT_DEPS + ("obj", "appos")}
-    candidates = [t for t in doc[near_start:pronoun.start]
-                  if (t.dep_ in SUBJECT_DEPS and t.pos_ != "PRON") or t.i in people]
-    for subject in reversed(candidates):
-        if gender and subject.morph.get("Gender") and gender not in subject.morph.get("Gender"):
+    scores: dict[str, float] = {}
+    speaks: dict[str, bool] = {}
+    names: dict[str, str | None] = {}
+    for referent, weight in _antecedents(doc, pronoun, rules):
+        if referent.number and referent.number != number or gender and referent.gender and referent.gender != gender:
             continue
-        if subject.morph.get("Number") and number not in subject.morph.get("Number"):
-            continue
-        mention = _mention(subject)
-        named = [e for e in _named(doc) if e.start <= subject.i < e.end]
-        if named:
-            return _fullest(doc, named[-1])
-        if subject.head.lemma_ in rules.verbs or subject.lemma_.lower() in rules.person_nouns | rules.organisation_nouns:
-            return _speaker_name(doc, mention, rules)
+        scores[referent.key] = scores.get(referent.key, 0.0) + weight
+        speaks[referent.key] = speaks.get(referent.key, False) or referent.speaks
+        names.setdefault(referent.key, referent.name)
+    if not scores:
         return None
-    far_start = earlier[-3] if len(earlier) >= 3 else (earlier[0] if earlier else pronoun.sent.start)
-    people = [e for e in _named(doc) if e.label_ == "PER" and far_start <= e.start < pronoun.start]
-    return _fullest(doc, people[-1]) if people else None
+    best = max(scores, key=lambda key: scores[key])
+    return names[best] if speaks[best] else None
+
+
+@dataclass(frozen=True)
+class _Referent:
+    """What an earlier mention refers to, as pronoun resolution weighs it."""
+
+    key: str
+    name: str | None
+    speaks: bool
+    number: str | None
+    gender: str | None
+
+
+SENTENCES_BACK = 3
+
+
+def _antecedents(doc: Doc, pronoun: Span, rules: QuoteRules, depth: int = 0):
+    """(referent, weight) for the mentions before `pronoun` in its sentence and the three before."""
+    quoted = _quoted_tokens(doc, rules.marks)
+    starts = [start for start in _sentence_starts(doc) if start <= pronoun.start]
+    entities = {e.root.i: e for e in _named(doc)}
+    inside = {i for e in _named(doc) for i in range(e.start, e.end)}
+    for back, start in enumerate(reversed(starts[-1 - SENTENCES_BACK:])):
+        end = pronoun.start if back == 0 else doc[start].sent.end
+        recency = 100 * 0.5 ** back
+        for token in doc[start:end]:
+            if token.i in quoted:
+                continue
+            weight = recency + (80 if token.dep_ in SUBJECT_DEPS else 50 if token.dep_ == "obj" else 0) + (
+                0 if any(c.dep_ == "case" for c in token.children) else 50) + (token.i - start) / 1000
+            if token.i in entities:
+                entity = entities[token.i]
+                plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
+                yield _Referent(_fullest(doc, entity), _fullest(doc, entity), True, "Plur" if plural else "Sing",
+                                _entity_gender(entity, rules)), weight
+            elif token.pos_ == "NOUN" and token.i not in inside and (
+                    token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
+                mention = _mention(token)
+                named = _named_in_phrase(doc, mention, rules)
+                number = (token.morph.get("Number") or [None])[0]
+                gender = (token.morph.get("Gender") or [None])[0]
+                if named is not None:
+                    yield _Referent(_fullest(doc, named), _fullest(doc, named), True, number, gender), weight
+                else:
+                    speaks = token.lemma_.lower() in rules.speaking_nouns or _is_outlet(mention, rules)
+                    name = _speaker_name(doc, mention, rules) if speaks else None
+                    yield _Referent(name or mention.text.lower(), name, speaks, number, gender), weight
+            elif token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns and token.i != pronoun.root.i and depth < 2:
+                name = _resolve_pronoun_at(doc, token.i, rules, depth + 1)
+                agreement = rules.pronouns[token.lower_]
+                if name is not None:
+                    yield _Referent(name, name, True, agreement[1], agreement[0]), weight
+
+
+def _resolve_pronoun_at(doc: Doc, i: int, rules: QuoteRules, depth: int) -> str | None:
+    pronoun = doc[i:i + 1]
+    word = pronoun.root.lower_
+    gender, number = rules.pronouns[word]
+    scores: dict[str, float] = {}
+    for referent, weight in _antecedents(doc, pronoun, rules, depth):
+        if referent.speaks and not (referent.number and referent.number != number) and not (
+                referent.gender and referent.gender != gender):
+            scores[referent.key] = scores.get(referent.key, 0.0) + weight
+    return max(scores, key=lambda key: scores[key]) if scores else None
+
+
+def _entity_gender(entity: Span, rules: QuoteRules) -> str | None:
+    """"M. Poutine", "la ministre Élisabeth Borne": the gender an honorific or a noun before the name gives."""
+    doc = entity.doc
+    before = doc[entity.start - 1] if entity.start else None
+    if before is None:
+        return None
+    if before.text in rules.honorific_genders:
+        return rules.honorific_genders[before.text]
+    if before.pos_ == "NOUN" and before.lemma_.lower() in rules.person_nouns:
+        return (before.morph.get("Gender") or [None])[0]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _quoted_tokens(doc: Doc, marks: tuple[tuple[str, str], ...]) -> frozenset[int]:
+    """Indices of the tokens inside quotation marks, once per document."""
+    inside = set()
+    for start, end in quoted_spans(doc.text, marks):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+    return frozenset(inside)
 
 
 def _role_text(mention: Span, rules: QuoteRules) -> str:
