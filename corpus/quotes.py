@@ -42,6 +42,9 @@ class QuoteRules:
     """Inflected forms of the -er reporting verbs, and irregular forms the lemmatizer misses, to their lemma."""
     markers: dict[str, str]
     credit_verbs: frozenset[str]
+    relay_verbs: frozenset[str]
+    intransitive_cues: frozenset[str]
+    """Verbs that report only without a noun object ("poursuit-il", not "poursuivre les recherches")."""
     outlets: frozenset[str]
     outlet_nouns: frozenset[str]
     pronouns: dict[str, tuple[str, str]]
@@ -58,6 +61,8 @@ class QuoteRules:
     """Nouns for organisations named before they are described ("l'ONG", "l'agence")."""
     institution_nouns: frozenset[str]
     """Nouns for institutions that speak as themselves ("l'armée", "la police")."""
+    document_nouns: frozenset[str]
+    """Documents that speak for their authors ("le communiqué du ministère", "un rapport de la Ligue arabe")."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 
@@ -89,6 +94,9 @@ class QuoteRules:
             verb_forms=forms,
             markers=dict(rules["attribution_markers"]),
             credit_verbs=frozenset(rules["credit_verbs"]),
+            relay_verbs=frozenset(rules["relay_verbs"]),
+            intransitive_cues=frozenset(rules["intransitive_cues"]),
+            document_nouns=frozenset(rules["document_nouns"]),
             outlets=frozenset(o.lower() for o in rules["outlets"]),
             outlet_nouns=frozenset(rules["outlet_nouns"]),
             pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
@@ -287,7 +295,9 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
     if found.speaker is None and found.reported_via is not None and found.cue is None:
         found.cue = "selon"  # "« … », selon l'AFP": the outlet is all the article names as the source
     if found.speaker is not None and found.cue in rules.credit_verbs and _is_outlet(found.speaker, rules):
-        found.reported_via, found.speaker = _outlet_name(found.speaker, rules), None
+        found.reported_via = _outlet_name(found.speaker, rules)
+        if found.cue in rules.relay_verbs:  # "« … », rapporte Ouest-France": someone else's words
+            found.speaker = None
     for verb in (t for t in outside if t.lemma_ in rules.credit_verbs and t.pos_ == "VERB" and t is not found.cue_token):
         credited = _credit(verb, rules)
         if credited:
@@ -327,6 +337,9 @@ def _colon_clause(doc: Doc, content: Span, context: Span, rules: QuoteRules) -> 
     while start > context.start and doc[start - 1].text not in (";", "»", ".", ":", "?", "!"):
         start -= 1
     clause = doc[start:i]
+    for marker, phrase in _markers(list(clause), rules, allow_pour=True):
+        if phrase.start - clause.start <= 3 and not _is_outlet(phrase, rules):  # "Selon X, … : « … »"
+            return _Attribution(cue=rules.markers[marker], speaker=phrase)
     for cue in reversed([t for t in clause if _is_cue(t, rules)]):
         speaker = _cue_speaker(cue, content, context, rules)
         if speaker is not None:
@@ -340,8 +353,9 @@ def _colon_clause(doc: Doc, content: Span, context: Span, rules: QuoteRules) -> 
 
 def _nearest_cue(content: Span, context: Span, outside: list[Token], rules: QuoteRules) -> _Attribution:
     """The cue nearest the quote that names a speaker, else the nearest cue."""
+    own = range(content[0].sent.start, content[-1].sent.end)  # its own sentences before the context's
     cues = sorted((t for t in outside if _is_cue(t, rules)),
-                  key=lambda t: min(abs(t.i - content.start), abs(t.i - content.end)))
+                  key=lambda t: (t.i not in own, min(abs(t.i - content.start), abs(t.i - content.end))))
     speakers = ((cue, _cue_speaker(cue, content, context, rules)) for cue in cues)
     cue, speaker = next(((c, s) for c, s in speakers if s is not None), (cues[0] if cues else None, None))
     return _Attribution.of_verb(cue, speaker, rules) if cue is not None else _Attribution()
@@ -351,7 +365,8 @@ def _can_speak(doc: Doc, mention: Span, rules: QuoteRules) -> bool:
     """A person, an organisation, a pronoun for one, or a noun for people, institutions or outlets."""
     return (mention.root.lower_.replace("-t-", "").lstrip("-") in rules.pronouns
             or _named_in_phrase(doc, mention, rules) is not None
-            or mention.root.lemma_.lower() in rules.speaking_nouns or _is_outlet(mention, rules))
+            or mention.root.lemma_.lower() in rules.speaking_nouns or _is_outlet(mention, rules)
+            or _document_author(mention, rules) is not None)
 
 
 def _cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) -> Span | None:
@@ -360,12 +375,29 @@ def _cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) ->
     doc = cue.doc
     after = doc[cue.i + 1:context.end]
     inverted = cue.i >= content.end or any(t.lower_ == "comme" for t in doc[max(cue.i - 4, 0):cue.i])
-    return ((_after_verb_speaker(cue, after, rules) if inverted else None) or _subject(cue, rules, content)
-            or _after_verb_speaker(cue, after, rules))
+    if inverted:
+        return _after_verb_speaker(cue, after, rules) or _subject(cue, rules, content)
+    subject = _subject(cue, rules, content)
+    if subject is not None:
+        return subject
+    late = _after_verb_speaker(cue, after, rules)  # a late subject, not the verb's object ("a menacé les auteurs")
+    return late if late is not None and (late.root.dep_ in SUBJECT_DEPS or late.root.pos_ == "PRON") else None
 
 
 def _is_cue(token: Token, rules: QuoteRules) -> bool:
-    return _cue_lemma(token, rules) is not None and not _negated(token) and not _bare_participle(token)
+    lemma = _cue_lemma(token, rules)
+    return lemma is not None and not _negated(token) and not _bare_participle(token) and not (
+        lemma in rules.intransitive_cues and not _in_incise(token)
+        and any(c.dep_ == "obj" and c.pos_ in ("NOUN", "PROPN") for c in token.children))
+
+
+def _in_incise(verb: Token) -> bool:
+    """"« … », a poursuivi l'expert": the verb (with its auxiliary) right after a quote or a comma,
+    where the noun after it is the inverted subject, whatever the parse calls it."""
+    i = verb.i - 1
+    while i >= 0 and (verb.doc[i].pos_ == "AUX" or verb.doc[i].lower_ in INVERTED_PRONOUNS or verb.doc[i].lower_ == "-t"):
+        i -= 1
+    return i >= 0 and verb.doc[i].text in (",", "»", '"', "”")
 
 
 def _cue_lemma(token: Token, rules: QuoteRules) -> str | None:
@@ -399,14 +431,7 @@ def _bare_participle(verb: Token) -> bool:
     ("a de son côté dénoncé")."""
     if "Part" not in verb.morph.get("VerbForm") or "Pres" in verb.morph.get("Tense"):
         return False
-    if any(c.dep_.startswith("aux") for c in verb.children):
-        return False
-    for token in reversed(verb.doc[max(verb.i - 4, 0):verb.i]):
-        if token.lemma_ in ("avoir", "être"):
-            return False
-        if token.is_punct:
-            break
-    return True
+    return not any(c.dep_.startswith("aux") for c in verb.children) and _auxiliary_before(verb) is None
 
 
 def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> _Attribution | None:
@@ -416,7 +441,7 @@ def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> _Attribution 
     before = [t for t in doc[sentence.start:content.start]]
     for marker, phrase in _markers(before, rules, allow_pour=True):
         between = doc[phrase.end:content.start]
-        if all(t.is_punct or t.is_space for t in between) and not _is_outlet(phrase, rules):
+        if all(t.is_punct or t.is_space for t in between) and (not _is_outlet(phrase, rules) or _document_author(phrase, rules)):
             return _Attribution(cue=rules.markers[marker], speaker=phrase)
     return None
 
@@ -507,8 +532,10 @@ def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
             head = after[0].head if after[0].dep_ in ("flat:name", "flat") else after[0]
             phrase = _mention(head)
             named = any(e.label_ in ("PER", "ORG") for e in phrase.ents)
-            if marker == "pour" and not (phrase.end < len(doc) and doc[phrase.end].text in (",", ":")
-                                         and (named or (n == 0 and head.pos_ == "PROPN"))):
+            edge = max(t.i for t in head.subtree if not t.is_punct) + 1
+            closed = any(i < len(doc) and doc[i].text in (",", ":") for i in (phrase.end, edge))
+            opening = n == 0 and (head.pos_ == "PROPN" or head.lemma_.lower() in rules.speaking_nouns)
+            if marker == "pour" and not (closed and (named or opening)):
                 continue
             yield marker, phrase
 
@@ -545,6 +572,21 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
     if verb.dep_ in ("xcomp", "conj", "advcl", "acl", "parataxis") and head.pos_ == "VERB" and head is not verb and not (
             outside is not None and outside.start <= head.i < outside.end):
         return _subject(head, rules, outside)
+    auxiliary = _auxiliary_before(verb)
+    if auxiliary is not None and auxiliary is not verb:
+        return _subject(auxiliary, rules, outside)  # "Le gouvernement, impuissant, a de son côté dénoncé"
+    return None
+
+
+def _auxiliary_before(verb: Token) -> Token | None:
+    """The auxiliary a few words before a participle, which the parse may not attach to it."""
+    if "Part" not in verb.morph.get("VerbForm"):
+        return None
+    for token in reversed(verb.doc[max(verb.i - 4, 0):verb.i]):
+        if token.lemma_ in ("avoir", "être") and token.pos_ in ("AUX", "VERB"):
+            return token
+        if token.is_punct:
+            break
     return None
 
 
@@ -567,7 +609,8 @@ def _after_verb_speaker(verb: Token, window: Span, rules: QuoteRules) -> Span | 
         if token.pos_ == "ADP":
             n = _past_complement(tokens, n + 1)
             continue
-        if token.pos_ in ("PROPN", "NOUN") and token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name") \
+        named = token.ent_type_ in ("PER", "ORG") and token.ent_iob_ == "B"
+        if token.pos_ in ("PROPN", "NOUN") and (named or token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name")) \
                 and token.lemma_ not in rules.not_speakers:
             return _mention(token if token.dep_ != "flat:name" else token.head)
         n += 1
@@ -733,6 +776,9 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     if mention.root.pos_ == "PRON" and mention.root.lower_ not in ("un", "une") or \
             mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
         return _resolve_pronoun(doc, mention, rules)
+    author = _document_author(mention, rules)
+    if author is not None:
+        return author
     named = _named_in_phrase(doc, mention, rules)
     if named is not None:
         return _fullest(doc, named)
@@ -740,26 +786,68 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
 
 
 def _named_in_phrase(doc: Doc, mention: Span, rules: QuoteRules) -> Span | None:
-    """The person or organisation a noun phrase names: an entity at its head ("M. Poutine"), one in
-    apposition ("l'ONG Human Rights Watch", "Un des chercheurs de HRW, Ole Solvang,", "Joechen
-    Zaumseil le vice-président"), or the entity the phrase itself is apposed to ("Bernard Bonnet, le
-    successeur de Claude Erignac, qui"). An entity after a preposition is a complement ("de HRW"),
-    not the speaker. The parse is not trusted here: quotes next to the phrase often derail it."""
-    entities = _named(doc)
+    """The person or organisation a noun phrase names: an entity at its head ("M. Poutine"), a name in
+    apposition ("l'ONG Human Rights Watch", "Un des chercheurs de HRW, Ole Solvang,"), or the name
+    the phrase itself is apposed to ("Bernard Bonnet, le successeur de Claude Erignac, qui", "Joechen
+    Zaumseil le vice-président"). A name after a preposition is a complement ("de HRW"), not the
+    speaker. The parse is not trusted here: quotes next to the phrase often derail it."""
+    names = _names(doc)
     end = _phrase_end(doc, mention)
-    head = [e for e in entities if e.start <= mention.root.i < e.end]
-    apposed = [e for e in entities if mention.start <= e.start < end and e not in head
-               and not _after_preposition(doc, e)]
-    for label in ("PER", "ORG"):  # "le ministre de l'Intérieur [ORG], Manuel Valls [PER]"
+    head = [e for e in names if e.start <= mention.root.i < e.end]
+    apposed = [e for e in names if mention.start <= e.start < end and e not in head and not _after_preposition(doc, e)]
+    for label in ("PER", "ORG", ""):  # "le ministre de l'Intérieur [ORG], Manuel Valls [PER]"
         found = [e for e in head + apposed if e.label_ == label]
         if found:
             return found[0]
-    before = mention.start - 1
     role = mention.root.lemma_.lower() in rules.speaking_nouns
-    if before > 0 and doc[before].text == "," and (mention[0].pos_ == "DET" or role):
-        previous = [e for e in entities if e.end == before]
+    if mention.start > 1 and (mention[0].pos_ == "DET" or role):
+        comma = doc[mention.start - 1].text == ","
+        enclosed = end < len(doc) and (doc[end].text in (",", ")") or doc[end].lower_ in ("qui", "dont"))
+        previous = [e for e in names if e.end == mention.start - comma and (comma or role)
+                    and (enclosed or not _after_preposition(doc, e))]  # "… de la CPI, l'ONG a demandé": two phrases
         if previous:
             return previous[-1]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _names(doc: Doc) -> tuple[Span, ...]:
+    """PER and ORG entities, and the other runs of proper nouns that can name a speaker (a MISC entity
+    or a name the NER missed: "Joechen Zaumseil"), the latter without a label; once per document."""
+    names = list(_named(doc))
+    taken = {i for e in doc.ents for i in range(e.start, e.end) if e.label_ != "MISC"}
+    run: list[int] = []
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in taken and token.text[:1].isupper():
+            run.append(token.i)
+            continue
+        if run:
+            names.append(Span(doc, run[0], run[-1] + 1, label=""))
+            run = []
+    return tuple(sorted(names, key=lambda e: e.start))
+
+
+def _document_author(mention: Span, rules: QuoteRules) -> str | None:
+    """Who a document speaks for: "le communiqué du ministère de l'Intérieur", "un rapport de la Ligue
+    arabe", "le classement établi par Reporters sans frontières"."""
+    head = mention.root
+    if head.lemma_.lower() not in rules.document_nouns:
+        return None
+    doc = mention.doc
+    for child in head.children:
+        agent = child
+        if child.dep_ == "acl" and child.pos_ == "VERB":  # "établi par X", "publié par X"
+            agent = next((c for c in child.children if any(g.lower_ == "par" for g in c.children)), None)
+        elif child.dep_ != "nmod" or not any(g.lower_ in ("de", "du", "des", "d'", "d’") for g in child.children):
+            continue
+        if agent is None or agent.pos_ not in ("PROPN", "NOUN"):
+            continue
+        phrase = _mention(agent)
+        named = _named_in_phrase(doc, phrase, rules)
+        if named is not None:
+            return _fullest(doc, named)
+        if agent.lemma_.lower() in rules.speaking_nouns or agent.pos_ == "PROPN":
+            return _role_text(phrase, rules)
     return None
 
 
@@ -817,10 +905,12 @@ def _fullest(doc: Doc, entity: Span) -> str:
 def _named_role(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     """"le ministre" -> "Sergueï Choïgou" when the article names the holder of that role elsewhere, in
     apposition: "le ministre de la Défense, Sergueï Choïgou", "Jacques Trévidic, président du
-    syndicat". The phrase must hold the mention's words ("le ministre du budget" is not "le ministre
-    des finances"); of several holders, the one named last before the mention."""
+    syndicat", "le quotidien français Le Figaro". The phrase must hold the mention's words ("le
+    ministre du budget" is not "le ministre des finances"); of several holders, the one named last
+    before the mention."""
     root = mention.root
-    if root.pos_ != "NOUN":
+    labels = _role_labels(root, rules)
+    if root.pos_ != "NOUN" or not labels:
         return None
     words = _content_words(mention)
     holders = []
@@ -831,12 +921,23 @@ def _named_role(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
         if not words <= _content_words(phrase):
             continue
         named = _named_in_phrase(doc, phrase, rules)
-        if named is not None and named.label_ == "PER":
+        if named is not None and named.label_ in labels:
             holders.append((token.i, _fullest(doc, named)))
     if len({name for _, name in holders}) == 1:
         return holders[0][1]
     earlier = [name for i, name in holders if i < mention.start]
     return earlier[-1] if earlier else None
+
+
+def _role_labels(noun: Token, rules: QuoteRules) -> tuple[str, ...]:
+    """The entity labels a noun can describe: people for "le ministre", organisations (or names the NER
+    left unlabelled) for "l'ONG", "le quotidien", "l'armée"."""
+    lemma = noun.lemma_.lower()
+    if lemma in rules.person_nouns:
+        return ("PER",)
+    if lemma in rules.organisation_nouns | rules.institution_nouns or lemma in rules.outlet_nouns:
+        return ("ORG", "")
+    return ()
 
 
 def _content_words(phrase: Span) -> set[str]:
@@ -853,12 +954,14 @@ def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     if any(t.dep_ == "nmod" for t in mention):
         return None
     head = mention.root.lemma_.lower()
-    label = "ORG" if head in rules.organisation_nouns else "PER" if head in rules.person_nouns else None
+    outlet = head in rules.outlet_nouns
+    label = "ORG" if head in rules.organisation_nouns or outlet else "PER" if head in rules.person_nouns else None
     if label is None:
         return None
     earlier = [start for start in _sentence_starts(doc) if start <= mention.start][-5:]
     window_start = earlier[0] if earlier else mention.sent.start
-    named = [e for e in _named(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start]
+    named = [e for e in _named(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start
+             and (not outlet or _is_outlet(e, rules))]  # "le quotidien" is the newspaper named last
     return _fullest(doc, named[-1]) if named else None
 
 
@@ -906,12 +1009,17 @@ def _antecedents(doc: Doc, pronoun: Span, rules: QuoteRules, depth: int = 0):
     starts = [start for start in _sentence_starts(doc) if start <= pronoun.start]
     entities = {e.root.i: e for e in _named(doc)}
     inside = {i for e in _named(doc) for i in range(e.start, e.end)}
-    for back, start in enumerate(reversed(starts[-1 - SENTENCES_BACK:])):
-        end = pronoun.start if back == 0 else doc[start].sent.end
+    back = 0
+    for start in reversed(starts[-12:]):
+        end = min(pronoun.start, doc[start].sent.end)
+        words = [t for t in doc[start:end] if t.i not in quoted and not t.is_punct and not t.is_space]
+        if not words:
+            continue  # a sentence of the quote itself: it does not count as a sentence back
         recency = 100 * 0.5 ** back
-        for token in doc[start:end]:
-            if token.i in quoted:
-                continue
+        back += 1
+        if back > SENTENCES_BACK + 1:
+            break
+        for token in words:
             weight = recency + (80 if token.dep_ in SUBJECT_DEPS else 50 if token.dep_ == "obj" else 0) + (
                 0 if any(c.dep_ == "case" for c in token.children) else 50) + (token.i - start) / 1000
             if token.i in entities:
@@ -919,6 +1027,10 @@ def _antecedents(doc: Doc, pronoun: Span, rules: QuoteRules, depth: int = 0):
                 plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
                 yield _Referent(_fullest(doc, entity), _fullest(doc, entity), True, "Plur" if plural else "Sing",
                                 _entity_gender(entity, rules)), weight
+            elif token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
+                    "obj",):
+                name = _mention(token).text  # a name the NER missed or called MISC, where a speaker stands
+                yield _Referent(name, name, True, "Sing", _entity_gender(_mention(token), rules)), weight
             elif token.pos_ == "NOUN" and token.i not in inside and (
                     token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
                 mention = _mention(token)
