@@ -548,7 +548,14 @@ def _rest_of_sentence(sentence: Span, phrase: Span) -> Span | None:
                                                   "yeux", "de", "l'avis"):
         marker_start -= 1
     before = _trim_punct(doc[sentence.start:marker_start]) if marker_start > sentence.start else None
-    after = _trim_punct(doc[phrase.end:sentence.end]) if phrase.end < sentence.end else None
+    rest = phrase.end  # past the rest of the phrase: "Pour Moscou et Pékin, le régime …"
+    for token in doc[phrase.end:min(phrase.end + 12, sentence.end)]:
+        if token.pos_ in ("VERB", "AUX") or token.text in ("«", '"', "“"):
+            break
+        if token.text in (",", ":"):
+            rest = token.i + 1
+            break
+    after = _trim_punct(doc[rest:sentence.end]) if rest < sentence.end else None
     candidates = [s for s in (before, after) if s is not None and sum(t.is_alpha for t in s) >= 3]
     return max(candidates, key=len) if candidates else None
 
@@ -1028,7 +1035,7 @@ def _antecedents(doc: Doc, pronoun: Span, rules: QuoteRules, depth: int = 0):
                 yield _Referent(_fullest(doc, entity), _fullest(doc, entity), True, "Plur" if plural else "Sing",
                                 _entity_gender(entity, rules)), weight
             elif token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
-                    "obj",):
+                    "obj",) and not (token.i > 0 and doc[token.i - 1].pos_ == "DET"):  # "la Chine" is a place
                 name = _mention(token).text  # a name the NER missed or called MISC, where a speaker stands
                 yield _Referent(name, name, True, "Sing", _entity_gender(_mention(token), rules)), weight
             elif token.pos_ == "NOUN" and token.i not in inside and (
