@@ -243,7 +243,22 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
         kind = "direct"
     else:
         kind = "partial"
+        if attribution.speaker is None and attribution.cue is None:
+            attribution.speaker = _clause_subject(doc, content, rules)
     return [_make(doc, piece, kind, attribution if kind != "term" else _Attribution(), rules) for piece in pieces]
+
+
+def _clause_subject(doc: Doc, content: Span, rules: QuoteRules) -> Span | None:
+    """"Mitt Romney se présentait comme « l'entraîneur … »": a fragment quoted with no reporting verb is
+    credited to the subject of the clause it stands in, if that subject can speak."""
+    sentence = content[0].sent
+    for token in reversed(doc[sentence.start:content.start]):
+        if token.text in (";", "»", '"', "”", ":"):
+            return None
+        if token.pos_ == "VERB":
+            subject = _subject(token, rules, content)
+            return subject if subject is not None and _can_speak(doc, subject, rules) else None
+    return None
 
 
 def _split_incise(content: Span, rules: QuoteRules) -> tuple[list[Span], _Attribution | None]:
@@ -354,8 +369,14 @@ def _colon_clause(doc: Doc, content: Span, context: Span, rules: QuoteRules) -> 
 def _nearest_cue(content: Span, context: Span, outside: list[Token], rules: QuoteRules) -> _Attribution:
     """The cue nearest the quote that names a speaker, else the nearest cue."""
     own = range(content[0].sent.start, content[-1].sent.end)  # its own sentences before the context's
+    doc = content.doc
+
+    def across_semicolon(cue: Token) -> bool:
+        between = doc[cue.i:content.start] if cue.i < content.start else doc[content.end:cue.i]
+        return any(t.text == ";" for t in between)
+
     cues = sorted((t for t in outside if _is_cue(t, rules)),
-                  key=lambda t: (t.i not in own, min(abs(t.i - content.start), abs(t.i - content.end))))
+                  key=lambda t: (t.i not in own, across_semicolon(t), min(abs(t.i - content.start), abs(t.i - content.end))))
     speakers = ((cue, _cue_speaker(cue, content, context, rules)) for cue in cues)
     cue, speaker = next(((c, s) for c, s in speakers if s is not None), (cues[0] if cues else None, None))
     return _Attribution.of_verb(cue, speaker, rules) if cue is not None else _Attribution()
@@ -440,7 +461,7 @@ def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> _Attribution 
     sentence = content[0].sent
     before = [t for t in doc[sentence.start:content.start]]
     for marker, phrase in _markers(before, rules, allow_pour=True):
-        between = doc[phrase.end:content.start]
+        between = doc[_phrase_end(doc, phrase):content.start]  # past an apposition: "D'après le ministre, X, « … »"
         if all(t.is_punct or t.is_space for t in between) and (not _is_outlet(phrase, rules) or _document_author(phrase, rules)):
             return _Attribution(cue=rules.markers[marker], speaker=phrase)
     return None
@@ -581,7 +602,32 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
         return _subject(head, rules, outside)
     auxiliary = _auxiliary_before(verb)
     if auxiliary is not None and auxiliary is not verb:
-        return _subject(auxiliary, rules, outside)  # "Le gouvernement, impuissant, a de son côté dénoncé"
+        found = _subject(auxiliary, rules, outside)  # "Le gouvernement, impuissant, a de son côté dénoncé"
+        if found is not None:
+            return found
+    return _clause_opening_subject(verb, rules, outside)
+
+
+def _clause_opening_subject(verb: Token, rules: QuoteRules, outside: Span | None) -> Span | None:
+    """When the parse gives a finite verb no subject ("Bruno Le Roux [vocative], président du groupe, est
+    intervenu"): the first noun phrase of its clause that no preposition introduces, if no other
+    verb stands between it and the verb."""
+    if "Fin" not in verb.morph.get("VerbForm") and _auxiliary_before(verb) is None:
+        return None
+    doc = verb.doc
+    start = verb.i
+    while start > verb.sent.start and doc[start - 1].text not in (";", ":", "»", '"', "”", "«") and \
+            doc[start - 1].lower_ not in ("que", "qu'", "qu’", "qui") and doc[start - 1].pos_ != "SCONJ":
+        start -= 1
+    for token in doc[start:verb.i]:
+        if outside is not None and outside.start <= token.i < outside.end:
+            return None
+        if token.pos_ in ("VERB",) and token is not verb and token.lemma_ not in ("avoir", "être"):
+            return None
+        if token.pos_ in ("PROPN", "NOUN") or token.lower_ in rules.pronouns:
+            if _after_preposition(doc, doc[token.i:token.i + 1]) or token.lemma_ in rules.not_speakers:
+                continue
+            return _mention(token) if token.dep_ not in ("flat:name", "flat") else _mention(token.head)
     return None
 
 
@@ -1100,12 +1146,12 @@ def _role_text(mention: Span, rules: QuoteRules) -> str:
 
 def _continue_speakers(quotes: list[Quote], breaks: list[int]) -> list[Quote]:
     """Speakers shared between quotes: a quoted fragment inside reported speech ("il a estimé que le
-    nucléaire est une « filière d'avenir »") and the clause around it have one speaker, and a direct
-    quote with no cue of its own continues the previous speaker of its paragraph."""
+    nucléaire est une « filière d'avenir »") and the clause around it have one speaker, and a quote
+    with no cue of its own continues the previous speaker of its paragraph."""
     quotes = [_from_enclosing(q, quotes) for q in quotes]
     result: list[Quote] = []
     for quote in quotes:
-        if quote.kind == "direct" and quote.speaker_name is None and quote.cue is None:
+        if quote.kind in ("direct", "partial") and quote.speaker_name is None and quote.cue is None:
             paragraph_start = max((b for b in breaks if b < quote.start), default=-1)
             previous = next((q for q in reversed(result) if q.speaker_name and q.start > paragraph_start), None)
             if previous is not None:
