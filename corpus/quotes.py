@@ -44,6 +44,8 @@ class QuoteRules:
     credit_verbs: frozenset[str]
     relay_verbs: frozenset[str]
     intransitive_cues: frozenset[str]
+    self_description_cues: frozenset[str]
+    """Verbs that report with a reflexive and an attribute: "s'est dit satisfait", "s'est déclaré prêt"."""
     """Verbs that report only without a noun object ("poursuit-il", not "poursuivre les recherches")."""
     outlets: frozenset[str]
     outlet_nouns: frozenset[str]
@@ -96,6 +98,7 @@ class QuoteRules:
             credit_verbs=frozenset(rules["credit_verbs"]),
             relay_verbs=frozenset(rules["relay_verbs"]),
             intransitive_cues=frozenset(rules["intransitive_cues"]),
+            self_description_cues=frozenset(rules["self_description_cues"]),
             document_nouns=frozenset(rules["document_nouns"]),
             outlets=frozenset(o.lower() for o in rules["outlets"]),
             outlet_nouns=frozenset(rules["outlet_nouns"]),
@@ -292,7 +295,8 @@ def _context(doc: Doc, content: Span) -> Span:
         previous = doc[first.start - 1].sent
         if previous.text.rstrip().endswith(":"):
             first = previous
-    if end < len(doc) and doc[end].sent.start == end:
+    closes = all(t.is_punct or t.is_space for t in doc[content.end:end])  # the quote ends its sentence
+    if closes and end < len(doc) and doc[end].sent.start == end:
         following = doc[end].sent
         if any(t.text in (",", "»", '"', "”") for t in following[:2]) or (
                 following.end - following.start <= 12 and any(t.lemma_ in ("dire", "déclarer") or t.pos_ == "VERB" for t in following)):
@@ -469,9 +473,10 @@ def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> _Attribution 
 
 def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> list[Quote]:
     quotes = []
+    quoted = _quoted_tokens(doc, rules.marks)
     for token in doc:
-        if not _is_cue(token, rules):
-            continue
+        if token.i in quoted or not _is_cue(token, rules):
+            continue  # a reporting verb inside a quote is the speaker's, part of the quote
         for child in token.children:
             clause = None
             if child.dep_ == "ccomp":
@@ -482,6 +487,9 @@ def _indirect(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]) -> li
                 clause = doc[child.left_edge.i:child.right_edge.i + 1]
                 if clause[0].lower_ in ("de", "d'"):
                     clause = clause[1:]
+            elif child.dep_ == "xcomp" and _cue_lemma(token, rules) in rules.self_description_cues and any(
+                    c.lower_ in ("se", "s'", "s’") for c in token.children):
+                clause = doc[child.i:child.right_edge.i + 1]  # "s'est dit satisfait des résultats"
             if clause is None or len(clause) < 2 or _inside(clause, covered):
                 continue
             clause = _trim_punct(_cut_credit(clause, rules))
@@ -571,8 +579,9 @@ def _rest_of_sentence(sentence: Span, phrase: Span) -> Span | None:
     before = _trim_punct(doc[sentence.start:marker_start]) if marker_start > sentence.start else None
     rest = phrase.end  # past the rest of the phrase: "Pour Moscou et Pékin, le régime …"
     for token in doc[phrase.end:min(phrase.end + 12, sentence.end)]:
-        if token.pos_ in ("VERB", "AUX") or token.text in ("«", '"', "“"):
-            break
+        if token.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in token.children) or \
+                token.text in ("«", '"', "“"):
+            break  # "Selon lui la réforme est prête": no comma, the clause starts right after
         if token.text in (",", ":"):
             rest = token.i + 1
             break
@@ -887,13 +896,16 @@ def _document_author(mention: Span, rules: QuoteRules) -> str | None:
     if head.lemma_.lower() not in rules.document_nouns:
         return None
     doc = mention.doc
-    for child in head.children:
-        agent = child
-        if child.dep_ == "acl" and child.pos_ == "VERB":  # "établi par X", "publié par X"
-            agent = next((c for c in child.children if any(g.lower_ == "par" for g in c.children)), None)
-        elif child.dep_ != "nmod" or not any(g.lower_ in ("de", "du", "des", "d'", "d’") for g in child.children):
-            continue
-        if agent is None or agent.pos_ not in ("PROPN", "NOUN"):
+    agents = [c for c in head.children if c.dep_ == "nmod" and any(g.lower_ in ("de", "du", "des", "d'", "d’")
+                                                                    for g in c.children)]
+    for token in doc[head.i + 1:min(head.i + 8, head.sent.end - 1)]:  # "établi par X", "publié par X"
+        if token.pos_ == "VERB" and doc[token.i + 1].lower_ == "par":
+            agents.insert(0, next((t for t in doc[token.i + 2:token.i + 5] if t.pos_ in ("PROPN", "NOUN")), token))
+            break
+        if token.text in (",", ";", ":", ".", "«"):
+            break
+    for agent in agents:
+        if agent.pos_ not in ("PROPN", "NOUN"):
             continue
         phrase = _mention(agent)
         named = _named_in_phrase(doc, phrase, rules)
@@ -1012,9 +1024,9 @@ def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     if label is None:
         return None
     earlier = [start for start in _sentence_starts(doc) if start <= mention.start][-5:]
-    window_start = earlier[0] if earlier else mention.sent.start
+    window_start = 0 if outlet else earlier[0] if earlier else mention.sent.start
     named = [e for e in _named(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start
-             and (not outlet or _is_outlet(e, rules))]  # "le quotidien" is the newspaper named last
+             and (not outlet or _is_outlet(e, rules))]  # "le quotidien" is the newspaper the article named last
     return _fullest(doc, named[-1]) if named else None
 
 
