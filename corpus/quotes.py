@@ -1031,52 +1031,63 @@ def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
 
 
 def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
-    """The antecedent of a subject pronoun ("il a précisé"), by salience (after Lappin and Leass): each
-    earlier mention that agrees in gender and number scores for its referent by recency (halved at
-    each sentence back), by role (subject, object) and when it heads a phrase outside a preposition;
-    an earlier subject pronoun passes its score to its own antecedent. Words inside quotation marks
-    are the speaker's, not the writer's, and are left out. If the best referent is a thing ("La
-    rencontre … mais elle confirme"), nobody is named."""
+    """The antecedent of a subject pronoun ("il a précisé"): the most salient earlier referent that
+    agrees in gender and number. If it is a thing ("La rencontre … mais elle confirme"), nobody is
+    named."""
     word = pronoun.root.lower_.replace("-t-", "").lstrip("-")
     gender, number = rules.pronouns.get(word, (None, "Plur" if word.endswith("s") else "Sing"))
-    scores: dict[str, float] = {}
-    speaks: dict[str, bool] = {}
-    names: dict[str, str | None] = {}
-    for referent, weight in _antecedents(doc, pronoun, rules):
-        if referent.number and referent.number != number or gender and referent.gender and referent.gender != gender:
-            continue
-        scores[referent.key] = scores.get(referent.key, 0.0) + weight
-        speaks[referent.key] = speaks.get(referent.key, False) or referent.speaks
-        names.setdefault(referent.key, referent.name)
-    if not scores:
-        return None
-    best = max(scores, key=lambda key: scores[key])
-    return names[best] if speaks[best] else None
+    referent = _salient_referent(doc, pronoun, rules, gender, number)
+    return referent.name if referent is not None and referent.speaks else None
 
 
 @dataclass(frozen=True)
 class _Referent:
-    """What an earlier mention refers to, as pronoun resolution weighs it."""
+    """What an earlier mention refers to, as salience weighs it."""
 
     key: str
     name: str | None
+    label: str
+    """The entity label, "" for a name the NER missed, "NOUN" for a description."""
     speaks: bool
     number: str | None
     gender: str | None
 
 
 SENTENCES_BACK = 3
+_MODIFIER_DEPS = ("nmod", "amod", "flat", "flat:name", "compound", "nummod", "fixed")
 
 
-def _antecedents(doc: Doc, pronoun: Span, rules: QuoteRules, depth: int = 0):
-    """(referent, weight) for the mentions before `pronoun` in its sentence and the three before."""
+def _salient_referent(doc: Doc, mention: Span, rules: QuoteRules, gender: str | None, number: str | None,
+                      accept=lambda referent: True, depth: int = 0) -> _Referent | None:
+    """The referent most salient at `mention`, after Lappin and Leass: each earlier mention that agrees
+    and that `accept` takes scores for its referent by recency (halved at each sentence back), by role
+    (subject, object) and when it heads a phrase of its own (not a modifier or a prepositional
+    complement); the scores of a referent's mentions add up. An earlier subject pronoun passes its
+    score to its own antecedent. Words inside quotation marks are the speaker's, not the writer's, and
+    are left out."""
+    totals: dict[str, float] = {}
+    referents: dict[str, _Referent] = {}
+    for referent, weight in _antecedents(doc, mention, rules, depth):
+        if referent.number and number and referent.number != number or gender and referent.gender and referent.gender != gender:
+            continue
+        if not accept(referent):
+            continue
+        totals[referent.key] = totals.get(referent.key, 0.0) + weight
+        known = referents.get(referent.key)
+        referents[referent.key] = referent if known is None or referent.speaks and not known.speaks else known
+    return referents[max(totals, key=lambda key: totals[key])] if totals else None
+
+
+def _antecedents(doc: Doc, mention: Span, rules: QuoteRules, depth: int = 0):
+    """(referent, weight) for the mentions before `mention` in its sentence and the three before (not
+    counting the sentences of a quote)."""
     quoted = _quoted_tokens(doc, rules.marks)
-    starts = [start for start in _sentence_starts(doc) if start <= pronoun.start]
+    starts = [start for start in _sentence_starts(doc) if start <= mention.start]
     entities = {e.root.i: e for e in _named(doc)}
     inside = {i for e in _named(doc) for i in range(e.start, e.end)}
     back = 0
     for start in reversed(starts[-12:]):
-        end = min(pronoun.start, doc[start].sent.end)
+        end = min(mention.start, doc[start].sent.end)
         words = [t for t in doc[start:end] if t.i not in quoted and not t.is_punct and not t.is_space]
         if not words:
             continue  # a sentence of the quote itself: it does not count as a sentence back
@@ -1085,46 +1096,44 @@ def _antecedents(doc: Doc, pronoun: Span, rules: QuoteRules, depth: int = 0):
         if back > SENTENCES_BACK + 1:
             break
         for token in words:
+            heads = token.dep_ not in _MODIFIER_DEPS and not any(c.dep_ == "case" for c in token.children)
             weight = recency + (80 if token.dep_ in SUBJECT_DEPS else 50 if token.dep_ == "obj" else 0) + (
-                0 if any(c.dep_ == "case" for c in token.children) else 50) + (token.i - start) / 1000
-            if token.i in entities:
-                entity = entities[token.i]
-                plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
-                yield _Referent(_fullest(doc, entity), _fullest(doc, entity), True, "Plur" if plural else "Sing",
-                                _entity_gender(entity, rules)), weight
-            elif token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
-                    "obj",) and not (token.i > 0 and doc[token.i - 1].pos_ == "DET"):  # "la Chine" is a place
-                name = _mention(token).text  # a name the NER missed or called MISC, where a speaker stands
-                yield _Referent(name, name, True, "Sing", _entity_gender(_mention(token), rules)), weight
-            elif token.pos_ == "NOUN" and token.i not in inside and (
-                    token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
-                mention = _mention(token)
-                named = _named_in_phrase(doc, mention, rules)
-                number = (token.morph.get("Number") or [None])[0]
-                gender = (token.morph.get("Gender") or [None])[0]
-                if named is not None:
-                    yield _Referent(_fullest(doc, named), _fullest(doc, named), True, number, gender), weight
-                else:
-                    speaks = token.lemma_.lower() in rules.speaking_nouns or _is_outlet(mention, rules)
-                    name = _speaker_name(doc, mention, rules) if speaks else None
-                    yield _Referent(name or mention.text.lower(), name, speaks, number, gender), weight
-            elif token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns and token.i != pronoun.root.i and depth < 2:
-                name = _resolve_pronoun_at(doc, token.i, rules, depth + 1)
-                agreement = rules.pronouns[token.lower_]
-                if name is not None:
-                    yield _Referent(name, name, True, agreement[1], agreement[0]), weight
+                50 if heads else 0) + (token.i - start) / 1000
+            for referent in _referents_at(doc, token, mention, rules, entities, inside, depth):
+                yield referent, weight
 
 
-def _resolve_pronoun_at(doc: Doc, i: int, rules: QuoteRules, depth: int) -> str | None:
-    pronoun = doc[i:i + 1]
-    word = pronoun.root.lower_
-    gender, number = rules.pronouns[word]
-    scores: dict[str, float] = {}
-    for referent, weight in _antecedents(doc, pronoun, rules, depth):
-        if referent.speaks and not (referent.number and referent.number != number) and not (
-                referent.gender and referent.gender != gender):
-            scores[referent.key] = scores.get(referent.key, 0.0) + weight
-    return max(scores, key=lambda key: scores[key]) if scores else None
+def _referents_at(doc: Doc, token: Token, mention: Span, rules: QuoteRules, entities: dict[int, Span],
+                  inside: set[int], depth: int):
+    """What the mention headed by `token` refers to, if it is one pronoun resolution considers."""
+    if token.i in entities:
+        entity = entities[token.i]
+        plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
+        name = _fullest(doc, entity)
+        yield _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
+    elif token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
+            "obj",) and not (token.i > 0 and doc[token.i - 1].pos_ == "DET"):  # "la Chine" is a place
+        name = _mention(token).text  # a name the NER missed or called MISC, where a speaker stands
+        yield _Referent(name, name, "", True, "Sing", _entity_gender(_mention(token), rules))
+    elif token.pos_ == "NOUN" and token.i not in inside and (
+            token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
+        phrase = _mention(token)
+        named = _named_in_phrase(doc, phrase, rules)
+        number = (token.morph.get("Number") or [None])[0]
+        gender = (token.morph.get("Gender") or [None])[0]
+        if named is not None:
+            name = _fullest(doc, named)
+            yield _Referent(name, name, named.label_, True, number, gender)
+        else:
+            speaks = token.lemma_.lower() in rules.speaking_nouns or _is_outlet(phrase, rules)
+            name = _speaker_name(doc, phrase, rules) if speaks and depth == 0 else None
+            yield _Referent(name or phrase.text.lower(), name, "NOUN", speaks, number, gender)
+    elif token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns and token.i != mention.root.i and depth < 2:
+        gender, number = rules.pronouns[token.lower_]
+        earlier = _salient_referent(doc, doc[token.i:token.i + 1], rules, gender, number,
+                                    accept=lambda referent: referent.speaks, depth=depth + 1)
+        if earlier is not None and earlier.name is not None:
+            yield dataclasses.replace(earlier, number=number, gender=gender)
 
 
 def _entity_gender(entity: Span, rules: QuoteRules) -> str | None:
