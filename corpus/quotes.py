@@ -411,7 +411,7 @@ def _cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) ->
 
 def _is_cue(token: Token, rules: QuoteRules) -> bool:
     lemma = _cue_lemma(token, rules)
-    return lemma is not None and not _negated(token) and not _bare_participle(token) and not (
+    return lemma is not None and not _negated(token) and not _bare_participle(token) and not _passive(token) and not (
         lemma in rules.intransitive_cues and not _in_incise(token)
         and any(c.dep_ == "obj" and c.pos_ in ("NOUN", "PROPN") for c in token.children))
 
@@ -450,13 +450,19 @@ def _cue_lemma(token: Token, rules: QuoteRules) -> str | None:
     return lemma if incise or comme or placed else None
 
 
+def _passive(verb: Token) -> bool:
+    """"Elle a été reconnue par l'Église": the subject is what was said, not who said it."""
+    return "Part" in verb.morph.get("VerbForm") and any(c.dep_ == "aux:pass" for c in verb.children)
+
+
 def _bare_participle(verb: Token) -> bool:
     """A past participle with no auxiliary ("la population se sent lâchée", "interrogé sur …") describes,
     it does not report. The auxiliary is looked for in the words before, as the parse often misses it
     ("a de son côté dénoncé")."""
     if "Part" not in verb.morph.get("VerbForm") or "Pres" in verb.morph.get("Tense"):
         return False
-    return not any(c.dep_.startswith("aux") for c in verb.children) and _auxiliary_before(verb) is None
+    return not any(c.dep_.startswith("aux") for c in verb.children) and _auxiliary_before(verb) is None \
+        and not _in_incise(verb)  # "« … » averti Météo France": a misspelt incise still reports
 
 
 def _leading_marker(doc: Doc, content: Span, rules: QuoteRules) -> _Attribution | None:
@@ -917,19 +923,27 @@ def _document_author(mention: Span, rules: QuoteRules) -> str | None:
 
 
 def _phrase_end(doc: Doc, mention: Span) -> int:
-    """Where the noun phrase around `mention` ends: at a verb, a quote mark, a colon, a relative
-    pronoun or the second comma (which closes an apposition)."""
-    end, commas = mention.end, 0
-    limit = min(mention.sent.end, mention.end + 12)
+    """Where the noun phrase around `mention` ends: at a finite verb, a quote mark, a colon, a relative
+    pronoun or the second comma (which closes an apposition). A participle ("ayant participé à …")
+    and a parenthesis ("(Ufip)") stay inside."""
+    end, commas, depth = mention.end, 0, 0
+    limit = min(mention.sent.end, mention.end + 25)
     while end < limit:
         token = doc[end]
-        if token.pos_ in ("VERB", "AUX") or token.text in ("«", '"', "“", ":", ";", "(", ")") or \
-                token.lower_ in ("qui", "que", "qu'", "qu’", "dont"):
-            break
-        if token.text == ",":
-            commas += 1
-            if commas == 2:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+            if depth < 0:
                 break
+        elif depth == 0:
+            finite = token.pos_ in ("VERB", "AUX") and not set(token.morph.get("VerbForm")) & {"Part", "Ger"}
+            if finite or token.text in ("«", '"', "“", ":", ";") or token.lower_ in ("qui", "que", "qu'", "qu’", "dont"):
+                break
+            if token.text == ",":
+                commas += 1
+                if commas == 2:
+                    break
         end += 1
     return end
 
