@@ -551,7 +551,9 @@ def _closing_incises(doc: Doc, rules: QuoteRules, covered: list[tuple[int, int]]
 
 def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
     """("selon", phrase) pairs for attribution markers among `tokens`, matched on their tokens
-    ("d'après" is two); "pour X," needs X to be named, or to open the sentence."""
+    ("d'après" is two). The phrase is the name right after the marker, whatever the tagger made of it
+    ("D'après The Hollywood Reporter"), or the noun phrase after its determiners. "pour X," opens a
+    clause (not "connu pour Gladiator,") and needs X to be named, or to open the sentence."""
     if not tokens:
         return
     doc = tokens[0].doc
@@ -561,18 +563,37 @@ def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
                 continue
             if marker == "pour" and not allow_pour:
                 continue
-            after = [t for t in tokens[n + len(words):] if t.pos_ in ("PROPN", "NOUN", "PRON")]
-            if not after:
+            phrase = _marked_phrase(doc, tokens[n].i + len(words))
+            if phrase is None:
                 continue
-            head = after[0].head if after[0].dep_ in ("flat:name", "flat") else after[0]
-            phrase = _mention(head)
+            head = phrase.root
             named = any(e.label_ in ("PER", "ORG") for e in phrase.ents)
             edge = max(t.i for t in head.subtree if not t.is_punct) + 1
             closed = any(i < len(doc) and doc[i].text in (",", ":") for i in (phrase.end, edge))
             opening = n == 0 and (head.pos_ == "PROPN" or head.lemma_.lower() in rules.speaking_nouns)
-            if marker == "pour" and not (closed and (named or opening)):
+            before = doc[tokens[n].i - 1] if tokens[n].i > 0 else None
+            clause_start = before is None or before.is_punct or before.is_space or before.pos_ in ("CCONJ", "SCONJ")
+            if marker == "pour" and not (closed and clause_start and (named or opening)):
                 continue
             yield marker, phrase
+
+
+def _marked_phrase(doc: Doc, i: int) -> Span | None:
+    """The phrase a marker introduces at token `i`: an entity that starts there (after determiners),
+    or the noun phrase of the first noun, proper noun or pronoun past determiners and adjectives."""
+    while i < len(doc) and doc[i].pos_ in ("DET", "ADJ", "NUM") and doc[i].ent_iob_ != "B":
+        i += 1
+    if i >= len(doc):
+        return None
+    if doc[i].ent_iob_ == "B":
+        entity = next(e for e in doc.ents if e.start == i)
+        if entity.label_ == "MISC" or doc[i].pos_ not in ("PROPN", "NOUN", "PRON"):
+            return entity  # a name the tagger read as other words
+        return _mention(doc[i].head if doc[i].dep_ in ("flat:name", "flat") and doc[i].head.i >= i else doc[i])
+    if doc[i].pos_ in ("PROPN", "NOUN", "PRON"):
+        token = doc[i]
+        return _mention(token.head if token.dep_ in ("flat:name", "flat") and token.head.i >= i else token)
+    return None
 
 
 def _rest_of_sentence(sentence: Span, phrase: Span) -> Span | None:
