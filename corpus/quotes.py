@@ -630,7 +630,9 @@ def _subject(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Spa
             return _mention(verb.head)
         if child.lower_ == "-t" and child.i + 1 < len(verb.doc):
             return verb.doc[child.i + 1:child.i + 2]
-        if child.lower_ not in ("ce", "c'", "cela", "ça", "qui", "que") and child.lemma_ not in rules.not_speakers:
+        clitic = child.lower_ in ("lui", "leur") and child.i < verb.i  # "lui avait dit X": to him, not him
+        if child.lower_ not in ("ce", "c'", "cela", "ça", "qui", "que") and child.lemma_ not in rules.not_speakers \
+                and not clitic:
             return _mention(child)
     head = verb.head
     if verb.dep_ in ("xcomp", "conj", "advcl", "acl", "parataxis") and head.pos_ == "VERB" and head is not verb and not (
@@ -1132,7 +1134,11 @@ def _antecedents(doc: Doc, mention: Span, rules: QuoteRules, depth: int = 0):
             break
         for token in words:
             heads = token.dep_ not in _MODIFIER_DEPS and not any(c.dep_ == "case" for c in token.children)
-            weight = recency + (80 if token.dep_ in SUBJECT_DEPS else 50 if token.dep_ == "obj" else 0) + (
+            main = token.head.dep_ == "ROOT" or token.head.dep_ in ("conj", "parataxis") and token.head.head.dep_ == "ROOT"
+            speaker = _cue_lemma(token.head, rules) is not None and token.head.i != token.i  # the subject of a cue
+            role = (80 if main or speaker else 40) if token.dep_ in SUBJECT_DEPS else 80 if speaker and token.i > token.head.i \
+                else 50 if token.dep_ == "obj" else 0
+            weight = recency + role + (
                 50 if heads else 0) + (token.i - start) / 1000
             for referent in _referents_at(doc, token, mention, rules, entities, inside, depth):
                 yield referent, weight
