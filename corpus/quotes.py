@@ -259,6 +259,8 @@ def _clause_subject(doc: Doc, content: Span, rules: QuoteRules) -> Span | None:
         if token.text in (";", "»", '"', "”", ":"):
             return None
         if token.pos_ == "VERB":
+            if _passive(token):
+                return None  # "les prisonniers sont maintenus dans « … »": they undergo, they do not say
             subject = _subject(token, rules, content)
             return subject if subject is not None and _can_speak(doc, subject, rules) else None
     return None
