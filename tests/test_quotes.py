@@ -6,7 +6,8 @@ import pytest
 
 from corpus.nlp import annotate, load_pipeline
 from corpus.parse import parse_document
-from corpus.quotes import QuoteRules, quoted_spans
+from corpus.quote_marks import quoted_spans
+from corpus.quote_rules import QuoteRules
 from corpus.records import RawDocument
 from tests.conftest import SEED
 

@@ -1,0 +1,92 @@
+"""The rules of the `quote_ruler` component, loaded from its data files (`data/quote_rules.json`,
+`data/speech_verbs.txt`): reporting verbs and their forms, attribution markers, outlets, pronouns,
+and the nouns for people, organisations, institutions and documents that can speak."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from corpus.conjugation import er_verb_forms
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    verbs: frozenset[str]
+    verb_forms: dict[str, str]
+    """Inflected forms of the -er reporting verbs, and irregular forms the lemmatizer misses, to their lemma."""
+    markers: dict[str, str]
+    credit_verbs: frozenset[str]
+    relay_verbs: frozenset[str]
+    intransitive_cues: frozenset[str]
+    """Verbs that report only without a noun object ("poursuit-il", not "poursuivre les recherches")."""
+    self_description_cues: frozenset[str]
+    """Verbs that report with a reflexive and an attribute: "s'est dit satisfait", "s'est déclaré prêt"."""
+    outlets: frozenset[str]
+    outlet_nouns: frozenset[str]
+    pronouns: dict[str, tuple[str, str]]
+    """Subject pronouns with the (gender, number) their antecedent must agree with."""
+    honorifics: frozenset[str]
+    honorific_genders: dict[str, str]
+    marks: tuple[tuple[str, str], ...]
+    term_max_words: int
+    not_speakers: frozenset[str]
+    channel_nouns: frozenset[str]
+    person_nouns: frozenset[str]
+    """Nouns for people who speak ("le ministre", "le chercheur")."""
+    organisation_nouns: frozenset[str]
+    """Nouns for organisations named before they are described ("l'ONG", "l'agence")."""
+    institution_nouns: frozenset[str]
+    """Nouns for institutions that speak as themselves ("l'armée", "la police")."""
+    document_nouns: frozenset[str]
+    """Documents that speak for their authors ("le communiqué du ministère", "un rapport de la Ligue arabe")."""
+    marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
+    """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
+
+    speaking_nouns: frozenset[str] = frozenset()
+    """Nouns for people, organisations and institutions: the nouns a speaker can be."""
+
+    def tokenized(self, tokenizer) -> QuoteRules:
+        by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for marker in self.markers:
+            words = tuple(t.lower_ for t in tokenizer(marker))
+            by_first.setdefault(words[0], []).append((marker, words))
+        return dataclasses.replace(self, marker_words={k: tuple(v) for k, v in by_first.items()})
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def load(cls, rules_path: str | None = None, verbs_path: str | None = None) -> QuoteRules:
+        data_dir = resources.files("corpus.data")
+        rules = json.loads((open(rules_path, encoding="utf-8").read() if rules_path
+                            else data_dir.joinpath("quote_rules.json").read_text("utf-8")))
+        verbs_text = (open(verbs_path, encoding="utf-8").read() if verbs_path
+                      else data_dir.joinpath("speech_verbs.txt").read_text("utf-8"))
+        verbs = {line.strip() for line in verbs_text.splitlines() if line.strip() and not line.startswith("#")}
+        forms = {form: verb for verb in sorted(verbs) for form in er_verb_forms(verb)}
+        forms.update({form: verb for verb, irregular in rules["irregular_verb_forms"].items() for form in irregular})
+        return cls(
+            verbs=frozenset(verbs),
+            verb_forms=forms,
+            markers=dict(rules["attribution_markers"]),
+            credit_verbs=frozenset(rules["credit_verbs"]),
+            relay_verbs=frozenset(rules["relay_verbs"]),
+            intransitive_cues=frozenset(rules["intransitive_cues"]),
+            self_description_cues=frozenset(rules["self_description_cues"]),
+            document_nouns=frozenset(rules["document_nouns"]),
+            outlets=frozenset(o.lower() for o in rules["outlets"]),
+            outlet_nouns=frozenset(rules["outlet_nouns"]),
+            pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
+            honorifics=frozenset(rules["honorifics"]),
+            honorific_genders=dict(rules["honorific_genders"]),
+            marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
+            term_max_words=int(rules["term_max_words"]),
+            not_speakers=frozenset(rules["not_speakers"]),
+            channel_nouns=frozenset(rules["channel_nouns"]),
+            person_nouns=frozenset(rules["person_nouns"]),
+            organisation_nouns=frozenset(rules["organisation_nouns"]),
+            institution_nouns=frozenset(rules["institution_nouns"]),
+            speaking_nouns=frozenset(rules["person_nouns"] + rules["organisation_nouns"] + rules["institution_nouns"]),
+        )

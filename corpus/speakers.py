@@ -1,0 +1,425 @@
+"""Who speaks: the mention that designates a quote's speaker (the cue's subject, an inverted subject)
+and the fullest name the article gives it (an entity, an apposed name, the author of a document, the
+holder of a role, the antecedent of a pronoun by salience)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from corpus.cues import auxiliary_before, cue_lemma
+from corpus.entities import expand_acronym, is_acronym
+from corpus.outlets import is_outlet
+from corpus.quote_rules import QuoteRules
+from corpus.syntax import (
+    INVERTED_PRONOUNS,
+    SUBJECT_DEPS,
+    after_preposition,
+    candidate_names,
+    named_entities,
+    noun_phrase,
+    nouns_by_lemma,
+    per_document,
+    phrase_end,
+    quoted_tokens,
+    sentence_starts,
+)
+
+
+def subject_of(verb: Token, rules: QuoteRules, outside: Span | None = None) -> Span | None:
+    """The cue verb's subject; a participle or infinitive cue ("…, affirmant : « … »") borrows the
+    subject of the verb it depends on, unless that verb stands inside the quote (`outside`)."""
+    for child in verb.children:
+        subject = child.dep_ in SUBJECT_DEPS or (child.dep_ == "expl:subj" and child.lower_ in ("il", "elle"))
+        if not subject or (outside is not None and outside.start <= child.i < outside.end):
+            continue
+        if child.lower_ == "qui" and verb.dep_ == "acl:relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return noun_phrase(verb.head)
+        if child.lower_ == "-t" and child.i + 1 < len(verb.doc):
+            return verb.doc[child.i + 1:child.i + 2]
+        clitic = child.lower_ in ("lui", "leur") and child.i < verb.i  # "lui avait dit X": to him, not him
+        if child.lower_ not in ("ce", "c'", "cela", "ça", "qui", "que") and child.lemma_ not in rules.not_speakers \
+                and not clitic:
+            return noun_phrase(child)
+    head = verb.head
+    if verb.dep_ in ("xcomp", "conj", "advcl", "acl", "parataxis") and head.pos_ == "VERB" and head is not verb and not (
+            outside is not None and outside.start <= head.i < outside.end):
+        return subject_of(head, rules, outside)
+    auxiliary = auxiliary_before(verb)
+    if auxiliary is not None and auxiliary is not verb:
+        found = subject_of(auxiliary, rules, outside)  # "Le gouvernement, impuissant, a de son côté dénoncé"
+        if found is not None:
+            return found
+    return clause_opening_subject(verb, rules, outside)
+
+
+def clause_opening_subject(verb: Token, rules: QuoteRules, outside: Span | None) -> Span | None:
+    """When the parse gives a finite verb no subject ("Bruno Le Roux [vocative], président du groupe, est
+    intervenu"): the first noun phrase of its clause that no preposition introduces, if no other
+    verb stands between it and the verb."""
+    if "Fin" not in verb.morph.get("VerbForm") and auxiliary_before(verb) is None:
+        return None
+    doc = verb.doc
+    start = verb.i
+    while start > verb.sent.start and doc[start - 1].text not in (";", ":", "»", '"', "”", "«") and \
+            doc[start - 1].lower_ not in ("que", "qu'", "qu’", "qui") and doc[start - 1].pos_ != "SCONJ":
+        start -= 1
+    for token in doc[start:verb.i]:
+        if outside is not None and outside.start <= token.i < outside.end:
+            return None
+        if token.pos_ in ("VERB",) and token is not verb and token.lemma_ not in ("avoir", "être"):
+            return None
+        if token.pos_ in ("PROPN", "NOUN") or token.lower_ in rules.pronouns:
+            if after_preposition(doc, doc[token.i:token.i + 1]) or token.lemma_ in rules.not_speakers:
+                continue
+            return noun_phrase(token) if token.dep_ not in ("flat:name", "flat") else noun_phrase(token.head)
+    return None
+
+
+def inverted_subject(verb: Token, window: Span, rules: QuoteRules) -> Span | None:
+    """An inverted subject: "a déclaré le ministre", "affirme-t-il", "a-t-il précisé", "a assuré
+    Jacques Trévidic", "déclare à l'AFP Jean-Philippe Magnen" (a complement may stand between). The
+    search stops at a clause boundary (que, a verb, a quote mark)."""
+    doc = verb.doc
+    for token in doc[max(verb.i - 2, 0):verb.i]:
+        if token.lower_ in INVERTED_PRONOUNS:
+            return doc[token.i:token.i + 1]
+    tokens = list(window)[:10]
+    n = 0
+    while n < len(tokens):
+        token = tokens[n]
+        if token.text in (".", "«", '"', ":", ";") or token.pos_ in ("SCONJ", "VERB") or token.lower_ in ("que", "qu'"):
+            break
+        if token.lower_ in INVERTED_PRONOUNS or token.lower_ in ("il", "elle"):
+            return doc[token.i:token.i + 1]
+        if token.pos_ == "ADP":
+            n = _past_complement(tokens, n + 1)
+            continue
+        named = token.ent_type_ in ("PER", "ORG") and token.ent_iob_ == "B"
+        if token.pos_ in ("PROPN", "NOUN") and (named or token.dep_ in SUBJECT_DEPS + ("obj", "appos", "nmod", "flat:name")) \
+                and token.lemma_ not in rules.not_speakers:
+            return noun_phrase(token if token.dep_ != "flat:name" else token.head)
+        n += 1
+    return None
+
+
+def _past_complement(tokens: list[Token], n: int) -> int:
+    """The index after the noun phrase that starts at `tokens[n]` ("l'AFP", "la chaîne BFM TV"): its
+    determiners, then one entity or one noun with its adjectives."""
+    while n < len(tokens) and tokens[n].pos_ == "DET":
+        n += 1
+    if n < len(tokens) and tokens[n].ent_iob_ == "B":
+        n += 1
+        while n < len(tokens) and tokens[n].ent_iob_ == "I":
+            n += 1
+        return n
+    if n < len(tokens) and tokens[n].pos_ in ("NOUN", "PROPN", "PRON"):
+        n += 1
+    while n < len(tokens) and tokens[n].pos_ == "ADJ":
+        n += 1
+    return n
+
+
+def cue_speaker(cue: Token, content: Span, context: Span, rules: QuoteRules) -> Span | None:
+    """Who the cue verb names: an inverted subject first when the verb follows the quote or stands in
+    "comme le précise X", else its subject, else a subject after it."""
+    doc = cue.doc
+    after = doc[cue.i + 1:context.end]
+    inverted = cue.i >= content.end or any(t.lower_ == "comme" for t in doc[max(cue.i - 4, 0):cue.i])
+    if inverted:
+        return inverted_subject(cue, after, rules) or subject_of(cue, rules, content)
+    subject = subject_of(cue, rules, content)
+    if subject is not None:
+        return subject
+    late = inverted_subject(cue, after, rules)  # a late subject, not the verb's object ("a menacé les auteurs")
+    return late if late is not None and (late.root.dep_ in SUBJECT_DEPS or late.root.pos_ == "PRON") else None
+
+
+def can_speak(doc: Doc, mention: Span, rules: QuoteRules) -> bool:
+    """A person, an organisation, a pronoun for one, or a noun for people, institutions or outlets."""
+    return (mention.root.lower_.replace("-t-", "").lstrip("-") in rules.pronouns
+            or named_in_phrase(doc, mention, rules) is not None
+            or mention.root.lemma_.lower() in rules.speaking_nouns or is_outlet(mention, rules)
+            or document_author(mention, rules) is not None)
+
+
+@per_document(key=lambda mention, rules: (mention.start, mention.end))
+def speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
+    """The fullest name the article gives the speaker."""
+    if mention.root.pos_ == "PRON" and mention.root.lower_ not in ("un", "une") or \
+            mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
+        return _resolve_pronoun(doc, mention, rules)
+    author = document_author(mention, rules)
+    if author is not None:
+        return author
+    named = named_in_phrase(doc, mention, rules)
+    if named is not None:
+        return fullest_name(doc, named)
+    return _named_role(doc, mention, rules) or _described(doc, mention, rules) or role_text(mention, rules)
+
+
+def named_in_phrase(doc: Doc, mention: Span, rules: QuoteRules) -> Span | None:
+    """The person or organisation a noun phrase names: an entity at its head ("M. Poutine"), a name in
+    apposition ("l'ONG Human Rights Watch", "Un des chercheurs de HRW, Ole Solvang,"), or the name
+    the phrase itself is apposed to ("Bernard Bonnet, le successeur de Claude Erignac, qui", "Joechen
+    Zaumseil le vice-président"). A name after a preposition is a complement ("de HRW"), not the
+    speaker. The parse is not trusted here: quotes next to the phrase often derail it."""
+    names = candidate_names(doc)
+    end = phrase_end(doc, mention)
+    head = [e for e in names if e.start <= mention.root.i < e.end]
+    apposed = [e for e in names if mention.start <= e.start < end and e not in head and not after_preposition(doc, e)]
+    for label in ("PER", "ORG", ""):  # "le ministre de l'Intérieur [ORG], Manuel Valls [PER]"
+        found = [e for e in head + apposed if e.label_ == label]
+        if found:
+            return found[0]
+    role = mention.root.lemma_.lower() in rules.speaking_nouns
+    if mention.start > 1 and (mention[0].pos_ == "DET" or role):
+        comma = doc[mention.start - 1].text == ","
+        enclosed = end < len(doc) and (doc[end].text in (",", ")") or doc[end].lower_ in ("qui", "dont"))
+        previous = [e for e in names if e.end == mention.start - comma and (comma or role)
+                    and (enclosed or not after_preposition(doc, e))]  # "… de la CPI, l'ONG a demandé": two phrases
+        if previous:
+            return previous[-1]
+    return None
+
+
+def document_author(mention: Span, rules: QuoteRules) -> str | None:
+    """Who a document speaks for: "le communiqué du ministère de l'Intérieur", "un rapport de la Ligue
+    arabe", "le classement établi par Reporters sans frontières"."""
+    head = mention.root
+    if head.lemma_.lower() not in rules.document_nouns:
+        return None
+    doc = mention.doc
+    agents = [c for c in head.children if c.dep_ == "nmod" and any(g.lower_ in ("de", "du", "des", "d'", "d’")
+                                                                    for g in c.children)]
+    for token in doc[head.i + 1:min(head.i + 8, head.sent.end - 1)]:  # "établi par X", "publié par X"
+        if token.pos_ == "VERB" and doc[token.i + 1].lower_ == "par":
+            agents.insert(0, next((t for t in doc[token.i + 2:token.i + 5] if t.pos_ in ("PROPN", "NOUN")), token))
+            break
+        if token.text in (",", ";", ":", ".", "«"):
+            break
+    for agent in agents:
+        if agent.pos_ not in ("PROPN", "NOUN"):
+            continue
+        phrase = noun_phrase(agent)
+        named = named_in_phrase(doc, phrase, rules)
+        if named is not None:
+            return fullest_name(doc, named)
+        if agent.lemma_.lower() in rules.speaking_nouns or agent.pos_ == "PROPN":
+            return role_text(phrase, rules)
+    return None
+
+
+def fullest_name(doc: Doc, entity: Span) -> str:
+    """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
+    that holds all of its words; "HRW" -> "Human Rights Watch": the organisation it abbreviates."""
+    if entity.label_ == "ORG" and is_acronym(entity.text):
+        expansion = expand_acronym(entity.text, [e.text for e in named_entities(doc) if e.label_ == "ORG"])
+        if expansion:
+            return expansion
+    words = set(entity.text.lower().split())
+    candidates = [e.text for e in named_entities(doc) if e.label_ == entity.label_ and words <= set(e.text.lower().split())]
+    return max(candidates, key=len, default=entity.text)
+
+
+def _named_role(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
+    """"le ministre" -> "Sergueï Choïgou" when the article names the holder of that role elsewhere, in
+    apposition: "le ministre de la Défense, Sergueï Choïgou", "Jacques Trévidic, président du
+    syndicat", "le quotidien français Le Figaro". The phrase must hold the mention's words ("le
+    ministre du budget" is not "le ministre des finances"); of several holders, the one named last
+    before the mention."""
+    root = mention.root
+    labels = _role_labels(root, rules)
+    if root.pos_ != "NOUN" or not labels:
+        return None
+    words = _content_words(mention)
+    holders = []
+    for token in nouns_by_lemma(doc).get(root.lemma_, ()):
+        if mention.start <= token.i < mention.end:
+            continue
+        phrase = noun_phrase(token)
+        if not words <= _content_words(phrase):
+            continue
+        named = named_in_phrase(doc, phrase, rules)
+        if named is not None and named.label_ in labels:
+            holders.append((token.i, fullest_name(doc, named)))
+    if len({name for _, name in holders}) == 1:
+        return holders[0][1]
+    earlier = [name for i, name in holders if i < mention.start]
+    return earlier[-1] if earlier else None
+
+
+def _role_labels(noun: Token, rules: QuoteRules) -> tuple[str, ...]:
+    """The entity labels a noun can describe: people for "le ministre", organisations (or names the NER
+    left unlabelled) for "l'ONG", "le quotidien", "l'armée"."""
+    lemma = noun.lemma_.lower()
+    if lemma in rules.person_nouns:
+        return ("PER",)
+    if lemma in rules.organisation_nouns | rules.institution_nouns or lemma in rules.outlet_nouns:
+        return ("ORG", "")
+    return ()
+
+
+def _content_words(phrase: Span) -> set[str]:
+    return {t.lemma_.lower() for t in phrase if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.text not in ("-",)}
+
+
+def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
+    """A definite description of someone the article named just before: "l'ONG" -> "Human Rights
+    Watch", "le chercheur" -> "Michel Mayor": the latest organisation or person named in the five
+    sentences up to the mention. Only a bare description ("le chercheur", not "le chef de l'aviation
+    civile") and not an institution that speaks as itself ("l'armée", "la police")."""
+    if mention[0].lower_ not in ("le", "la", "l'", "l’") or "Plur" in mention.root.morph.get("Number"):
+        return None  # "les analystes" are not the one person named last
+    if any(t.dep_ == "nmod" for t in mention):
+        return None
+    head = mention.root.lemma_.lower()
+    outlet = head in rules.outlet_nouns
+    label = "ORG" if head in rules.organisation_nouns or outlet else "PER" if head in rules.person_nouns else None
+    if label is None:
+        return None
+    earlier = [start for start in sentence_starts(doc) if start <= mention.start][-5:]
+    window_start = 0 if outlet else earlier[0] if earlier else mention.sent.start
+    named = [e for e in named_entities(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start
+             and (not outlet or is_outlet(e, rules))]  # "le quotidien" is the newspaper the article named last
+    return fullest_name(doc, named[-1]) if named else None
+
+
+@per_document(key=lambda pronoun, rules: (pronoun.start, pronoun.end))
+def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
+    """The antecedent of a subject pronoun ("il a précisé"): the most salient earlier referent that
+    agrees in gender and number. If it is a thing ("La rencontre … mais elle confirme"), nobody is
+    named."""
+    word = pronoun.root.lower_.replace("-t-", "").lstrip("-")
+    gender, number = rules.pronouns.get(word, (None, "Plur" if word.endswith("s") else "Sing"))
+    referent = _salient_referent(doc, pronoun, rules, gender, number)
+    return referent.name if referent is not None and referent.speaks else None
+
+
+@dataclass(frozen=True)
+class _Referent:
+    """What an earlier mention refers to, as salience weighs it."""
+
+    key: str
+    name: str | None
+    label: str
+    """The entity label, "" for a name the NER missed, "NOUN" for a description."""
+    speaks: bool
+    number: str | None
+    gender: str | None
+
+
+SENTENCES_BACK = 3
+
+
+_MODIFIER_DEPS = ("nmod", "amod", "flat", "flat:name", "compound", "nummod", "fixed")
+
+
+def _salient_referent(doc: Doc, mention: Span, rules: QuoteRules, gender: str | None, number: str | None,
+                      accept=lambda referent: True, depth: int = 0) -> _Referent | None:
+    """The referent most salient at `mention`, after Lappin and Leass: each earlier mention that agrees
+    and that `accept` takes scores for its referent by recency (halved at each sentence back), by role
+    (subject, object) and when it heads a phrase of its own (not a modifier or a prepositional
+    complement); the scores of a referent's mentions add up. An earlier subject pronoun passes its
+    score to its own antecedent. Words inside quotation marks are the speaker's, not the writer's, and
+    are left out."""
+    totals: dict[str, float] = {}
+    referents: dict[str, _Referent] = {}
+    for referent, weight in _antecedents(doc, mention, rules, depth):
+        if referent.number and number and referent.number != number or gender and referent.gender and referent.gender != gender:
+            continue
+        if not accept(referent):
+            continue
+        totals[referent.key] = totals.get(referent.key, 0.0) + weight
+        known = referents.get(referent.key)
+        referents[referent.key] = referent if known is None or referent.speaks and not known.speaks else known
+    return referents[max(totals, key=lambda key: totals[key])] if totals else None
+
+
+def _antecedents(doc: Doc, mention: Span, rules: QuoteRules, depth: int = 0):
+    """(referent, weight) for the mentions before `mention` in its sentence and the three before (not
+    counting the sentences of a quote)."""
+    quoted = quoted_tokens(doc, rules.marks)
+    starts = [start for start in sentence_starts(doc) if start <= mention.start]
+    entities = {e.root.i: e for e in named_entities(doc)}
+    inside = {i for e in named_entities(doc) for i in range(e.start, e.end)}
+    back = 0
+    for start in reversed(starts[-12:]):
+        end = min(mention.start, doc[start].sent.end)
+        words = [t for t in doc[start:end] if t.i not in quoted and not t.is_punct and not t.is_space]
+        if not words:
+            continue  # a sentence of the quote itself: it does not count as a sentence back
+        recency = 100 * 0.5 ** back
+        back += 1
+        if back > SENTENCES_BACK + 1:
+            break
+        for token in words:
+            heads = token.dep_ not in _MODIFIER_DEPS and not any(c.dep_ == "case" for c in token.children)
+            main = token.head.dep_ == "ROOT" or token.head.dep_ in ("conj", "parataxis") and token.head.head.dep_ == "ROOT"
+            speaker = cue_lemma(token.head, rules) is not None and token.head.i != token.i  # the subject of a cue
+            role = (80 if main or speaker else 40) if token.dep_ in SUBJECT_DEPS else 80 if speaker and token.i > token.head.i \
+                else 50 if token.dep_ == "obj" else 0
+            weight = recency + role + (
+                50 if heads else 0) + (token.i - start) / 1000
+            for referent in _referents_at(doc, token, mention, rules, entities, inside, depth):
+                yield referent, weight
+
+
+def _referents_at(doc: Doc, token: Token, mention: Span, rules: QuoteRules, entities: dict[int, Span],
+                  inside: set[int], depth: int):
+    """What the mention headed by `token` refers to, if it is one pronoun resolution considers."""
+    if token.i in entities:
+        entity = entities[token.i]
+        plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
+        name = fullest_name(doc, entity)
+        yield _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
+    elif token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
+            "obj",) and not (token.i > 0 and doc[token.i - 1].pos_ == "DET"):  # "la Chine" is a place
+        name = noun_phrase(token).text  # a name the NER missed or called MISC, where a speaker stands
+        yield _Referent(name, name, "", True, "Sing", _entity_gender(noun_phrase(token), rules))
+    elif token.pos_ == "NOUN" and token.i not in inside and (
+            token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
+        phrase = noun_phrase(token)
+        named = named_in_phrase(doc, phrase, rules)
+        number = (token.morph.get("Number") or [None])[0]
+        gender = (token.morph.get("Gender") or [None])[0]
+        if named is not None:
+            name = fullest_name(doc, named)
+            yield _Referent(name, name, named.label_, True, number, gender)
+        else:
+            speaks = token.lemma_.lower() in rules.speaking_nouns or is_outlet(phrase, rules)
+            name = speaker_name(doc, phrase, rules) if speaks and depth == 0 else None
+            yield _Referent(name or phrase.text.lower(), name, "NOUN", speaks, number, gender)
+    elif token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns and token.i != mention.root.i and depth < 2:
+        earlier = _pronoun_referent(doc, token.i, depth + 1, rules)
+        if earlier is not None and earlier.name is not None:
+            yield earlier
+
+
+@per_document(key=lambda i, depth, rules: (i, depth))
+def _pronoun_referent(doc: Doc, i: int, depth: int, rules: QuoteRules) -> _Referent | None:
+    """The speaker an earlier subject pronoun stands for, with the pronoun's agreement."""
+    gender, number = rules.pronouns[doc[i].lower_]
+    earlier = _salient_referent(doc, doc[i:i + 1], rules, gender, number, accept=lambda referent: referent.speaks,
+                                depth=depth)
+    return dataclasses.replace(earlier, number=number, gender=gender) if earlier is not None else None
+
+
+def _entity_gender(entity: Span, rules: QuoteRules) -> str | None:
+    """"M. Poutine", "la ministre Élisabeth Borne": the gender an honorific or a noun before the name gives."""
+    doc = entity.doc
+    before = doc[entity.start - 1] if entity.start else None
+    if before is None:
+        return None
+    if before.text in rules.honorific_genders:
+        return rules.honorific_genders[before.text]
+    if before.pos_ == "NOUN" and before.lemma_.lower() in rules.person_nouns:
+        return (before.morph.get("Gender") or [None])[0]
+    return None
+
+
+def role_text(mention: Span, rules: QuoteRules) -> str:
+    words = [t for t in mention if t.text not in rules.honorifics]
+    return mention.doc[words[0].i:words[-1].i + 1].text if words else mention.text
