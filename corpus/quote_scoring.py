@@ -155,13 +155,10 @@ def score(pairs: Iterable[tuple[Sequence[ScoredQuote], Sequence[ScoredQuote]]]) 
                     tally[threshold, p.kind, "tp_pred"] += 1
                 elif not any(_matches(threshold, p_words, t_words) for t_words in terms):
                     tally[threshold, p.kind, "fp"] += 1
-        for g, g_words in golds:
-            matching = [(p, p_words) for p, p_words in preds if _matches(LENIENT, p_words, g_words)]
-            if g.speaker is None or not matching:
+        for g, _ in golds:
+            best = best_match(g, predicted)
+            if g.speaker is None or best is None:
                 continue
-            # Most shared words first, then the fewest extra words: a fragment's own prediction wins
-            # over the longer clause around it.
-            best, _ = max(matching, key=lambda m: (_shared(m[1], g_words), -m[1].total()))
             speaker_total += 1
             speaker_correct += same_speaker(best.speaker, g.speaker)
 
@@ -171,6 +168,18 @@ def score(pairs: Iterable[tuple[Sequence[ScoredQuote], Sequence[ScoredQuote]]]) 
         return {"all": sum(counts.values(), Counts()), **counts}
 
     return QuoteScores(by_kind(LENIENT), by_kind(STRICT), speaker_correct, speaker_total)
+
+
+def best_match(gold: ScoredQuote, predicted: Sequence[ScoredQuote]) -> ScoredQuote | None:
+    """The prediction whose speaker is compared with the gold quote's: of those that match it at 30 %,
+    the one with most shared words, then the fewest extra words (a fragment's own prediction wins
+    over the longer clause around it)."""
+    g_words = Counter(normalize_words(gold.text))
+    matching = [(p, p_words) for p in predicted if p.kind != TERM
+                for p_words in [Counter(normalize_words(p.text))] if _matches(LENIENT, p_words, g_words)]
+    if not matching:
+        return None
+    return max(matching, key=lambda m: (_shared(m[1], g_words), -m[1].total()))[0]
 
 
 def gold_quotes(record: dict) -> list[ScoredQuote]:

@@ -158,14 +158,16 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from flows.evaluate import evaluate_litbank_quotes, evaluate_wikinews_quotes
+    from flows.evaluate import WIKINEWS_25, WIKINEWS_DEV, evaluate_litbank_quotes, evaluate_wikinews_quotes
 
     shared = Path(args.shared) if args.shared else Path(__file__).resolve().parent.parent.parent / "shared"
-    if not (shared / "data/quotes/wikinews_fr_dev/gold.jsonl").exists():
+    if not (shared / WIKINEWS_DEV).exists():
         print(f"corpus: error: no gold quotes under {shared}; give the shared folder with --shared", file=sys.stderr)
         return 1
     print("Quotes on wikinews_fr_dev (50 articles; kinds direct, partial, indirect; terms excluded)")
     print(evaluate_wikinews_quotes(shared, show_errors=args.errors).report())
+    print("\nQuotes on eval/wikinews_fr_25 (25 other articles, this project's annotation; see its README)")
+    print(evaluate_wikinews_quotes(shared, WIKINEWS_25, show_errors=args.errors).report())
     print("\nRegression check, not a target: fr-litbank-citations (18 works of fiction, mostly dialogue dashes; "
           "all quotes scored as direct, speakers as local mentions)")
     print(evaluate_litbank_quotes(shared).report())

@@ -7,13 +7,19 @@ from pathlib import Path
 
 from corpus.nlp import annotate, load_pipeline
 from corpus.parse import parse_document
-from corpus.quote_scoring import QuoteScores, ScoredQuote, gold_quotes, lenient_match, same_speaker, score
+from corpus.quote_scoring import QuoteScores, ScoredQuote, best_match, gold_quotes, lenient_match, same_speaker, score
 from corpus.records import Article, RawDocument
 
 
-def evaluate_wikinews_quotes(shared: Path, show_errors: bool = False) -> QuoteScores:
-    """Run the pipeline over the 50 gold Wikinews articles and score its quotes."""
-    gold_file = shared / "data/quotes/wikinews_fr_dev/gold.jsonl"
+WIKINEWS_DEV = "data/quotes/wikinews_fr_dev/gold.jsonl"
+"""The shared gold quotes of 50 Wikinews articles, relative to the shared folder."""
+WIKINEWS_25 = Path(__file__).resolve().parent.parent / "eval/wikinews_fr_25/gold.jsonl"
+"""This project's gold quotes of 25 other Wikinews articles (see its README)."""
+
+
+def evaluate_wikinews_quotes(shared: Path, gold_file: Path | None = None, show_errors: bool = False) -> QuoteScores:
+    """Run the pipeline over gold Wikinews articles (by default the shared 50) and score its quotes."""
+    gold_file = gold_file or shared / WIKINEWS_DEV
     documents = shared / "data/articles/wikinews_fr_100/documents"
     records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     articles = []
@@ -73,14 +79,15 @@ def _brat_quotes(annotations: str, text: str) -> list[ScoredQuote]:
 
 
 def _print_errors(article_id: str, predicted: list[ScoredQuote], gold: list[ScoredQuote]) -> None:
+    """The misses, the wrong speakers (on the prediction the speaker score compares) and the extras."""
     for g in gold:
         if g.kind == "term":
             continue
-        matches = [p for p in predicted if p.kind != "term" and lenient_match(p.text, g.text)]
-        if not matches:
+        best = best_match(g, predicted)
+        if best is None:
             print(f"{article_id} MISSED {g.kind}: {g.text[:90]!r} ({g.speaker})")
-        elif g.speaker and not any(same_speaker(p.speaker, g.speaker) for p in matches):
-            print(f"{article_id} SPEAKER {g.kind}: {g.text[:60]!r} gold={g.speaker!r} got={[p.speaker for p in matches]}")
+        elif g.speaker and not same_speaker(best.speaker, g.speaker):
+            print(f"{article_id} SPEAKER {g.kind}: {g.text[:60]!r} gold={g.speaker!r} got={best.speaker!r}")
     for p in predicted:
         if p.kind != "term" and not any(lenient_match(p.text, g.text) for g in gold):
             print(f"{article_id} EXTRA {p.kind}: {p.text[:90]!r} ({p.speaker})")
