@@ -20,7 +20,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from corpus.cues import conditional, cue_lemma, cue_tokens, is_cue, passive
-from corpus.outlets import is_outlet, outlet_name
 from corpus.quote_marks import quoted_spans
 from corpus.quote_rules import QuoteRules
 from corpus.records import Note, NoteRef, Quote
@@ -29,6 +28,8 @@ from corpus.speakers import (
     cue_speaker,
     document_author,
     inverted_subject,
+    is_outlet,
+    outlet_name,
     speaker_name,
     subject_of,
 )

@@ -5,13 +5,13 @@ holder of a role, the antecedent of a pronoun by salience)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from corpus.cues import auxiliary_before, cue_lemma
 from corpus.entities import expand_acronym, is_acronym
-from corpus.outlets import is_outlet
 from corpus.quote_rules import QuoteRules
 from corpus.syntax import (
     INVERTED_PRONOUNS,
@@ -423,3 +423,22 @@ def _entity_gender(entity: Span, rules: QuoteRules) -> str | None:
 def role_text(mention: Span, rules: QuoteRules) -> str:
     words = [t for t in mention if t.text not in rules.honorifics]
     return mention.doc[words[0].i:words[-1].i + 1].text if words else mention.text
+
+
+def is_outlet(phrase: Span, rules: QuoteRules) -> bool:
+    """A media outlet by name ("l'AFP") or by its noun ("le quotidien", "au micro de")."""
+    text = phrase.text.lower()
+    bare = re.sub(r"^(l'|l’|le |la |les )", "", text)
+    return (text in rules.outlets or bare in rules.outlets or phrase.root.lower_ in rules.outlet_nouns
+            or any(e.text.lower() in rules.outlets for e in phrase.ents))
+
+
+def outlet_name(phrase: Span, rules: QuoteRules) -> str:
+    """"l'AFP" -> "AFP", "au micro de RTL" -> "RTL"; "Le Monde" and "les agences de presse" stay as written."""
+    if phrase.root.lemma_ in rules.channel_nouns:
+        named = [c for c in phrase.root.children if c.dep_ == "nmod" and c.pos_ in ("PROPN", "NOUN")]
+        if named:
+            phrase = noun_phrase(named[0])
+    if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET" and phrase.text.lower() not in rules.outlets:
+        return phrase[1:].text
+    return phrase.text
