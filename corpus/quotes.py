@@ -23,6 +23,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from corpus.outlets import Outlets
 from corpus.records import Note, NoteRef, Quote
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass")
@@ -73,7 +74,7 @@ class QuoteRules:
             verbs=frozenset(verbs),
             markers=dict(rules["attribution_markers"]),
             credit_verbs=frozenset(rules["credit_verbs"]),
-            outlets=frozenset(o.lower() for o in rules["outlets"]),
+            outlets=frozenset(o.lower() for o in Outlets.load().names()),
             outlet_nouns=frozenset(rules["outlet_nouns"]),
             pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
             honorifics=frozenset(rules["honorifics"]),
