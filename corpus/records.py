@@ -59,6 +59,8 @@ class Note:
 
     marker: str
     text: str
+    italics: tuple[tuple[int, int], ...] = ()
+    """(start, end) of the stretches of `text` set in italics: in French, titles of works and publications."""
 
 
 @dataclass(frozen=True)
