@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 import corpus
 from corpus import quotes as quote_rules  # registers the quote_ruler factory
+from corpus.citations import cite
 from corpus.entities import entity_key
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
@@ -92,8 +93,9 @@ def _to_record(doc: Doc, article: Article, version: str) -> AnnotatedArticle:
     quotes = quote_rules.speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()),
                                              article.note_refs, article.notes)
     links = quote_rules.notes_for_quotes(quotes, article.note_refs, sentences)
-    return AnnotatedArticle(article, sentences, mentions, version, quotes,
-                            tuple(tuple(links[n]) for n in range(len(quotes))))
+    quote_notes = tuple(tuple(links[n]) for n in range(len(quotes)))
+    citations, quote_citations = cite(article, sentences, quotes, quote_notes)
+    return AnnotatedArticle(article, sentences, mentions, version, quotes, quote_notes, citations, quote_citations)
 
 
 def _strip_space(span):

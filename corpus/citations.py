@@ -1,0 +1,284 @@
+"""Citations: the sources an article rests on, and which quote comes from where.
+
+- Notes become citations of kind `reference` (a note that points to a source) or `note` (an explanation). Their
+  fields are read from French bibliographic habits: an author's name then a comma, a publication set in italics or
+  named in `data/outlets.json`, a French date, a title in « » or italics, "(Publisher, 1979)", a URL. "op. cit.",
+  "art. cit." point back to the earlier note by the same author or publication, "ibid." and "id." to the note before.
+- Inline credits ("selon l'AFP", "rapporte Ouest-France", "a déclaré à la BBC", "selon le quotidien La Montagne")
+  become citations of kind `inline`, with their sentence.
+- URLs in the body (Markdown links, bare URLs) become citations of kind `url`.
+- Each quote links to the notes called in its sentence, to the notes those repeat, and to the inline credits of its
+  sentence; the outlet quote_ruler credits it to (`Quote.reported_via`) is a credit of its own if no pattern found it.
+
+Outlets are normalised by `corpus.outlets`. The rules are data: `data/citation_rules.json`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from corpus.authors import normalize_author
+from corpus.dates import MONTHS, find_french_date, fold
+from corpus.outlets import Outlets, bare_name, outlet_key
+from corpus.records import Article, Citation, Note, Quote, Sentence
+
+_URL = re.compile(r"\bhttps?://[^\s<>«»\"]+|\bwww\.[a-z0-9-]+\.[^\s<>«»\"]+", re.IGNORECASE)
+_URL_END = ".,;:!?)]'’"
+_AUTHOR = re.compile(r"^((?:[A-ZÀ-Ý][\w'’.-]*|[A-Z]\.)(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|[A-Z]\.|de|d['’]|du|van|von|le|la)){1,4})\s*,")
+_GUILLEMETS = re.compile(r"«\s*(.+?)\s*»|“\s*(.+?)\s*”")
+_PUBLISHED_BY = re.compile(r"\(\s*([^(),]{2,60}?)\s*,\s*((?:1[5-9]|20)\d\d)\s*\)")
+_YEAR = re.compile(r"\b((?:1[5-9]|20)\d\d)\b")
+_MONTH_YEAR = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?\s+((?:1[5-9]|20)\d\d)\b")
+_NAME_RUN = r"[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|du|des|d['’])\s*)?[A-ZÀ-Ý0-9][\w’'-]*){0,3}"
+_DETERMINERS = r"(?:l['’]\s*|le\s+|la\s+|les\s+|au\s+|aux\s+|du\s+|des\s+)"
+
+
+@dataclass(frozen=True)
+class CitationRules:
+    repeat_previous: re.Pattern
+    repeat_earlier: re.Pattern
+    reference_opener: re.Pattern
+    prose_word: re.Pattern
+    prose_min_words: int
+    publisher: re.Pattern
+    credit: re.Pattern
+    """Inline credits: a cue then an outlet (`before`), or an outlet then a credit verb (`after`)."""
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> CitationRules:
+        rules = json.loads(resources.files("corpus.data").joinpath("citation_rules.json").read_text("utf-8"))
+
+        def any_of(patterns: list[str]) -> str:
+            return "(?:" + "|".join(patterns) + ")"
+
+        return cls(
+            repeat_previous=re.compile(rf"(?<!\w){any_of(rules['repeat_previous'])}(?!\w)", re.IGNORECASE),
+            repeat_earlier=re.compile(rf"(?<!\w){any_of(rules['repeat_earlier'])}", re.IGNORECASE),
+            reference_opener=re.compile(rf"^{any_of(rules['reference_openers'])}(?!\w)", re.IGNORECASE),
+            prose_word=re.compile(rf"(?<!\w){any_of(rules['prose_words'])}(?!\w)", re.IGNORECASE),
+            prose_min_words=int(rules["prose_min_words"]),
+            publisher=re.compile(rf"(?<!\w){any_of(rules['publisher_words'])}\s+([A-ZÀ-Ý][^,;()]*?)\s*(?=[,;().]|$)",
+                                 re.IGNORECASE),
+            credit=_credit_pattern(rules, Outlets.load()),
+        )
+
+
+def _credit_pattern(rules: dict, outlets: Outlets) -> re.Pattern:
+    """One pattern for inline credits. Outlet names match as written (case and all), the words around them in any
+    case; a name after a descriptor ("le quotidien La Montagne") is an outlet even when the list does not know it."""
+    names = sorted(set(outlets.names()), key=len, reverse=True)
+    bare = sorted({b for n in names if (b := bare_name(n))}, key=len, reverse=True)
+    known = "(?:" + "|".join(re.escape(n) for n in names) + ")"
+    after_article = "(?:" + "|".join(re.escape(n) for n in bare + names) + ")"
+    end = r"(?![\w-])"
+    adjectives = "(?:" + "|".join(rules["descriptor_adjectives"]) + ")"
+    descriptor = (rf"(?i:(?:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?"
+                  rf"(?:{'|'.join(rules['descriptors'])})(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
+    outlet = (rf"(?:{descriptor}(?:(?i:{_DETERMINERS})?(?P<@known>{after_article}|{known}){end}"
+              rf"|(?P<@named>{_NAME_RUN}){end})"
+              rf"|(?i:{_DETERMINERS})(?P<@bare>{after_article}){end}|(?P<@full>{known}){end})")
+    cue = "(?i:" + "|".join(rules["credit_cues_before"]) + ")"
+    verb = "(?i:" + "|".join(rules["credit_verbs_after"]) + ")"
+    before = rf"(?<!\w){cue}\s*(?:(?i:de\s+|d['’]\s*))?{outlet.replace('@', 'b_')}"
+    after = rf"(?<![\w'’]){outlet.replace('@', 'a_')}\s+{verb}(?!\w)"
+    return re.compile(f"(?P<before>{before})|(?P<after>{after})")
+
+
+# -- notes ----------------------------------------------------------------------------------------
+
+def note_citations(notes: tuple[Note, ...], rules: CitationRules | None = None) -> list[Citation]:
+    """One citation per note, in order, repeats ("op. cit.", "ibid.") resolved to the note they repeat."""
+    rules = rules or CitationRules.load()
+    outlets = Outlets.load()
+    citations: list[Citation] = []
+    for note in notes:
+        citations.append(_parse_note(note, rules, outlets, citations))
+    return citations
+
+
+def _parse_note(note: Note, rules: CitationRules, outlets: Outlets, earlier: list[Citation]) -> Citation:
+    text = note.text
+    url_match = _URL.search(text)
+    url = url_match.group().rstrip(_URL_END) if url_match else None
+    found_date = find_french_date(text)
+    guillemets = [m.group(1) or m.group(2) for m in _GUILLEMETS.finditer(text)]
+    italics = [text[s:e].strip(" ,.;:") for s, e in note.italics]
+    outlet = next((o for o in map(outlets.find, italics) if o), None) or _outlet_in(text, rules, outlets) or (
+        outlets.for_domain(_domain(url)) if url else None)
+    publication = outlet.name if outlet else None
+    works = [t for t in italics if not outlets.find(t)]
+    title = guillemets[0] if guillemets else (works[0] if works else None)
+    if publication is None and guillemets and works:
+        publication = works[0]  # « Article », *Revue*: the article's title, then where it appeared
+    publisher, year = _publisher_and_year(text, rules)
+    if year is None:
+        month_year = _MONTH_YEAR.search(fold(text))
+        year = found_date[0].year if found_date else int(month_year[1]) if month_year else None
+    author_match = _AUTHOR.match(text)
+    author = normalize_author(author_match[1]) if author_match and not outlets.find(author_match[1]) else None
+    repeats = "previous" if rules.repeat_previous.search(text) else "earlier" if rules.repeat_earlier.search(text) else None
+    fields = dict(author=author, publication=publication, outlet_key=outlet_key(publication) if publication else None,
+                  published_date=found_date[0] if found_date else None, title=title, publisher=publisher, year=year,
+                  url=url, domain=_domain(url) if url else None)
+    same_as = _repeated(repeats, fields, earlier) if repeats else None
+    has_source = any(fields[k] for k in ("author", "publication", "title", "publisher", "url"))
+    is_reference = bool(url or repeats or rules.reference_opener.match(text)) or (
+        has_source and not _is_prose(text, note.italics, rules))
+    kind = "reference" if is_reference else "note"
+    return Citation(kind=kind, key=f"{kind}:{note.marker}", raw_text=text, marker=note.marker,
+                    same_as=same_as.key if same_as else None, **fields)
+
+
+def _outlet_in(text: str, rules: CitationRules, outlets: Outlets):
+    """A known outlet named in a note ("Le Monde daté du 14 septembre 2023"): the longest name found."""
+    found = [outlets.find(m) for m in _known_names(outlets).findall(text)]
+    return max((o for o in found if o), key=lambda o: len(o.name), default=None)
+
+
+@lru_cache(maxsize=1)
+def _known_names(outlets: Outlets) -> re.Pattern:
+    names = sorted(set(outlets.names()), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+def _publisher_and_year(text: str, rules: CitationRules) -> tuple[str | None, int | None]:
+    """"(Casterman, 1979)", or "éditions Philippe Picquier, Paris, 2017"."""
+    match = _PUBLISHED_BY.search(text)
+    if match:
+        return match[1], int(match[2])
+    match = rules.publisher.search(text)
+    if match:
+        year = _YEAR.search(text, match.end())
+        return match[1], int(year[1]) if year else None
+    return None, None
+
+
+def _is_prose(text: str, italics: tuple[tuple[int, int], ...], rules: CitationRules) -> bool:
+    """An explanation, not a reference: sentences with verbs and pronouns outside the titles it names."""
+    outside = text
+    for start, end in sorted(italics, reverse=True):
+        outside = outside[:start] + " " + outside[end:]
+    outside = _GUILLEMETS.sub(" ", outside)
+    return len(rules.prose_word.findall(outside)) >= rules.prose_min_words
+
+
+def _repeated(repeats: str, fields: dict, earlier: list[Citation]) -> Citation | None:
+    """The note a repeat stands for: the one before ("ibid."), or the latest earlier one with the same author,
+    else publication, else title ("op. cit."); a repeat of a repeat resolves to the note first cited."""
+    candidates = [c for c in earlier if c.kind == "reference"]
+    if repeats == "previous":
+        target = earlier[-1] if earlier else None
+    else:
+        target = next((c for field in ("author", "outlet_key", "title") if fields[field]
+                       for c in reversed(candidates) if getattr(c, field) == fields[field]), None)
+    while target is not None and target.same_as is not None:
+        target = next((c for c in earlier if c.key == target.same_as), None)
+    return target
+
+
+def _domain(url: str) -> str:
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    return host.removeprefix("www.")
+
+
+# -- the body -------------------------------------------------------------------------------------
+
+def inline_credits(text: str, sentences: tuple[Sentence, ...], rules: CitationRules | None = None) -> list[Citation]:
+    """Outlets credited in the running text, each with its sentence."""
+    rules = rules or CitationRules.load()
+    outlets = Outlets.load()
+    starts = [s.start for s in sentences]
+    credits = []
+    for match in rules.credit.finditer(text):
+        side = "b_" if match["before"] else "a_"
+        group = next(g for g in ("known", "bare", "full", "named") if match[side + g])
+        name = match[side + group]
+        outlet = outlets.find(name)
+        publication = outlet.name if outlet else name
+        start, end = match.span()
+        credits.append(Citation(kind="inline", key=f"inline:{len(credits)}", raw_text=text[start:end].strip(),
+                                publication=publication, outlet_key=outlet_key(publication), start=start, end=end,
+                                sentence_index=_sentence_of(starts, start)))
+    return credits
+
+
+def url_citations(article: Article, sentences: tuple[Sentence, ...]) -> list[Citation]:
+    """Links and bare URLs of the body, each with its domain and the outlet that owns it."""
+    outlets = Outlets.load()
+    starts = [s.start for s in sentences]
+    found = [(link.start, link.end, link.url) for link in article.links if link.url.startswith(("http://", "https://"))]
+    for match in _URL.finditer(article.text):
+        url = match.group().rstrip(_URL_END)
+        if not any(s <= match.start() < e for s, e, _ in found):
+            found.append((match.start(), match.start() + len(url), url))
+    citations = []
+    for start, end, url in sorted(found):
+        domain = _domain(url)
+        outlet = outlets.for_domain(domain)
+        citations.append(Citation(kind="url", key=f"url:{len(citations)}", raw_text=article.text[start:end], url=url,
+                                  domain=domain, publication=outlet.name if outlet else None,
+                                  outlet_key=outlet.key if outlet else None, start=start, end=end,
+                                  sentence_index=_sentence_of(starts, start)))
+    return citations
+
+
+def _sentence_of(starts: list[int], offset: int) -> int | None:
+    return bisect.bisect_right(starts, offset) - 1 if starts else None
+
+
+# -- quotes ---------------------------------------------------------------------------------------
+
+def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote, ...],
+         quote_notes: tuple[tuple[str, ...], ...]) -> tuple[tuple[Citation, ...], tuple[tuple[str, ...], ...]]:
+    """The article's citations, and for each quote the keys of the citations it comes from."""
+    notes = note_citations(article.notes)
+    credits = inline_credits(article.text, sentences)
+    by_marker = {c.marker: c for c in notes}
+    by_key = {c.key: c for c in notes}
+    links: list[tuple[str, ...]] = []
+    for quote, markers in zip(quotes, quote_notes):
+        keys: list[str] = []
+        for marker in markers:
+            citation = by_marker.get(marker)
+            while citation is not None and citation.key not in keys:
+                keys.append(citation.key)
+                citation = by_key.get(citation.same_as)
+        start, end = _quote_window(quote, sentences)
+        near = [c for c in credits if start <= c.start < end]
+        keys += [c.key for c in near]
+        if quote.reported_via and not any(c.outlet_key == _reported_key(quote.reported_via) for c in near):
+            credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits))
+            credits.append(credit)
+            keys.append(credit.key)
+        links.append(tuple(dict.fromkeys(keys)))
+    return tuple(notes + credits + url_citations(article, sentences)), tuple(links)
+
+
+def _quote_window(quote: Quote, sentences: tuple[Sentence, ...]) -> tuple[int, int]:
+    """The sentences a quote stands in, and a few characters past its end (as `quotes.notes_for_quotes` reads)."""
+    touched = [s for s in sentences if s.start <= quote.end + 2 and s.end >= quote.start]
+    return min((s.start for s in touched), default=quote.start), max([s.end for s in touched] + [quote.end + 3])
+
+
+def _reported_key(reported_via: str) -> str:
+    outlet = Outlets.load().find(reported_via)
+    return outlet.key if outlet else outlet_key(reported_via)
+
+
+def _reported_credit(text: str, reported_via: str, start: int, end: int, sentences: tuple[Sentence, ...],
+                     index: int) -> Citation:
+    """The credit quote_ruler found where no pattern did ("selon les agences de presse"): an outlet only if the
+    list knows it, since a description ("la chaîne locale") names no one outlet."""
+    outlet = Outlets.load().find(reported_via)
+    at = text.find(reported_via, start, end)
+    return Citation(kind="inline", key=f"inline:{index}", raw_text=reported_via,
+                    publication=outlet.name if outlet else reported_via, outlet_key=outlet.key if outlet else None,
+                    start=at if at >= 0 else None, end=at + len(reported_via) if at >= 0 else None,
+                    sentence_index=_sentence_of([s.start for s in sentences], at if at >= 0 else start))
