@@ -49,6 +49,10 @@ class CitationRules:
     publisher: re.Pattern
     credit: re.Pattern
     """Inline credits: a cue then an outlet (`before`), or an outlet then a credit verb (`after`)."""
+    also_credited: re.Pattern
+    """Outlets credited with the one before ("selon RTL et l'AFP")."""
+    reported_media: frozenset[str]
+    """Nouns that make quote_ruler's credit a media outlet ("les agences de presse"), not a channel ("un communiqué")."""
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -58,6 +62,7 @@ class CitationRules:
         def any_of(patterns: list[str]) -> str:
             return "(?:" + "|".join(patterns) + ")"
 
+        credit, also_credited = _credit_pattern(rules, Outlets.load())
         return cls(
             repeat_previous=re.compile(rf"(?<!\w){any_of(rules['repeat_previous'])}(?!\w)", re.IGNORECASE),
             repeat_earlier=re.compile(rf"(?<!\w){any_of(rules['repeat_earlier'])}", re.IGNORECASE),
@@ -66,29 +71,38 @@ class CitationRules:
             prose_min_words=int(rules["prose_min_words"]),
             publisher=re.compile(rf"(?<!\w){any_of(rules['publisher_words'])}\s+([A-ZÀ-Ý][^,;()]*?)\s*(?=[,;().]|$)",
                                  re.IGNORECASE),
-            credit=_credit_pattern(rules, Outlets.load()),
+            credit=credit,
+            also_credited=also_credited,
+            reported_media=frozenset(rules["reported_media_nouns"]),
         )
 
 
-def _credit_pattern(rules: dict, outlets: Outlets) -> re.Pattern:
+def _credit_pattern(rules: dict, outlets: Outlets) -> tuple[re.Pattern, re.Pattern]:
     """One pattern for inline credits. Outlet names match as written (case and all), the words around them in any
-    case; a name after a descriptor ("le quotidien La Montagne") is an outlet even when the list does not know it."""
+    case. A name right after a media noun ("le quotidien La Montagne") is an outlet even when the list does not know
+    it; after other nouns ("les informations du Parisien", "l'article L1413-4") only a known outlet is."""
     names = sorted(set(outlets.names()), key=len, reverse=True)
     bare = sorted({b for n in names if (b := bare_name(n))}, key=len, reverse=True)
     known = "(?:" + "|".join(re.escape(n) for n in names) + ")"
     after_article = "(?:" + "|".join(re.escape(n) for n in bare + names) + ")"
     end = r"(?![\w-])"
     adjectives = "(?:" + "|".join(rules["descriptor_adjectives"]) + ")"
-    descriptor = (rf"(?i:(?:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?"
-                  rf"(?:{'|'.join(rules['descriptors'])})(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
-    outlet = (rf"(?:{descriptor}(?:(?i:{_DETERMINERS})?(?P<@known>{after_article}|{known}){end}"
+
+    def descriptor(nouns: list[str]) -> str:
+        return (rf"(?i:(?:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?(?:{'|'.join(nouns)})"
+                rf"(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
+
+    outlet = (rf"(?:{descriptor(rules['media_nouns'])}(?:(?i:{_DETERMINERS})?(?P<@known>{after_article}|{known}){end}"
               rf"|(?P<@named>{_NAME_RUN}){end})"
+              rf"|{descriptor(rules['context_nouns'])}(?i:{_DETERMINERS})?(?P<@context>{after_article}|{known}){end}"
               rf"|(?i:{_DETERMINERS})(?P<@bare>{after_article}){end}|(?P<@full>{known}){end})")
     cue = "(?i:" + "|".join(rules["credit_cues_before"]) + ")"
+    weak = "(?i:" + "|".join(rules["weak_cues_before"]) + ")"
     verb = "(?i:" + "|".join(rules["credit_verbs_after"]) + ")"
-    before = rf"(?<!\w){cue}\s*(?:(?i:de\s+|d['’]\s*))?{outlet.replace('@', 'b_')}"
+    before = rf"(?<!\w)(?:{cue}|(?P<weak>{weak}))\s*(?:(?i:de\s+|d['’]\s*))?{outlet.replace('@', 'b_')}"
     after = rf"(?<![\w'’]){outlet.replace('@', 'a_')}\s+{verb}(?!\w)"
-    return re.compile(f"(?P<before>{before})|(?P<after>{after})")
+    also = rf"\s*(?:,|(?i:et|ou))\s*(?P<also>{outlet.replace('@', 'c_')})"
+    return re.compile(f"(?P<before>{before})|(?P<after>{after})"), re.compile(also)
 
 
 # -- notes ----------------------------------------------------------------------------------------
@@ -190,23 +204,33 @@ def _domain(url: str) -> str:
 
 # -- the body -------------------------------------------------------------------------------------
 
-def inline_credits(text: str, sentences: tuple[Sentence, ...], rules: CitationRules | None = None) -> list[Citation]:
-    """Outlets credited in the running text, each with its sentence."""
+def inline_credits(text: str, sentences: tuple[Sentence, ...], quotes: tuple[Quote, ...] = (),
+                   rules: CitationRules | None = None) -> list[Citation]:
+    """Outlets credited in the running text, each with its sentence. A weak cue ("sur France Inter") credits an
+    outlet only in a sentence that reports speech; elsewhere it names a programme's channel ("sur TF1")."""
     rules = rules or CitationRules.load()
     outlets = Outlets.load()
     starts = [s.start for s in sentences]
-    credits = []
+    speech = {_sentence_of(starts, q.start) for q in quotes if q.kind != "term"}
+    credits: list[Citation] = []
     for match in rules.credit.finditer(text):
-        side = "b_" if match["before"] else "a_"
-        group = next(g for g in ("known", "bare", "full", "named") if match[side + g])
-        name = match[side + group]
-        outlet = outlets.find(name)
-        publication = outlet.name if outlet else name
-        start, end = match.span()
-        credits.append(Citation(kind="inline", key=f"inline:{len(credits)}", raw_text=text[start:end].strip(),
-                                publication=publication, outlet_key=outlet_key(publication), start=start, end=end,
-                                sentence_index=_sentence_of(starts, start)))
+        sentence = _sentence_of(starts, match.start())
+        if match["weak"] and sentence not in speech:
+            continue
+        found = [(match.start(), match.end(), _credited_name(match, "b_" if match["before"] else "a_"))]
+        while (more := rules.also_credited.match(text, found[-1][1])) is not None:
+            found.append((more.start("also"), more.end(), _credited_name(more, "c_")))
+        for start, end, name in found:
+            outlet = outlets.find(name)
+            publication = outlet.name if outlet else name
+            credits.append(Citation(kind="inline", key=f"inline:{len(credits)}", raw_text=text[start:end].strip(),
+                                    publication=publication, outlet_key=outlet_key(publication), start=start, end=end,
+                                    sentence_index=sentence))
     return credits
+
+
+def _credited_name(match: re.Match, side: str) -> str:
+    return next(match[side + g] for g in ("known", "context", "bare", "full", "named") if match[side + g])
 
 
 def url_citations(article: Article, sentences: tuple[Sentence, ...]) -> list[Citation]:
@@ -239,7 +263,8 @@ def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote,
          quote_notes: tuple[tuple[str, ...], ...]) -> tuple[tuple[Citation, ...], tuple[tuple[str, ...], ...]]:
     """The article's citations, and for each quote the keys of the citations it comes from."""
     notes = note_citations(article.notes)
-    credits = inline_credits(article.text, sentences)
+    rules = CitationRules.load()
+    credits = inline_credits(article.text, sentences, quotes, rules)
     by_marker = {c.marker: c for c in notes}
     by_key = {c.key: c for c in notes}
     links: list[tuple[str, ...]] = []
@@ -251,9 +276,10 @@ def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote,
                 keys.append(citation.key)
                 citation = by_key.get(citation.same_as)
         start, end = _quote_window(quote, sentences)
-        near = [c for c in credits if start <= c.start < end]
+        near = [c for c in credits if c.start is not None and start <= c.start < end]
         keys += [c.key for c in near]
-        if quote.reported_via and not any(c.outlet_key == _reported_key(quote.reported_via) for c in near):
+        if _is_media(quote.reported_via, rules) and not any(
+                c.outlet_key == _reported_key(quote.reported_via) for c in near):
             credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits))
             credits.append(credit)
             keys.append(credit.key)
@@ -265,6 +291,14 @@ def _quote_window(quote: Quote, sentences: tuple[Sentence, ...]) -> tuple[int, i
     """The sentences a quote stands in, and a few characters past its end (as `quotes.notes_for_quotes` reads)."""
     touched = [s for s in sentences if s.start <= quote.end + 2 and s.end >= quote.start]
     return min((s.start for s in touched), default=quote.start), max([s.end for s in touched] + [quote.end + 3])
+
+
+def _is_media(reported_via: str | None, rules: CitationRules) -> bool:
+    """quote_ruler's credit names an outlet ("AFP", "les agences de presse"), not a channel ("un communiqué")."""
+    if not reported_via:
+        return False
+    return Outlets.load().find(reported_via) is not None or any(
+        word in rules.reported_media for word in re.findall(r"\w+", reported_via.lower()))
 
 
 def _reported_key(reported_via: str) -> str:

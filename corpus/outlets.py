@@ -71,11 +71,15 @@ class Outlets:
         return tuple(form for outlet in self.outlets for form in outlet.forms)
 
     def find(self, text: str) -> Outlet | None:
-        """The outlet `text` names: a name or alias however written, or one of its domains."""
+        """The outlet `text` names: a name or alias however written, or one of its domains. Written all in lower
+        case, it must be a form the outlet itself writes so: "la presse" is the press, not *La Presse*."""
         text = text.strip()
         if _DOMAIN.match(text):
             return self.for_domain(text)
-        return self._by_key.get(outlet_key(text))
+        outlet = self._by_key.get(outlet_key(text))
+        if outlet is not None and text.islower() and not any(form.islower() for form in outlet.forms):
+            return None
+        return outlet
 
     def for_domain(self, domain: str) -> Outlet | None:
         """The outlet a domain belongs to, subdomains included ("www.lemonde.fr", "blog.lemonde.fr")."""
