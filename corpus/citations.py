@@ -89,8 +89,9 @@ def _credit_pattern(rules: dict, outlets: Outlets) -> tuple[re.Pattern, re.Patte
     adjectives = "(?:" + "|".join(rules["descriptor_adjectives"]) + ")"
 
     def descriptor(nouns: list[str]) -> str:
-        return (rf"(?i:(?:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?(?:{'|'.join(nouns)})"
-                rf"(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
+        """Nouns in lower case, as French writes them: "Radio Sawa" is a name, not "la radio" + "Sawa"."""
+        return (rf"(?i:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?(?:{'|'.join(nouns)})"
+                rf"(?i:(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
 
     outlet = (rf"(?:{descriptor(rules['media_nouns'])}(?:(?i:{_DETERMINERS})?(?P<@known>{after_article}|{known}){end}"
               rf"|(?P<@named>{_NAME_RUN}){end})"
@@ -124,7 +125,7 @@ def _parse_note(note: Note, rules: CitationRules, outlets: Outlets, earlier: lis
     found_date = find_french_date(text)
     guillemets = [m.group(1) or m.group(2) for m in _GUILLEMETS.finditer(text)]
     italics = [text[s:e].strip(" ,.;:") for s, e in note.italics]
-    outlet = next((o for o in map(outlets.find, italics) if o), None) or _outlet_in(text, rules, outlets) or (
+    outlet = next((o for o in map(outlets.find, italics) if o), None) or _named_outlet(text) or (
         outlets.for_domain(_domain(url)) if url else None)
     publication = outlet.name if outlet else None
     works = [t for t in italics if not outlets.find(t)]
@@ -148,12 +149,6 @@ def _parse_note(note: Note, rules: CitationRules, outlets: Outlets, earlier: lis
     kind = "reference" if is_reference else "note"
     return Citation(kind=kind, key=f"{kind}:{note.marker}", raw_text=text, marker=note.marker,
                     same_as=same_as.key if same_as else None, **fields)
-
-
-def _outlet_in(text: str, rules: CitationRules, outlets: Outlets):
-    """A known outlet named in a note ("Le Monde daté du 14 septembre 2023"): the longest name found."""
-    found = [outlets.find(m) for m in _known_names(outlets).findall(text)]
-    return max((o for o in found if o), key=lambda o: len(o.name), default=None)
 
 
 @lru_cache(maxsize=1)
@@ -278,11 +273,13 @@ def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote,
         start, end = _quote_window(quote, sentences)
         near = [c for c in credits if c.start is not None and start <= c.start < end]
         keys += [c.key for c in near]
-        if _is_media(quote.reported_via, rules) and not any(
-                c.outlet_key == _reported_key(quote.reported_via) for c in near):
+        if _is_media(quote.reported_via, rules):
             credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits))
-            credits.append(credit)
-            keys.append(credit.key)
+            same = next((c for c in near if c.outlet_key and c.outlet_key == credit.outlet_key), None) or next(
+                (c for c in credits if (c.raw_text, c.start) == (credit.raw_text, credit.start)), None)
+            if same is None:
+                credits.append(credit)
+            keys.append(same.key if same else credit.key)
         links.append(tuple(dict.fromkeys(keys)))
     return tuple(notes + credits + url_citations(article, sentences)), tuple(links)
 
@@ -297,22 +294,26 @@ def _is_media(reported_via: str | None, rules: CitationRules) -> bool:
     """quote_ruler's credit names an outlet ("AFP", "les agences de presse"), not a channel ("un communiqué")."""
     if not reported_via:
         return False
-    return Outlets.load().find(reported_via) is not None or any(
+    return _named_outlet(reported_via) is not None or any(
         word in rules.reported_media for word in re.findall(r"\w+", reported_via.lower()))
 
 
-def _reported_key(reported_via: str) -> str:
-    outlet = Outlets.load().find(reported_via)
-    return outlet.key if outlet else outlet_key(reported_via)
+def _named_outlet(phrase: str):
+    """The known outlet a phrase names: all of it ("l'AFP"), or the longest name in it ("la chaîne BFM TV")."""
+    outlets = Outlets.load()
+    return outlets.find(phrase) or max((o for o in map(outlets.find, _known_names(outlets).findall(phrase)) if o),
+                                       key=lambda o: len(o.name), default=None)
 
 
 def _reported_credit(text: str, reported_via: str, start: int, end: int, sentences: tuple[Sentence, ...],
                      index: int) -> Citation:
-    """The credit quote_ruler found where no pattern did ("selon les agences de presse"): an outlet only if the
-    list knows it, since a description ("la chaîne locale") names no one outlet."""
-    outlet = Outlets.load().find(reported_via)
+    """The credit quote_ruler found where no pattern did: a known outlet, a name ("Radio Sawa"), or a description
+    ("les agences de presse", "le quotidien") that names no one outlet and so has no outlet key."""
+    outlet = _named_outlet(reported_via)
+    named = reported_via[:1].isupper() and bare_name(reported_via) is None
+    publication = outlet.name if outlet else reported_via
     at = text.find(reported_via, start, end)
-    return Citation(kind="inline", key=f"inline:{index}", raw_text=reported_via,
-                    publication=outlet.name if outlet else reported_via, outlet_key=outlet.key if outlet else None,
+    return Citation(kind="inline", key=f"inline:{index}", raw_text=reported_via, publication=publication,
+                    outlet_key=outlet.key if outlet else outlet_key(reported_via) if named else None,
                     start=at if at >= 0 else None, end=at + len(reported_via) if at >= 0 else None,
                     sentence_index=_sentence_of([s.start for s in sentences], at if at >= 0 else start))
