@@ -53,6 +53,8 @@ class CitationRules:
     """Outlets credited with the one before ("selon RTL et l'AFP")."""
     reported_media: frozenset[str]
     """Nouns that make quote_ruler's credit a media outlet ("les agences de presse"), not a channel ("un communiqué")."""
+    media_named: re.Pattern
+    """A media noun, then the outlet's name: "le quotidien Nord Littoral"."""
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -74,6 +76,7 @@ class CitationRules:
             credit=credit,
             also_credited=also_credited,
             reported_media=frozenset(rules["reported_media_nouns"]),
+            media_named=re.compile(rf"^{_descriptor(rules['media_nouns'], rules)}(?P<name>{_NAME_RUN})$"),
         )
 
 
@@ -86,16 +89,10 @@ def _credit_pattern(rules: dict, outlets: Outlets) -> tuple[re.Pattern, re.Patte
     known = "(?:" + "|".join(re.escape(n) for n in names) + ")"
     after_article = "(?:" + "|".join(re.escape(n) for n in bare + names) + ")"
     end = r"(?![\w-])"
-    adjectives = "(?:" + "|".join(rules["descriptor_adjectives"]) + ")"
 
-    def descriptor(nouns: list[str]) -> str:
-        """Nouns in lower case, as French writes them: "Radio Sawa" is a name, not "la radio" + "Sawa"."""
-        return (rf"(?i:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?(?:{'|'.join(nouns)})"
-                rf"(?i:(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
-
-    outlet = (rf"(?:{descriptor(rules['media_nouns'])}(?:(?i:{_DETERMINERS})?(?P<@known>{after_article}|{known}){end}"
+    outlet = (rf"(?:{_descriptor(rules['media_nouns'], rules)}(?:(?i:{_DETERMINERS})?(?P<@known>{after_article}|{known}){end}"
               rf"|(?P<@named>{_NAME_RUN}){end})"
-              rf"|{descriptor(rules['context_nouns'])}(?i:{_DETERMINERS})?(?P<@context>{after_article}|{known}){end}"
+              rf"|{_descriptor(rules['context_nouns'], rules)}(?i:{_DETERMINERS})?(?P<@context>{after_article}|{known}){end}"
               rf"|(?i:{_DETERMINERS})(?P<@bare>{after_article}){end}|(?P<@full>{known}){end})")
     cue = "(?i:" + "|".join(rules["credit_cues_before"]) + ")"
     weak = "(?i:" + "|".join(rules["weak_cues_before"]) + ")"
@@ -104,6 +101,14 @@ def _credit_pattern(rules: dict, outlets: Outlets) -> tuple[re.Pattern, re.Patte
     after = rf"(?<![\w'’]){outlet.replace('@', 'a_')}\s+{verb}(?!\w)"
     also = rf"\s*(?:,|(?i:et|ou))\s*(?P<also>{outlet.replace('@', 'c_')})"
     return re.compile(f"(?P<before>{before})|(?P<after>{after})"), re.compile(also)
+
+
+def _descriptor(nouns: list[str], rules: dict) -> str:
+    """A noun that introduces an outlet ("le quotidien régional", "les informations du"). Nouns in lower case, as
+    French writes them: "Radio Sawa" is a name, not "la radio" + "Sawa"."""
+    adjectives = "(?:" + "|".join(rules["descriptor_adjectives"]) + ")"
+    return (rf"(?i:{_DETERMINERS}|une?\s+|nos\s+|notre\s+|ses\s+|son\s+|sa\s+)?(?:{'|'.join(nouns)})"
+            rf"(?i:(?:\s+{adjectives}){{0,2}}\s*(?:de\s+|d['’]\s*|du\s+|des\s+)?)")
 
 
 # -- notes ----------------------------------------------------------------------------------------
@@ -274,7 +279,7 @@ def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote,
         near = [c for c in credits if c.start is not None and start <= c.start < end]
         keys += [c.key for c in near]
         if _is_media(quote.reported_via, rules):
-            credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits))
+            credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits), rules)
             same = next((c for c in near if c.outlet_key and c.outlet_key == credit.outlet_key), None) or next(
                 (c for c in credits if (c.raw_text, c.start) == (credit.raw_text, credit.start)), None)
             if same is None:
@@ -306,14 +311,16 @@ def _named_outlet(phrase: str):
 
 
 def _reported_credit(text: str, reported_via: str, start: int, end: int, sentences: tuple[Sentence, ...],
-                     index: int) -> Citation:
+                     index: int, rules: CitationRules) -> Citation:
     """The credit quote_ruler found where no pattern did: a known outlet, a name ("Radio Sawa"), or a description
     ("les agences de presse", "le quotidien") that names no one outlet and so has no outlet key."""
     outlet = _named_outlet(reported_via)
-    named = reported_via[:1].isupper() and bare_name(reported_via) is None
-    publication = outlet.name if outlet else reported_via
+    described = rules.media_named.match(reported_via)
+    name = described["name"] if described else reported_via
+    named = name[:1].isupper() and bare_name(name) is None
+    publication = outlet.name if outlet else name
     at = text.find(reported_via, start, end)
     return Citation(kind="inline", key=f"inline:{index}", raw_text=reported_via, publication=publication,
-                    outlet_key=outlet.key if outlet else outlet_key(reported_via) if named else None,
+                    outlet_key=outlet.key if outlet else outlet_key(name) if named else None,
                     start=at if at >= 0 else None, end=at + len(reported_via) if at >= 0 else None,
                     sentence_index=_sentence_of([s.start for s in sentences], at if at >= 0 else start))
