@@ -53,6 +53,8 @@ class CitationRules:
     """Outlets credited with the one before ("selon RTL et l'AFP")."""
     reported_media: frozenset[str]
     """Nouns that make quote_ruler's credit a media outlet ("les agences de presse"), not a channel ("un communiqué")."""
+    channel_possessives: frozenset[str]
+    """A credit that opens with one ("sur son site", "sa page") is the speaker's own channel, not a media outlet."""
     media_named: re.Pattern
     """A media noun, then the outlet's name: "le quotidien Nord Littoral"."""
 
@@ -76,6 +78,7 @@ class CitationRules:
             credit=credit,
             also_credited=also_credited,
             reported_media=frozenset(rules["reported_media_nouns"]),
+            channel_possessives=frozenset(rules["channel_possessives"]),
             media_named=re.compile(rf"^{_descriptor(rules['media_nouns'], rules)}(?P<name>{_NAME_RUN})$"),
         )
 
@@ -207,11 +210,12 @@ def _domain(url: str) -> str:
 def inline_credits(text: str, sentences: tuple[Sentence, ...], quotes: tuple[Quote, ...] = (),
                    rules: CitationRules | None = None) -> list[Citation]:
     """Outlets credited in the running text, each with its sentence. A weak cue ("sur France Inter") credits an
-    outlet only in a sentence that reports speech; elsewhere it names a programme's channel ("sur TF1")."""
+    outlet only in a sentence that reports someone's words; elsewhere it names a programme's channel ("« Clem »
+    sur TF1", whose quoted title has no speaker and no cue)."""
     rules = rules or CitationRules.load()
     outlets = Outlets.load()
     starts = [s.start for s in sentences]
-    speech = {_sentence_of(starts, q.start) for q in quotes if q.kind != "term"}
+    speech = {_sentence_of(starts, q.start) for q in quotes if q.kind != "term" and (q.cue or q.speaker_name)}
     credits: list[Citation] = []
     for match in rules.credit.finditer(text):
         sentence = _sentence_of(starts, match.start())
@@ -280,7 +284,8 @@ def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote,
         keys += [c.key for c in near]
         if _is_media(quote.reported_via, rules):
             credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits), rules)
-            same = next((c for c in near if c.outlet_key and c.outlet_key == credit.outlet_key), None) or next(
+            same = next((c for c in near if c.outlet_key and c.outlet_key == credit.outlet_key
+                         or credit.outlet_key is None), None) or next(
                 (c for c in credits if (c.raw_text, c.start) == (credit.raw_text, credit.start)), None)
             if same is None:
                 credits.append(credit)
@@ -297,10 +302,10 @@ def _quote_window(quote: Quote, sentences: tuple[Sentence, ...]) -> tuple[int, i
 
 def _is_media(reported_via: str | None, rules: CitationRules) -> bool:
     """quote_ruler's credit names an outlet ("AFP", "les agences de presse"), not a channel ("un communiqué")."""
-    if not reported_via:
+    words = re.findall(r"\w+", (reported_via or "").lower())
+    if not words or words[0] in rules.channel_possessives:
         return False
-    return _named_outlet(reported_via) is not None or any(
-        word in rules.reported_media for word in re.findall(r"\w+", reported_via.lower()))
+    return _named_outlet(reported_via) is not None or any(word in rules.reported_media for word in words)
 
 
 def _named_outlet(phrase: str):
