@@ -5,29 +5,15 @@
 
 from __future__ import annotations
 
-import argparse
 import random
 from collections import Counter
-from pathlib import Path
 
-from corpus.nlp import annotate
-from corpus.parse import parse_document
-from corpus.records import Article, RawDocument
-
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/orangesum/sample_500.jsonl"
+from jsonl_sample import annotated_sample, sample_arguments
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("path", nargs="?", default=str(DEFAULT))
-    parser.add_argument("--show", type=int, default=30, help="inline credits to print for a check by hand")
-    args = parser.parse_args()
-    articles = []
-    for n, line in enumerate(Path(args.path).read_bytes().splitlines(), 1):
-        parsed = parse_document(RawDocument.from_bytes(f"{args.path}#{n}", line, "jsonl"))
-        if isinstance(parsed, Article):
-            articles.append(parsed)
-    annotated = list(annotate(articles))
+    args = sample_arguments("inline credits")
+    annotated = annotated_sample(args.path)
     credits = [(a, c) for a in annotated for c in a.citations if c.kind == "inline"]
     with_outlet = [(a, c) for a, c in credits if c.outlet_key]
     linked = sum(len({k for keys in a.quote_citations for k in keys if k.startswith("inline:")}) for a in annotated)
@@ -36,10 +22,10 @@ def main() -> None:
     names = {}
     for _, c in with_outlet:
         names.setdefault(c.outlet_key, c.publication)
-    documents = Counter(key for key in {(id(a), c.outlet_key) for a, c in with_outlet})
+    documents = Counter(key for _, key in {(id(a), c.outlet_key) for a, c in with_outlet})
     print("top 10 outlets (credits, documents)")
     for key, count in Counter(c.outlet_key for _, c in with_outlet).most_common(10):
-        print(f"  {names[key]:<24} {count:>4} {sum(1 for (_, k) in documents if k == key):>4}")
+        print(f"  {names[key]:<24} {count:>4} {documents[key]:>4}")
     for a, c in random.Random(0).sample(credits, min(args.show, len(credits))):
         sentence = a.sentences[c.sentence_index] if c.sentence_index is not None else None
         context = a.article.text[sentence.start:sentence.end] if sentence else ""
