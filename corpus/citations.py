@@ -57,6 +57,8 @@ class CitationRules:
     """A credit that opens with one ("sur son site", "sa page") is the speaker's own channel, not a media outlet."""
     media_named: re.Pattern
     """A media noun, then the outlet's name: "le quotidien Nord Littoral"."""
+    media_anaphor: re.Pattern
+    """A definite media noun alone ("indique le quotidien"): the outlet named last."""
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -80,6 +82,7 @@ class CitationRules:
             reported_media=frozenset(rules["reported_media_nouns"]),
             channel_possessives=frozenset(rules["channel_possessives"]),
             media_named=re.compile(rf"^{_descriptor(rules['media_nouns'], rules)}(?P<name>{_NAME_RUN})$"),
+            media_anaphor=re.compile(rf"^(?i:le\s+|la\s+|l['’]\s*)?(?:{'|'.join(rules['media_nouns'])})$"),
         )
 
 
@@ -284,14 +287,27 @@ def cite(article: Article, sentences: tuple[Sentence, ...], quotes: tuple[Quote,
         keys += [c.key for c in near]
         if _is_media(quote.reported_via, rules):
             credit = _reported_credit(article.text, quote.reported_via, start, end, sentences, len(credits), rules)
-            same = next((c for c in near if c.outlet_key and c.outlet_key == credit.outlet_key
-                         or credit.outlet_key is None), None) or next(
-                (c for c in credits if (c.raw_text, c.start) == (credit.raw_text, credit.start)), None)
+            same = _known_credit(credit, near, credits, start, rules)
             if same is None:
                 credits.append(credit)
             keys.append(same.key if same else credit.key)
         links.append(tuple(dict.fromkeys(keys)))
     return tuple(notes + credits + url_citations(article, sentences)), tuple(links)
+
+
+def _known_credit(credit: Citation, near: list[Citation], credits: list[Citation], window_start: int,
+                  rules: CitationRules) -> Citation | None:
+    """The credit already found that quote_ruler's credit stands for: one of the quote's sentences to the same
+    outlet (or to any outlet, for a mere description), the same words credited for an earlier quote, or, for "le
+    quotidien" or "l'hebdomadaire" alone, the outlet credited last before it."""
+    same_outlet = next((c for c in near if c.outlet_key and c.outlet_key == credit.outlet_key
+                        or credit.outlet_key is None), None)
+    repeated = next((c for c in credits if (c.raw_text, c.start) == (credit.raw_text, credit.start)), None)
+    if same_outlet or repeated or not rules.media_anaphor.match(credit.raw_text):
+        return same_outlet or repeated
+    offset = credit.start if credit.start is not None else window_start
+    earlier = [c for c in credits if c.outlet_key and c.start is not None and c.start < offset]
+    return max(earlier, key=lambda c: c.start, default=None)
 
 
 def _quote_window(quote: Quote, sentences: tuple[Sentence, ...]) -> tuple[int, int]:
