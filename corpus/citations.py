@@ -59,6 +59,8 @@ class CitationRules:
     """A media noun, then the outlet's name: "le quotidien Nord Littoral"."""
     media_anaphor: re.Pattern
     """A definite media noun alone ("indique le quotidien"): the outlet named last."""
+    media_run_on: re.Pattern
+    """A media description that runs on into the speaker ("au quotidien régional le maire de …")."""
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -69,6 +71,8 @@ class CitationRules:
             return "(?:" + "|".join(patterns) + ")"
 
         credit, also_credited = _credit_pattern(rules, Outlets.load())
+        media = (rf"(?i:le\s+|la\s+|l['’]\s*|les\s+)?{any_of(rules['media_nouns'])}"
+                 rf"(?:\s+{any_of(rules['descriptor_adjectives'])}){{0,2}}")
         return cls(
             repeat_previous=re.compile(rf"(?<!\w){any_of(rules['repeat_previous'])}(?!\w)", re.IGNORECASE),
             repeat_earlier=re.compile(rf"(?<!\w){any_of(rules['repeat_earlier'])}", re.IGNORECASE),
@@ -81,8 +85,9 @@ class CitationRules:
             also_credited=also_credited,
             reported_media=frozenset(rules["reported_media_nouns"]),
             channel_possessives=frozenset(rules["channel_possessives"]),
-            media_named=re.compile(rf"^{_descriptor(rules['media_nouns'], rules)}(?P<name>{_NAME_RUN})$"),
-            media_anaphor=re.compile(rf"^(?i:le\s+|la\s+|l['’]\s*)?(?:{'|'.join(rules['media_nouns'])})$"),
+            media_named=re.compile(rf"^{media}\s+(?P<name>{_NAME_RUN})$"),
+            media_anaphor=re.compile(rf"^(?i:le\s+|la\s+|l['’]\s*)?{any_of(rules['media_nouns'])}$"),
+            media_run_on=re.compile(rf"^{media}(?=\s+(?:le|la|les|l['’]|une?)\b)"),
         )
 
 
@@ -337,7 +342,8 @@ def _reported_credit(text: str, reported_via: str, start: int, end: int, sentenc
     ("les agences de presse", "le quotidien") that names no one outlet and so has no outlet key."""
     outlet = _named_outlet(reported_via)
     described = rules.media_named.match(reported_via)
-    name = described["name"] if described else reported_via
+    run_on = rules.media_run_on.match(reported_via)
+    name = described["name"] if described else run_on.group() if run_on else reported_via
     named = name[:1].isupper() and bare_name(name) is None
     publication = outlet.name if outlet else name
     at = text.find(reported_via, start, end)
