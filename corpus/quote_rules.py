@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from corpus.conjugation import er_verb_forms
+from corpus.outlets import Outlets
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class QuoteRules:
             intransitive_cues=frozenset(rules["intransitive_cues"]),
             self_description_cues=frozenset(rules["self_description_cues"]),
             document_nouns=frozenset(rules["document_nouns"]),
-            outlets=frozenset(o.lower() for o in rules["outlets"]),
+            outlets=frozenset(o.lower() for o in Outlets.load().names()),
             outlet_nouns=frozenset(rules["outlet_nouns"]),
             pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
             honorifics=frozenset(rules["honorifics"]),

@@ -59,6 +59,8 @@ class Note:
 
     marker: str
     text: str
+    italics: tuple[tuple[int, int], ...] = ()
+    """(start, end) of the stretches of `text` set in italics: in French, titles of works and publications."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,34 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A source of the article: a note (`reference` or `note`), a credit in the text (`inline`: "selon l'AFP") or a
+    URL in the body (`url`). `start`, `end` and `sentence_index` place an inline credit or a URL in the text."""
+
+    kind: str
+    key: str
+    """Unique in the article and stable from run to run: `kind:marker` for a note, `kind:n` otherwise."""
+    raw_text: str
+    marker: str | None = None
+    author: str | None = None
+    publication: str | None = None
+    """The outlet's name when `data/outlets.json` knows it ("Le Monde" for "*le Monde*"), else as written."""
+    outlet_key: str | None = None
+    """The outlet's key (see `corpus.outlets`), which is the same for every way of writing it."""
+    published_date: dt.date | None = None
+    title: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+    domain: str | None = None
+    same_as: str | None = None
+    """The key of the earlier note this one repeats ("op. cit.", "ibid.")."""
+    start: int | None = None
+    end: int | None = None
+    sentence_index: int | None = None
+
+
+@dataclass(frozen=True)
 class AnnotatedArticle:
     """An article with its NLP annotations: what the warehouse loads for one document."""
 
@@ -159,3 +189,6 @@ class AnnotatedArticle:
     quotes: tuple[Quote, ...] = ()
     quote_notes: tuple[tuple[str, ...], ...] = ()
     """For each quote, the footnote markers called in its sentence."""
+    citations: tuple[Citation, ...] = ()
+    quote_citations: tuple[tuple[str, ...], ...] = ()
+    """For each quote, the keys of the citations it comes from."""

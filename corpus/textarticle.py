@@ -37,6 +37,7 @@ _MARKUP_INLINE = re.compile(
     r"|(?P<code>`)"
 )
 _PLAIN_INLINE = re.compile(r"(?P<note>[ \t\u00a0]*\[(?P<marker>\d{1,3})\](?!\())")
+_ITALIC = re.compile(r"(?<![\w*_])([*_])(?![*_\s])(.+?)(?<![*_\s])\1(?![\w*_])")
 _WHOLLY_EMPHASISED = re.compile(r"^\s*(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1\s*$", re.DOTALL)
 
 
@@ -212,14 +213,31 @@ class _Parser:
                 continue
             for line in block.lines:
                 match = _NOTE_START.match(self._line(line))
-                text = self._clean_range(line[0] + (match.end() if match else 0), line[1])
+                start = line[0] + (match.end() if match else 0)
+                text = self._clean_range(start, line[1])
+                italics = self._italics(start, line[1], text)
                 if match:
-                    notes.append(Note(next(g for g in match.groups() if g), text))
+                    notes.append(Note(next(g for g in match.groups() if g), text, italics))
                 elif notes:
-                    notes[-1] = Note(notes[-1].marker, f"{notes[-1].text} {text}".strip())
+                    shift = len(notes[-1].text) + 1 if notes[-1].text else 0
+                    notes[-1] = Note(notes[-1].marker, f"{notes[-1].text} {text}".strip(),
+                                     notes[-1].italics + tuple((s + shift, e + shift) for s, e in italics))
         while cut > 0 and blocks[cut - 1].kind == "rule":
             cut -= 1
         return blocks[:cut], tuple(notes)
+
+    def _italics(self, start: int, end: int, clean: str) -> tuple[tuple[int, int], ...]:
+        """Where the `*italic*` stretches of raw[start:end] stand in its clean text `clean` (titles, in a note)."""
+        if not self.markdown:
+            return ()
+        found, cursor = [], 0
+        for match in _ITALIC.finditer(self.raw, start, end):
+            words = self._clean_range(match.start(2), match.end(2))
+            at = clean.find(words, cursor)
+            if words and at >= 0:
+                found.append((at, at + len(words)))
+                cursor = at + len(words)
+        return tuple(found)
 
     # -- inline ---------------------------------------------------------------------------------
 

@@ -28,9 +28,10 @@ CONTRACT = {
 }
 
 
-def annotated_seed(text_suffix: str = ""):
-    content = SEED.read_bytes() + text_suffix.encode()
-    raw = RawDocument.from_bytes(str(SEED), content, "markdown")
+def annotated_seed(text_suffix: str = "", *, credit: str = ""):
+    """The seed, with `text_suffix` appended, or `credit` added to the sentence its note 3 closes."""
+    content = SEED.read_bytes().replace(b"du m\xc3\xaame deal [3]", f"du même deal{credit} [3]".encode())
+    raw = RawDocument.from_bytes(str(SEED), content + text_suffix.encode(), "markdown")
     return next(annotate([parse_document(raw)]))
 
 
@@ -87,6 +88,46 @@ def test_changed_content_replaces_the_documents_rows(db):
         assert con.execute("SELECT count(*) FROM paragraphs").fetchone()[0] == len(second.article.paragraphs)
 
 
+def test_citations_and_quote_links_load_and_are_replaced_with_their_document(db):
+    first, second = annotated_seed(), annotated_seed(credit=", selon l'AFP")
+    doc = doc_id_for(str(SEED))
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [first], [], 0)
+        load_batch(con, "r1", [first], [], 0)
+        assert con.execute("SELECT count(*) FROM citations").fetchone()[0] == len(first.citations)
+        assert con.execute("SELECT marker, same_as_citation_id FROM citations WHERE same_as_citation_id IS NOT NULL "
+                           "ORDER BY marker").fetchall() == [("2", f"{doc}:reference:1"), ("5", f"{doc}:reference:3")]
+        poutine = con.execute(
+            "SELECT list(c.marker ORDER BY c.marker) FILTER (WHERE c.marker IS NOT NULL) FROM quotes q "
+            "JOIN quote_citations USING (quote_id) JOIN citations c USING (citation_id) "
+            "WHERE q.text LIKE 'C''est pour ça%'").fetchone()[0]
+        assert poutine == ["1", "2"]
+        assert con.execute("SELECT title, publisher, year FROM citations WHERE marker = '4'").fetchone() == (
+            "Corto Maltese en Sibérie", "Casterman", 1979)
+        load_batch(con, "r1", [second], [], 0)
+        assert con.execute("SELECT count(*) FROM citations").fetchone()[0] == len(second.citations) == \
+            len(first.citations) + 1
+        assert con.execute("SELECT count(*) FROM quote_citations").fetchone()[0] == \
+            sum(len(keys) for keys in second.quote_citations)
+        assert con.execute("SELECT count(*) FROM quote_citations LEFT JOIN citations c USING (citation_id) "
+                           "WHERE c.citation_id IS NULL").fetchone()[0] == 0
+
+
+def test_sources_view_counts_outlets_across_documents(db):
+    seed, other = annotated_seed(), annotated_seed(credit=", selon *le Monde*")
+    other = dataclasses.replace(other, article=dataclasses.replace(other.article, source_uri="copie.md",
+                                                                   content_sha256="autre"))
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [seed, other], [], 0)
+        rows = {r[0]: r[1:] for r in con.execute(
+            "SELECT outlet, count_documents, count_citations, first_seen, top_urls FROM sources").fetchall()}
+    assert rows["Le Monde"][:2] == (2, 5)
+    assert rows["Le Monde"][2].isoformat() == "2023-09-18"
+    assert rows["The Conversation"][3] == [next(c.url for c in seed.citations if c.marker == "3")]
+
+
 def test_a_failing_batch_leaves_nothing_behind(db):
     good = annotated_seed()
     bad_mention = dataclasses.replace(good.mentions[0], text=None)
@@ -96,7 +137,8 @@ def test_a_failing_batch_leaves_nothing_behind(db):
         start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
         with pytest.raises(duckdb.Error):
             load_batch(con, "r1", [good, broken], [Rejection("x", "empty", "empty")], 0)
-        for table in ("documents", "entity_mentions", "paragraphs", "rejected_inputs", "entities"):
+        for table in ("documents", "entity_mentions", "paragraphs", "rejected_inputs", "entities", "citations",
+                      "quote_citations"):
             assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
         assert con.execute("SELECT n_inputs FROM ingest_runs").fetchone()[0] == 0
 

@@ -5,29 +5,15 @@
 
 from __future__ import annotations
 
-import argparse
 import random
 from collections import Counter
-from pathlib import Path
 
-from corpus.nlp import annotate
-from corpus.parse import parse_document
-from corpus.records import Article, RawDocument
-
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/orangesum/sample_500.jsonl"
+from jsonl_sample import annotated_sample, sample_arguments
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("path", nargs="?", default=str(DEFAULT))
-    parser.add_argument("--show", type=int, default=30, help="quotes to print for a check by hand")
-    args = parser.parse_args()
-    articles = []
-    for n, line in enumerate(Path(args.path).read_bytes().splitlines(), 1):
-        parsed = parse_document(RawDocument.from_bytes(f"{args.path}#{n}", line, "jsonl"))
-        if isinstance(parsed, Article):
-            articles.append(parsed)
-    annotated = list(annotate(articles))
+    args = sample_arguments("quotes")
+    annotated = annotated_sample(args.path)
     kinds = Counter(q.kind for a in annotated for q in a.quotes)
     with_speaker = Counter(q.kind for a in annotated for q in a.quotes if q.speaker_name)
     print(f"{len(annotated)} articles")

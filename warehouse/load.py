@@ -107,7 +107,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
             con.execute(f"DELETE FROM {table} WHERE doc_id IN ({doc_ids})")
         con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
         for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
-                      "quotes"):
+                      "quotes", "citations", "quote_citations"):
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
         con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
         if rejections:
@@ -180,6 +180,14 @@ _SCHEMAS = {
         ("doc_id", pa.string()), ("link_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
         ("url", pa.string()),
     ]),
+    "citations": pa.schema([
+        ("citation_id", pa.string()), ("doc_id", pa.string()), ("marker", pa.string()), ("kind", pa.string()),
+        ("raw_text", pa.string()), ("author", pa.string()), ("publication", pa.string()), ("published_date", pa.date32()),
+        ("url", pa.string()), ("domain", pa.string()), ("same_as_citation_id", pa.string()), ("title", pa.string()),
+        ("publisher", pa.string()), ("year", pa.int32()), ("outlet_key", pa.string()), ("start_char", pa.int32()),
+        ("end_char", pa.int32()), ("sentence_index", pa.int32()),
+    ]),
+    "quote_citations": pa.schema([("quote_id", pa.string()), ("citation_id", pa.string())]),
 }
 
 
@@ -229,4 +237,11 @@ def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Ta
             add("quotes", f"{doc}:q{i}", doc, q.start, q.end, q.text, q.kind, q.speaker_name, speaker_id,
                 q.speaker_mention, q.cue, q.reported_via, q.speaker_start, q.speaker_end, q.conditional,
                 q.speaker_from, list(markers), sentence, paragraph)
+        for c in annotated.citations:
+            add("citations", f"{doc}:{c.key}", doc, c.marker, c.kind, c.raw_text, c.author, c.publication,
+                c.published_date, c.url, c.domain, f"{doc}:{c.same_as}" if c.same_as else None, c.title, c.publisher,
+                c.year, c.outlet_key, c.start, c.end, c.sentence_index)
+        for i, keys in enumerate(annotated.quote_citations):
+            for key in keys:
+                add("quote_citations", f"{doc}:q{i}", f"{doc}:{key}")
     return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in _SCHEMAS.items()}

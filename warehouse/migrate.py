@@ -1,4 +1,5 @@
-"""Apply the schema's `.sql` files in order, once each, recording them in `schema_migrations`."""
+"""Apply the schema's `.sql` files in order, once each, recording them in `schema_migrations`; then (re)create the
+views of `views/`, which hold no data and so follow the code rather than a version."""
 
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def views() -> list[tuple[str, str]]:
+    """(name, sql) for every view file, by name."""
+    return sorted((entry.name.removesuffix(".sql"), entry.read_text("utf-8"))
+                  for entry in resources.files("warehouse.views").iterdir() if entry.name.endswith(".sql"))
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Bring the database to the latest schema; return the versions applied now."""
+    """Bring the database to the latest schema and views; return the versions applied now."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -44,4 +51,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("ROLLBACK")
             raise
         done.append(version)
+    for _, sql in views():
+        con.execute(sql)
     return done
