@@ -116,7 +116,9 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
     closes_with_cue = attribution.cue_token is not None and attribution.cue_token.i > content.end
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in content)
     named = attribution.speaker is not None and speaker_name(doc, attribution.speaker, rules) is not None
-    if len(words) <= rules.term_max_words and not opens_clause and not named:
+    short = len(words) <= rules.term_max_words and not opens_clause
+    titled = short and content[0].is_title and not has_verb  # "« C à vous »", "« Croisés »": a title, a name
+    if short and (not named or titled):
         kind = "term"
     elif opens_clause or (closes_with_cue and has_verb and content[0].is_title):
         kind = "direct"

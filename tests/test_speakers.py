@@ -149,3 +149,12 @@ def test_acronym_spelling(acronym, name, expected):
 
 def test_acronym_expands_to_the_start_of_a_longer_name():
     assert expand_acronym("PP", ["Parti populaire espagnol", "Antoni Pastor"]) == "Parti populaire"
+
+
+def test_short_capitalised_fragment_is_a_title_even_next_to_a_speaker():
+    """A programme or a name in quotes ("« C à vous »") is a term, though the sentence names a speaker;
+    a short fragment in lower case stays a partial quote of that speaker."""
+    quotes = quotes_of("Sa fille a assuré sur le plateau de « C à vous » que tout allait bien. "
+                       "Le ministre a dénoncé une « mascarade ».")
+    assert (quote(quotes, "C à vous")["kind"], quote(quotes, "C à vous")["speaker_name"]) == ("term", None)
+    assert (quote(quotes, "mascarade")["kind"], quote(quotes, "mascarade")["speaker_name"]) == ("partial", "Le ministre")
