@@ -429,7 +429,8 @@ def _credited_outlet(verb: Token, rules: QuoteRules, speaker: Span | None = None
                 continue
             case = [c.lower_ for c in child.children if c.dep_ == "case"]
             phrase = noun_phrase(child)
-            if case and case[0] in ("à", "au", "aux", "sur", "dans") and is_outlet(phrase, rules):
+            own = any("Yes" in t.morph.get("Poss") for t in phrase)  # "sur son site": the speaker's own channel
+            if case and case[0] in ("à", "au", "aux", "sur", "dans") and not own and is_outlet(phrase, rules):
                 return outlet_name(phrase, rules)
     return None
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from corpus.cues import auxiliary_before, cue_lemma
 from corpus.entities import expand_acronym, is_acronym
+from corpus.outlets import Outlets
 from corpus.quote_rules import QuoteRules
 from corpus.syntax import (
     INVERTED_PRONOUNS,
@@ -147,7 +148,13 @@ def can_speak(doc: Doc, mention: Span, rules: QuoteRules) -> bool:
 
 @per_document(key=lambda mention, rules: (mention.start, mention.end))
 def speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
-    """The fullest name the article gives the speaker."""
+    """The fullest name the article gives the speaker, without the punctuation an entity may drag
+    along ("Me Marc Uyttendaele.-")."""
+    name = _speaker_name(doc, mention, rules)
+    return (name.rstrip(" .,;:-–—") or None) if name is not None else None
+
+
+def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     if mention.root.pos_ == "PRON" and mention.root.lower_ not in ("un", "une") or \
             mention.text.lower().replace("-t-", "").lstrip("-") in rules.pronouns:
         return _resolve_pronoun(doc, mention, rules)
@@ -434,11 +441,14 @@ def is_outlet(phrase: Span, rules: QuoteRules) -> bool:
 
 
 def outlet_name(phrase: Span, rules: QuoteRules) -> str:
-    """"l'AFP" -> "AFP", "au micro de RTL" -> "RTL"; "Le Monde" and "les agences de presse" stay as written."""
+    """"l'AFP" -> "AFP", "au micro de RTL" -> "RTL", "au Monde" -> "Le Monde": a listed outlet by its
+    name; "les agences de presse" stays as written."""
     if phrase.root.lemma_ in rules.channel_nouns:
         named = [c for c in phrase.root.children if c.dep_ == "nmod" and c.pos_ in ("PROPN", "NOUN")]
         if named:
             phrase = noun_phrase(named[0])
-    if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET" and phrase.text.lower() not in rules.outlets:
-        return phrase[1:].text
-    return phrase.text
+    bare = phrase[1:] if phrase.root.pos_ == "PROPN" and phrase[0].pos_ == "DET" and len(phrase) > 1 else phrase
+    listed = Outlets.load().find(bare.text)
+    if listed is not None:
+        return listed.name
+    return bare.text if phrase.text.lower() not in rules.outlets else phrase.text

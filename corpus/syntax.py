@@ -23,13 +23,15 @@ INVERTED_PRONOUNS = ("-il", "-elle", "-ils", "-elles", "-t-il", "-t-elle", "-t-i
 SUBJECT_PRONOUNS = ("il", "elle", "ils", "elles", "on", "je", "nous", "j'", "j’")
 
 
+COMPLEMENT_CASES = ("de", "du", "des", "d'", "d’")
 MENTION_DEPS = {"det", "amod", "flat:name", "flat", "compound", "fixed", "nummod"}
 
 
 def noun_phrase(head: Token) -> Span:
-    """The name part of a noun phrase: head, determiners, adjectives, name parts and proper-noun
-    complements ("le Premier ministre Antonis Samaras"), not its clauses or appositions: the run of
-    such tokens around the head."""
+    """The name part of a noun phrase: head, determiners, adjectives, name parts, proper-noun
+    complements ("le Premier ministre Antonis Samaras") and "de" complements ("le ministre du
+    budget"), not its clauses, appositions or other prepositional phrases: the run of such tokens
+    around the head."""
     tokens = [head]
     frontier = [head]
     while frontier:
@@ -39,8 +41,9 @@ def noun_phrase(head: Token) -> Span:
                     c.dep_ == "case" for c in child.children)):
                 tokens.append(child)
                 frontier.append(child)
-            elif child.dep_ == "nmod" and child.pos_ == "NOUN" and token.pos_ == "NOUN":
-                tokens.extend(child.subtree)
+            elif child.dep_ == "nmod" and child.pos_ == "NOUN" and token.pos_ == "NOUN" and all(
+                    c.lower_ in COMPLEMENT_CASES for c in child.children if c.dep_ == "case"):
+                tokens.extend(child.subtree)  # "le ministre du budget", not "la société … sur son site"
     inside = {t.i for t in tokens}
     start, end = head.i, head.i + 1
     while start - 1 in inside:

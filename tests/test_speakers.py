@@ -158,3 +158,11 @@ def test_short_capitalised_fragment_is_a_title_even_next_to_a_speaker():
                        "Le ministre a dénoncé une « mascarade ».")
     assert (quote(quotes, "C à vous")["kind"], quote(quotes, "C à vous")["speaker_name"]) == ("term", None)
     assert (quote(quotes, "mascarade")["kind"], quote(quotes, "mascarade")["speaker_name"]) == ("partial", "Le ministre")
+
+
+def test_outlet_credit_is_named_as_the_outlet_list_names_it_and_own_channels_are_not_outlets():
+    quotes = quotes_of("« Nous ne céderons pas », a assuré le ministre au Monde.")
+    assert quote(quotes, "Nous ne céderons pas")["reported_via"] == "Le Monde"
+    reopening = quote(quotes_of("« Le site rouvrira le 15 juin », a annoncé la société sur son site internet."),
+                      "Le site rouvrira")
+    assert (reopening["speaker_name"], reopening["reported_via"]) == ("la société", None)
