@@ -14,6 +14,12 @@ from corpus.conjugation import er_verb_forms
 from corpus.outlets import Outlets
 
 
+_WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns",
+              "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",
+              "institution_nouns")
+"""The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
+
+
 @dataclass(frozen=True)
 class QuoteRules:
     verbs: frozenset[str]
@@ -68,26 +74,16 @@ class QuoteRules:
         verbs = {line.strip() for line in verbs_text.splitlines() if line.strip() and not line.startswith("#")}
         forms = {form: verb for verb in sorted(verbs) for form in er_verb_forms(verb)}
         forms.update({form: verb for verb, irregular in rules["irregular_verb_forms"].items() for form in irregular})
+        word_sets = {name: frozenset(rules[name]) for name in _WORD_SETS}
         return cls(
             verbs=frozenset(verbs),
             verb_forms=forms,
             markers=dict(rules["attribution_markers"]),
-            credit_verbs=frozenset(rules["credit_verbs"]),
-            relay_verbs=frozenset(rules["relay_verbs"]),
-            intransitive_cues=frozenset(rules["intransitive_cues"]),
-            self_description_cues=frozenset(rules["self_description_cues"]),
-            document_nouns=frozenset(rules["document_nouns"]),
             outlets=frozenset(o.lower() for o in Outlets.load().names()),
-            outlet_nouns=frozenset(rules["outlet_nouns"]),
             pronouns={word: tuple(agreement) for word, agreement in rules["pronouns"].items()},
-            honorifics=frozenset(rules["honorifics"]),
             honorific_genders=dict(rules["honorific_genders"]),
             marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
             term_max_words=int(rules["term_max_words"]),
-            not_speakers=frozenset(rules["not_speakers"]),
-            channel_nouns=frozenset(rules["channel_nouns"]),
-            person_nouns=frozenset(rules["person_nouns"]),
-            organisation_nouns=frozenset(rules["organisation_nouns"]),
-            institution_nouns=frozenset(rules["institution_nouns"]),
-            speaking_nouns=frozenset(rules["person_nouns"] + rules["organisation_nouns"] + rules["institution_nouns"]),
+            **word_sets,
+            speaking_nouns=word_sets["person_nouns"] | word_sets["organisation_nouns"] | word_sets["institution_nouns"],
         )

@@ -348,61 +348,99 @@ def _salient_referent(doc: Doc, mention: Span, rules: QuoteRules, gender: str | 
 def _antecedents(doc: Doc, mention: Span, rules: QuoteRules, depth: int = 0):
     """(referent, weight) for the mentions before `mention` in its sentence and the three before (not
     counting the sentences of a quote)."""
-    quoted = quoted_tokens(doc, rules.marks)
     starts = [start for start in sentence_starts(doc) if start <= mention.start]
-    entities = {e.root.i: e for e in named_entities(doc)}
-    inside = {i for e in named_entities(doc) for i in range(e.start, e.end)}
     back = 0
     for start in reversed(starts[-12:]):
-        end = min(mention.start, doc[start].sent.end)
-        words = [t for t in doc[start:end] if t.i not in quoted and not t.is_punct and not t.is_space]
-        if not words:
+        words, candidates = _sentence_candidates(doc, start, rules)
+        if not any(i < mention.start for i in words):
             continue  # a sentence of the quote itself: it does not count as a sentence back
         recency = 100 * 0.5 ** back
         back += 1
         if back > SENTENCES_BACK + 1:
             break
-        for token in words:
-            heads = token.dep_ not in _MODIFIER_DEPS and not any(c.dep_ == "case" for c in token.children)
-            main = token.head.dep_ == "ROOT" or token.head.dep_ in ("conj", "parataxis") and token.head.head.dep_ == "ROOT"
-            speaker = cue_lemma(token.head, rules) is not None and token.head.i != token.i  # the subject of a cue
-            role = (80 if main or speaker else 40) if token.dep_ in SUBJECT_DEPS else 80 if speaker and token.i > token.head.i \
-                else 50 if token.dep_ == "obj" else 0
-            weight = recency + role + (
-                50 if heads else 0) + (token.i - start) / 1000
-            for referent in _referents_at(doc, token, mention, rules, entities, inside, depth):
-                yield referent, weight
+        for candidate in candidates:
+            if candidate.i >= mention.start:
+                break
+            weight = recency + candidate.weight
+            if not candidate.pronoun:
+                for referent in candidate.named if depth == 0 else candidate.unnamed:
+                    yield referent, weight
+            elif candidate.i != mention.root.i and depth < 2:
+                earlier = _pronoun_referent(doc, candidate.i, depth + 1, rules)
+                if earlier is not None and earlier.name is not None:
+                    yield earlier, weight
 
 
-def _referents_at(doc: Doc, token: Token, mention: Span, rules: QuoteRules, entities: dict[int, Span],
-                  inside: set[int], depth: int):
-    """What the mention headed by `token` refers to, if it is one pronoun resolution considers."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A token that heads a mention pronoun resolution weighs, with its weight but for recency."""
+
+    i: int
+    weight: float
+    named: tuple[_Referent, ...]
+    """Its referents, descriptions named (for the pronoun being resolved)."""
+    unnamed: tuple[_Referent, ...]
+    """Its referents, descriptions left unnamed (for the antecedent of an earlier pronoun)."""
+    pronoun: bool
+    """A subject pronoun, whose referent is its own antecedent's."""
+
+
+@per_document(key=lambda start, rules: (start,))
+def _sentence_candidates(doc: Doc, start: int, rules: QuoteRules) -> tuple[tuple[int, ...], tuple[_Candidate, ...]]:
+    """The words of the sentence at `start` outside quotes, and its candidate mentions, once per document."""
+    quoted = quoted_tokens(doc, rules.marks)
+    entities = {e.root.i: e for e in named_entities(doc)}
+    inside = {i for e in named_entities(doc) for i in range(e.start, e.end)}
+    sentence = doc[start:doc[start].sent.end]
+    words = tuple(t.i for t in sentence if t.i not in quoted and not t.is_punct and not t.is_space)
+    candidates = []
+    for i in words:
+        token = doc[i]
+        pronoun = token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns
+        referents = () if pronoun else _referents_at(doc, token, rules, entities, inside)
+        if not pronoun and not referents:
+            continue
+        heads = token.dep_ not in _MODIFIER_DEPS and not any(c.dep_ == "case" for c in token.children)
+        main = token.head.dep_ == "ROOT" or token.head.dep_ in ("conj", "parataxis") and token.head.head.dep_ == "ROOT"
+        speaker = cue_lemma(token.head, rules) is not None and token.head.i != token.i  # the subject of a cue
+        role = (80 if main or speaker else 40) if token.dep_ in SUBJECT_DEPS else 80 if speaker and token.i > token.head.i \
+            else 50 if token.dep_ == "obj" else 0
+        weight = role + (50 if heads else 0) + (i - start) / 1000
+        named, unnamed = referents or ((), ())
+        candidates.append(_Candidate(i, weight, named, unnamed, pronoun))
+    return words, tuple(candidates)
+
+
+def _referents_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int, Span], inside: set[int]
+                  ) -> tuple[tuple[_Referent, ...], tuple[_Referent, ...]] | None:
+    """What the mention headed by `token` refers to, if it is one pronoun resolution considers: with
+    descriptions named (for the pronoun being resolved) and unnamed (for an earlier pronoun's antecedent)."""
     if token.i in entities:
         entity = entities[token.i]
         plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
         name = fullest_name(doc, entity)
-        yield _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
-    elif token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
+        referent = _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
+        return (referent,), (referent,)
+    if token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
             "obj",) and not (token.i > 0 and doc[token.i - 1].pos_ == "DET"):  # "la Chine" is a place
-        name = noun_phrase(token).text  # a name the NER missed or called MISC, where a speaker stands
-        yield _Referent(name, name, "", True, "Sing", _entity_gender(noun_phrase(token), rules))
-    elif token.pos_ == "NOUN" and token.i not in inside and (
+        phrase = noun_phrase(token)  # a name the NER missed or called MISC, where a speaker stands
+        referent = _Referent(phrase.text, phrase.text, "", True, "Sing", _entity_gender(phrase, rules))
+        return (referent,), (referent,)
+    if token.pos_ == "NOUN" and token.i not in inside and (
             token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
         phrase = noun_phrase(token)
-        named = named_in_phrase(doc, phrase, rules)
+        apposed = named_in_phrase(doc, phrase, rules)
         number = (token.morph.get("Number") or [None])[0]
         gender = (token.morph.get("Gender") or [None])[0]
-        if named is not None:
-            name = fullest_name(doc, named)
-            yield _Referent(name, name, named.label_, True, number, gender)
-        else:
-            speaks = token.lemma_.lower() in rules.speaking_nouns or is_outlet(phrase, rules)
-            name = speaker_name(doc, phrase, rules) if speaks and depth == 0 else None
-            yield _Referent(name or phrase.text.lower(), name, "NOUN", speaks, number, gender)
-    elif token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns and token.i != mention.root.i and depth < 2:
-        earlier = _pronoun_referent(doc, token.i, depth + 1, rules)
-        if earlier is not None and earlier.name is not None:
-            yield earlier
+        if apposed is not None:
+            name = fullest_name(doc, apposed)
+            referent = _Referent(name, name, apposed.label_, True, number, gender)
+            return (referent,), (referent,)
+        speaks = token.lemma_.lower() in rules.speaking_nouns or is_outlet(phrase, rules)
+        name = speaker_name(doc, phrase, rules) if speaks else None
+        unnamed = _Referent(phrase.text.lower(), None, "NOUN", speaks, number, gender)
+        return (dataclasses.replace(unnamed, key=name or unnamed.key, name=name),), (unnamed,)
+    return None
 
 
 @per_document(key=lambda i, depth, rules: (i, depth))
