@@ -302,7 +302,9 @@ def _resolve_pronoun(doc: Doc, pronoun: Span, rules: QuoteRules) -> str | None:
     word = pronoun.root.lower_.replace("-t-", "").lstrip("-")
     gender, number = rules.pronouns.get(word, (None, "Plur" if word.endswith("s") else "Sing"))
     referent = _salient_referent(doc, pronoun, rules, gender, number)
-    return referent.name if referent is not None and referent.speaks else None
+    if referent is None or not referent.speaks:
+        return None
+    return referent.name if referent.phrase is None else speaker_name(doc, referent.phrase, rules)
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,8 @@ class _Referent:
     speaks: bool
     number: str | None
     gender: str | None
+    phrase: Span | None = None
+    """A description that can speak, named only if it is the referent chosen (`referent_name`)."""
 
 
 SENTENCES_BACK = 3
@@ -437,9 +441,8 @@ def _referents_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int,
             referent = _Referent(name, name, apposed.label_, True, number, gender)
             return (referent,), (referent,)
         speaks = token.lemma_.lower() in rules.speaking_nouns or is_outlet(phrase, rules)
-        name = speaker_name(doc, phrase, rules) if speaks else None
-        unnamed = _Referent(phrase.text.lower(), None, "NOUN", speaks, number, gender)
-        return (dataclasses.replace(unnamed, key=name or unnamed.key, name=name),), (unnamed,)
+        unnamed = _Referent(phrase.text.lower(), None, "NOUN", speaks, number, gender, phrase if speaks else None)
+        return (unnamed,), (dataclasses.replace(unnamed, phrase=None),)
     return None
 
 
