@@ -319,7 +319,7 @@ class _Referent:
     number: str | None
     gender: str | None
     phrase: Span | None = None
-    """A description that can speak, named only if it is the referent chosen (`referent_name`)."""
+    """A description that can speak, named only if it is the referent chosen (`_resolve_pronoun`)."""
 
 
 SENTENCES_BACK = 3
@@ -366,9 +366,8 @@ def _antecedents(doc: Doc, mention: Span, rules: QuoteRules, depth: int = 0):
             if candidate.i >= mention.start:
                 break
             weight = recency + candidate.weight
-            if not candidate.pronoun:
-                for referent in candidate.named if depth == 0 else candidate.unnamed:
-                    yield referent, weight
+            if candidate.referent is not None:
+                yield candidate.referent, weight
             elif candidate.i != mention.root.i and depth < 2:
                 earlier = _pronoun_referent(doc, candidate.i, depth + 1, rules)
                 if earlier is not None and earlier.name is not None:
@@ -381,12 +380,8 @@ class _Candidate:
 
     i: int
     weight: float
-    named: tuple[_Referent, ...]
-    """Its referents, descriptions named (for the pronoun being resolved)."""
-    unnamed: tuple[_Referent, ...]
-    """Its referents, descriptions left unnamed (for the antecedent of an earlier pronoun)."""
-    pronoun: bool
-    """A subject pronoun, whose referent is its own antecedent's."""
+    referent: _Referent | None
+    """What it refers to; None for a subject pronoun, whose referent is its own antecedent's."""
 
 
 @per_document(key=lambda start, rules: (start,))
@@ -401,8 +396,8 @@ def _sentence_candidates(doc: Doc, start: int, rules: QuoteRules) -> tuple[tuple
     for i in words:
         token = doc[i]
         pronoun = token.dep_ in SUBJECT_DEPS and token.lower_ in rules.pronouns
-        referents = () if pronoun else _referents_at(doc, token, rules, entities, inside)
-        if not pronoun and not referents:
+        referent = None if pronoun else _referent_at(doc, token, rules, entities, inside)
+        if not pronoun and referent is None:
             continue
         heads = token.dep_ not in _MODIFIER_DEPS and not any(c.dep_ == "case" for c in token.children)
         main = token.head.dep_ == "ROOT" or token.head.dep_ in ("conj", "parataxis") and token.head.head.dep_ == "ROOT"
@@ -410,26 +405,22 @@ def _sentence_candidates(doc: Doc, start: int, rules: QuoteRules) -> tuple[tuple
         role = (80 if main or speaker else 40) if token.dep_ in SUBJECT_DEPS else 80 if speaker and token.i > token.head.i \
             else 50 if token.dep_ == "obj" else 0
         weight = role + (50 if heads else 0) + (i - start) / 1000
-        named, unnamed = referents or ((), ())
-        candidates.append(_Candidate(i, weight, named, unnamed, pronoun))
+        candidates.append(_Candidate(i, weight, referent))
     return words, tuple(candidates)
 
 
-def _referents_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int, Span], inside: set[int]
-                  ) -> tuple[tuple[_Referent, ...], tuple[_Referent, ...]] | None:
-    """What the mention headed by `token` refers to, if it is one pronoun resolution considers: with
-    descriptions named (for the pronoun being resolved) and unnamed (for an earlier pronoun's antecedent)."""
+def _referent_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int, Span], inside: set[int]
+                 ) -> _Referent | None:
+    """What the mention headed by `token` refers to, if it is one pronoun resolution considers."""
     if token.i in entities:
         entity = entities[token.i]
         plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
         name = fullest_name(doc, entity)
-        referent = _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
-        return (referent,), (referent,)
+        return _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
     if token.pos_ == "PROPN" and token.ent_type_ not in ("PER", "ORG", "LOC") and token.dep_ in SUBJECT_DEPS + (
             "obj",) and not (token.i > 0 and doc[token.i - 1].pos_ == "DET"):  # "la Chine" is a place
         phrase = noun_phrase(token)  # a name the NER missed or called MISC, where a speaker stands
-        referent = _Referent(phrase.text, phrase.text, "", True, "Sing", _entity_gender(phrase, rules))
-        return (referent,), (referent,)
+        return _Referent(phrase.text, phrase.text, "", True, "Sing", _entity_gender(phrase, rules))
     if token.pos_ == "NOUN" and token.i not in inside and (
             token.dep_ in SUBJECT_DEPS or token.lemma_.lower() in rules.speaking_nouns):
         phrase = noun_phrase(token)
@@ -438,11 +429,9 @@ def _referents_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int,
         gender = (token.morph.get("Gender") or [None])[0]
         if apposed is not None:
             name = fullest_name(doc, apposed)
-            referent = _Referent(name, name, apposed.label_, True, number, gender)
-            return (referent,), (referent,)
+            return _Referent(name, name, apposed.label_, True, number, gender)
         speaks = token.lemma_.lower() in rules.speaking_nouns or is_outlet(phrase, rules)
-        unnamed = _Referent(phrase.text.lower(), None, "NOUN", speaks, number, gender, phrase if speaks else None)
-        return (unnamed,), (dataclasses.replace(unnamed, phrase=None),)
+        return _Referent(phrase.text.lower(), None, "NOUN", speaks, number, gender, phrase if speaks else None)
     return None
 
 

@@ -113,7 +113,7 @@ def evaluate_ner(shared: Path) -> str:
         "news (L'Est Républicain)": lambda s: s["source"] == "annodis.er",
         "medical (EMEA), reported only": lambda s: s["source"].startswith("emea"),
     }
-    articles = _wikinews_texts(shared)
+    articles = wikinews_gold_texts(shared)
     predicted: dict[str, list[list[Entity]]] = {}
     article_sets: dict[str, list[set[tuple[str, str]]]] = {}
     for name, nlp in systems.items():
@@ -138,12 +138,14 @@ def evaluate_ner(shared: Path) -> str:
     return "\n\n".join(out)
 
 
-def _wikinews_texts(shared: Path) -> list[tuple[dict, str]]:
-    """Each gold Wikinews record with its text as the guidelines build it: the h1, h2 and p blocks."""
+def wikinews_gold_texts(shared: Path, gold_file: Path | None = None) -> list[tuple[dict, str]]:
+    """Each gold Wikinews record (by default the shared 50) with its text as the guidelines build it: the h1,
+    h2 and p blocks, white space collapsed."""
     import lxml.html
 
     documents = shared / "data/articles/wikinews_fr_100/documents"
-    records = [json.loads(line) for line in (shared / WIKINEWS_DEV).read_text(encoding="utf-8").splitlines() if line]
+    gold_file = gold_file or shared / WIKINEWS_DEV
+    records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line]
     texts = []
     for record in records:
         page = lxml.html.fromstring((documents / f"{record['id']}.html").read_bytes())

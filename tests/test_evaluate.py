@@ -1,11 +1,6 @@
 """The evaluation readers recover the gold data sets as their READMEs describe them."""
 
-import json
-import re
-
-import lxml.html
-
-from flows.evaluate import WIKINEWS_25, _brat_quotes
+from flows.evaluate import WIKINEWS_25, _brat_quotes, wikinews_gold_texts
 from tests.conftest import shared
 
 
@@ -32,12 +27,9 @@ def test_discontinuous_quote_is_joined_and_linked_to_its_speaker():
 def test_project_gold_quotes_are_excerpts_of_their_articles():
     """eval/wikinews_fr_25: every quote is an exact excerpt of its article's h1, h2 and p blocks (white
     space collapsed), as the guidelines of the shared set require, and its type is a known one."""
-    documents = shared("data/articles/wikinews_fr_100/documents")
-    records = [json.loads(line) for line in WIKINEWS_25.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(records) == 25
-    for record in records:
-        page = lxml.html.fromstring((documents / f"{record['id']}.html").read_bytes())
-        text = "\n\n".join(re.sub(r"\s+", " ", block.text_content()).strip() for block in page.iter("h1", "h2", "p"))
+    articles = wikinews_gold_texts(shared("data").parent, WIKINEWS_25)
+    assert len(articles) == 25
+    for record, text in articles:
         for quote in record["quotes"]:
             assert quote["type"] in ("direct", "partial", "indirect", "term"), quote
             assert quote["text"] in text, (record["id"], quote["text"][:60])
