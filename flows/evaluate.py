@@ -121,7 +121,8 @@ def evaluate_ner(shared: Path) -> str:
             predicted[name] = [[Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
                                for doc in nlp.pipe((s["text"] for s in sentences), batch_size=64)]
             article_sets[name] = [{(e.text, e.label_) for e in doc.ents} for doc in nlp.pipe(t for _, t in articles)]
-    gold = [[Entity(e["start"], e["end"], e["label"]) for e in s["entities"]] for s in sentences]
+    gold = [[Entity(e["start"], e["end"], e["label"]) for e in s["entities"] if not (e["nested"] or e["discontinuous"])]
+            for s in sentences]
     out = []
     for subset, keep in subsets.items():
         chosen = [n for n, s in enumerate(sentences) if keep(s)]
