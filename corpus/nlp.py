@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 import corpus
 from corpus.citations import cite
 from corpus.entities import entity_key
+import corpus.entity_rules  # noqa: F401  (registers entity_cleaner)
 from corpus.quotes import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
@@ -46,6 +47,7 @@ def load_pipeline() -> Language:
     nlp = spacy.load(MODEL)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_sentences", after="sentencizer")
+    nlp.add_pipe("entity_cleaner", after="ner")
     nlp.add_pipe("quote_ruler", last=True)
     return nlp
 

@@ -1,0 +1,81 @@
+"""The entity quality layer (`entity_cleaner`) on real sentences: the seed article, and Sequoia's news and
+Europarl sentences read from ../shared."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus.entity_rules import EntityCleaner, EntityRules
+from corpus.nlp import load_pipeline
+from corpus.parse import parse_document
+from corpus.records import RawDocument
+from tests.conftest import SEED, shared
+
+
+def entities(text: str) -> list[tuple[str, str, str | None]]:
+    return [(e.text, e.label_, e._.title) for e in load_pipeline()(text).ents]
+
+
+@pytest.fixture(scope="module")
+def seed_article():
+    content = SEED.read_bytes()
+    return parse_document(RawDocument.from_bytes(str(SEED), content, "markdown"))
+
+
+@pytest.fixture(scope="module")
+def sequoia() -> dict[str, str]:
+    lines = shared("data/ner/sequoia-ne/sequoia_ne.jsonl").read_text(encoding="utf-8").splitlines()
+    return {r["id"]: r["text"] for r in map(json.loads, lines)}
+
+
+def test_seed_title_and_body_give_people_places_and_no_spurious_names(seed_article):
+    found = entities(f"{seed_article.title}\n\n{seed_article.text}")
+    texts = {(text, label) for text, label, _ in found}
+    assert found[:2] == [("Poutine", "PER", None), ("Kim", "PER", None)]  # the title "Poutine-Kim de Vostotchny"
+    assert ("Poutine", "PER", "M.") in found  # "M. Poutine": the title kept out of the span, recorded
+    assert ("Washington", "LOC") in texts and ("Washington", "PER") not in texts
+    assert ("Covid", "PER") not in texts
+    assert not {text for text, _ in texts} & {"Russes", "Chinois", "Poutine-Kim de Vostotchny"}
+    assert ("Chine", "LOC") in texts and ("la Chine", "LOC") not in texts
+
+
+def test_seed_notes_are_tagged_in_their_own_context(seed_article):
+    found = [entity for note in seed_article.notes for entity in entities(note.text)]
+    assert ("Le Monde", "ORG", None) in found and ("The Conversation", "ORG", None) in found
+    assert ("Robert M. Dover", "PER", None) in found and ("Hugo Pratt", "PER", None) in found
+    assert not {text for text, _, _ in found} & {"op", "cit", "Cité", "Italien"}
+
+
+def test_titles_leave_the_span_and_are_recorded(sequoia):
+    assert ("Soyer", "PER", "M.") in entities(sequoia["annodis.er_00027"])
+    found = entities(sequoia["Europar.550_00084"])
+    assert ("Sakellariou", "PER", "Monsieur") in found and ("Dupuis", "PER", "M.") in found
+    assert not [e for e in found if "Président" in e[0] or "collègues" in e[0]]
+
+
+def test_forms_of_address_are_no_entities_but_institutions_are(sequoia):
+    assert entities(sequoia["Europar.550_00162"]) == []  # "Monsieur le Président, Madame la Commissaire, ..."
+    assert ("Commission", "ORG", None) in entities(sequoia["Europar.550_00156"])
+
+
+def test_a_commune_after_a_is_a_place(sequoia):
+    assert ("Vignot", "LOC", None) in entities(sequoia["annodis.er_00027"])
+
+
+def test_demonyms_are_no_places():
+    found = entities("Les Irakiens ont tout détruit au Koweït. Un Belfortain de 20 ans se rend à Montbéliard.")
+    assert [text for text, _, _ in found] == ["Koweït", "Montbéliard"]
+
+
+def test_rules_are_data(tmp_path, seed_article):
+    """Without "M." among the titles, "M. Soyer" keeps its title in the span."""
+    rules = json.loads((Path(__file__).parent.parent / "corpus/data/entity_rules.json").read_text(encoding="utf-8"))
+    rules["titles"].remove("M.")
+    custom = tmp_path / "rules.json"
+    custom.write_text(json.dumps(rules), encoding="utf-8")
+    nlp = load_pipeline()
+    cleaner = EntityCleaner(nlp.make_doc, EntityRules.load(custom))
+    with nlp.select_pipes(disable=["entity_cleaner", "quote_ruler"]):
+        doc = nlp("Dans son intervention, M. Soyer a fait l'historique de l'école maternelle.")
+    assert [(e.text, e.label_) for e in cleaner(doc).ents] == [("M. Soyer", "PER")]
