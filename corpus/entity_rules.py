@@ -154,8 +154,8 @@ class EntityCleaner:
             end -= 1
         while start < end and (doc[start].is_punct or doc[start].is_space):
             start += 1
-        end = next((t.i for t in doc[start + 1:end - 2]  # "un Belfortain de 20 ans": an age, not a name
-                    if t.lower_ == "de" and doc[t.i + 1].like_num and doc[t.i + 2].lower_ == "ans"), end)
+        end = next((i for i in range(start + 1, end - 2)  # "un Belfortain de 20 ans": an age, not a name
+                    if doc[i].lower_ == "de" and doc[i + 1].like_num and doc[i + 2].lower_ == "ans"), end)
         if all(self._is_address_word(t) for t in doc[start:end]):
             return None
         if doc[start].lower_ in rules.role_nouns:
