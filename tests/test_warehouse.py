@@ -130,7 +130,7 @@ def test_sources_view_counts_outlets_across_documents(db):
 
 def test_a_failing_batch_leaves_nothing_behind(db):
     good = annotated_seed()
-    bad_mention = dataclasses.replace(good.mentions[0], text=None)
+    bad_mention = dataclasses.replace(good.mentions[0], label=None)
     broken = dataclasses.replace(good, article=dataclasses.replace(good.article, source_uri="other.md"),
                                  mentions=(bad_mention,))
     with open_warehouse(db) as con:
