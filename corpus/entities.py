@@ -9,11 +9,21 @@ import unicodedata
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def entity_key(text: str, label: str) -> str:
-    """`label:folded name`, e.g. "PER:vladimir poutine" for "Vladimir POUTINE"."""
+def fold(text: str) -> str:
+    """The name without case, accents or punctuation: "vladimir poutine" for "Vladimir POUTINE"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return f"{label}:{_NON_WORD.sub(' ', folded).strip()}"
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def entity_key(text: str, label: str) -> str:
+    """`label:folded name`, e.g. "PER:vladimir poutine" for "Vladimir POUTINE"."""
+    return f"{label}:{fold(text)}"
+
+
+def key_label(key: str) -> str:
+    """The label of an entity key: "PER" for "PER:vladimir poutine"."""
+    return key.partition(":")[0]
 
 
 def entity_id(key: str) -> str:

@@ -18,6 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
+import corpus.entity_rules  # registers Span._.title, which _to_record reads
+from corpus.canonical import canonical_names
 from corpus.citations import cite
 from corpus.entities import entity_key
 import corpus.entity_rules  # noqa: F401  (registers entity_cleaner)
@@ -60,16 +62,22 @@ def pipeline_version() -> str:
 
 
 def annotate(articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 32) -> Iterator[AnnotatedArticle]:
-    """Run NER over each article's clean text; yield articles with sentences and entity mentions."""
+    """Run the pipeline over each article's clean text, and NER over its title and each note as texts of their own
+    (a note is no sentence of the body, and a title no sentence at all); yield articles with sentences, entity
+    mentions and quotes."""
     nlp = load_pipeline()
     version = pipeline_version()
     pairs = ((article.text, article) for article in articles)
     with nlp.memory_zone():
         for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
-            yield _to_record(doc, article, version)
+            title = [article.title] if article.title else []
+            apart = list(nlp.pipe(title + [note.text for note in article.notes], disable=["quote_ruler"]))
+            yield _to_record(doc, apart[:len(title)], apart[len(title):], article, version)
 
 
-def _to_record(doc: Doc, article: Article, version: str) -> AnnotatedArticle:
+def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: Article,
+               version: str) -> AnnotatedArticle:
+    """`title_docs` holds the title's doc if there is a title, `note_docs` one doc per note."""
     paragraph_starts = [p.start for p in article.paragraphs]
 
     def paragraph_of(offset: int) -> int:
@@ -80,17 +88,24 @@ def _to_record(doc: Doc, article: Article, version: str) -> AnnotatedArticle:
         for s in (_strip_space(span) for span in doc.sents) if s is not None
     )
     sentence_starts = [s.start for s in sentences]
+    spans = [(ent, "title", None) for d in title_docs for ent in d.ents] + \
+        [(ent, "text", None) for ent in doc.ents] + [(ent, "note", i) for i, d in enumerate(note_docs) for ent in d.ents]
+    names = canonical_names([(ent.text, ent.label_) for ent, _, _ in spans])
     mentions = tuple(
         EntityMention(
             start=ent.start_char,
             end=ent.end_char,
             text=ent.text,
             label=ent.label_,
-            sentence_index=max(bisect.bisect_right(sentence_starts, ent.start_char) - 1, 0),
-            paragraph_index=paragraph_of(ent.start_char),
-            entity_key=entity_key(ent.text, ent.label_),
+            sentence_index=max(bisect.bisect_right(sentence_starts, ent.start_char) - 1, 0) if part == "text" else None,
+            paragraph_index=paragraph_of(ent.start_char) if part == "text" else None,
+            entity_key=entity_key(name, label),
+            canonical=name,
+            title=ent._.title,
+            part=part,
+            note_index=note_index,
         )
-        for ent in doc.ents
+        for (ent, part, note_index), (name, label) in zip(spans, names)
     )
     quotes = speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()), article.note_refs, article.notes)
     links = notes_for_quotes(quotes, article.note_refs, sentences)

@@ -115,14 +115,26 @@ class Sentence:
 
 @dataclass(frozen=True)
 class EntityMention:
+    """A named entity in the article's text, title or one of its notes (`part`): `start` and `end` index
+    `Article.text`, `Article.title` or `Article.notes[note_index].text`."""
+
     start: int
     end: int
     text: str
     label: str
-    sentence_index: int
-    paragraph_index: int
+    sentence_index: int | None
+    """In `Article.text` only, as `paragraph_index`."""
+    paragraph_index: int | None
     entity_key: str
-    """Accent- and case-insensitive key that groups mentions of one entity (see `corpus.entities`)."""
+    """Accent- and case-insensitive key of the entity the mention names, from its canonical name and that name's
+    label (see `corpus.entities`, `corpus.canonical`)."""
+    canonical: str = ""
+    """The fullest name the article gives the entity ("Vladimir Poutine" for "Poutine")."""
+    title: str | None = None
+    """The title trimmed off the name ("M." for "M. Poutine")."""
+    part: str = "text"
+    """`text`, `title` or `note`."""
+    note_index: int | None = None
 
 
 @dataclass(frozen=True)

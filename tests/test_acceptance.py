@@ -19,10 +19,16 @@ def test_wikinews_and_orangesum_sample_load_600_documents(tmp_path, capsys):
             ("html", 100), ("jsonl", 500)]
         assert con.execute("SELECT count(*) FROM rejected_inputs").fetchone()[0] == 0
         mentions = con.execute(
-            "SELECT d.text, m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id)"
+            "SELECT m.part, CASE m.part WHEN 'text' THEN d.text WHEN 'title' THEN d.title ELSE n.text END, "
+            "m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id) "
+            "LEFT JOIN notes n ON n.doc_id = m.doc_id AND n.note_index = m.note_index"
         ).fetchall()
-        assert len(mentions) > 10_000
-        assert all(text[start:end] == mention for text, start, end, mention in mentions)
+        assert sum(part == "text" for part, *_ in mentions) > 10_000
+        assert sum(part == "title" for part, *_ in mentions) > 300
+        assert all(text[start:end] == mention for _, text, start, end, mention in mentions)
+        assert con.execute("SELECT count(*) FROM entity_mentions m LEFT JOIN entities e USING (entity_id) "
+                           "WHERE e.entity_id IS NULL OR m.entity_id IS NULL").fetchone()[0] == 0
+        assert con.execute("SELECT sum(n_mentions) FROM entities").fetchone()[0] == len(mentions)
         # Wikinews pages date from 2012 (their datelines), OrangeSum records from 2011-2020.
         assert con.execute("SELECT count(*) FROM documents WHERE format = 'html' AND year(published_date) <> 2012"
                            ).fetchone()[0] == 0

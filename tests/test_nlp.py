@@ -25,14 +25,16 @@ def test_pipeline_marks_paragraphs_before_parsing_and_ends_with_quotes():
     assert names[-1] == "quote_ruler" and "ner" in names and "lemmatizer" in names
 
 
-def test_mention_offsets_index_the_clean_text(sample_annotations):
-    n = 0
+def test_mention_offsets_index_the_clean_text_the_title_or_a_note(sample_annotations):
+    parts = {"text": 0, "title": 0, "note": 0}
     for annotated in sample_annotations:
-        text = annotated.article.text
+        article = annotated.article
         for mention in annotated.mentions:
+            text = {"text": article.text, "title": article.title}.get(mention.part) or \
+                article.notes[mention.note_index].text
             assert text[mention.start:mention.end] == mention.text
-            n += 1
-    assert n > 100
+            parts[mention.part] += 1
+    assert parts["text"] > 100 and parts["title"] > 5 and parts["note"] > 10
 
 
 def test_sentence_and_paragraph_indices_are_consistent(sample_annotations):
@@ -42,6 +44,9 @@ def test_sentence_and_paragraph_indices_are_consistent(sample_annotations):
             paragraph = paragraphs[sentence.paragraph_index]
             assert paragraph.start <= sentence.start < sentence.end <= paragraph.end
         for mention in annotated.mentions:
+            if mention.part != "text":
+                assert mention.sentence_index is None and mention.paragraph_index is None
+                continue
             sentence = annotated.sentences[mention.sentence_index]
             assert sentence.start <= mention.start < mention.end <= sentence.end
             assert sentence.paragraph_index == mention.paragraph_index
@@ -52,9 +57,18 @@ def test_seed_entities_are_found_in_their_paragraphs(sample_annotations):
     found = {(m.text, m.label) for m in seed.mentions}
     assert {("Vladimir Poutine", "PER"), ("Kim Jong Un", "PER"), ("Sergueï Choïgou", "PER"), ("Xi Jinping", "PER"),
             ("Pyongyang", "LOC"), ("Séoul", "LOC")} <= found
-    assert not any("ROUSSET" in m.text or m.text in ("op", "cit", "Cité") for m in seed.mentions)
+    assert not any("ROUSSET" in m.text or m.text in ("op", "cit", "Cité") for m in seed.mentions if m.part == "text")
     lede_mentions = [m.text for m in seed.mentions if m.paragraph_index == 0]
     assert lede_mentions[:2] == ["Vladimir Poutine", "Kim Jong Un"]
+
+
+def test_notes_and_the_title_are_tagged_apart_and_share_the_documents_entities(sample_annotations):
+    seed = next(a for a in sample_annotations if a.article.format == "markdown")
+    notes = [(m.note_index, m.text, m.canonical) for m in seed.mentions if m.part == "note"]
+    assert (2, "Robert M. Dover", "Robert M. Dover") in notes and (3, "Hugo Pratt", "Hugo Pratt") in notes
+    assert not any("Pierre Rousset" in m.canonical or "ROUSSET" in m.text for m in seed.mentions)
+    poutine = {m.entity_key for m in seed.mentions if m.text in ("Poutine", "Vladimir Poutine")}
+    assert poutine == {"PER:vladimir poutine"}
 
 
 def test_pipeline_version_names_code_and_model():

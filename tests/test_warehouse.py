@@ -1,14 +1,17 @@
 """The warehouse: versioned schema, batches that land whole or not at all, content-keyed reloads."""
 
 import dataclasses
+import datetime as dt
+import functools
 
 import duckdb
 import pytest
 
+from corpus.entities import entity_id
 from corpus.nlp import annotate
 from corpus.parse import parse_document
 from corpus.records import RawDocument, Rejection
-from tests.conftest import SEED
+from tests.conftest import SAMPLES, SEED
 from warehouse.load import (WarehouseError, doc_id_for, finish_run, known_content, load_batch, open_warehouse,
                             start_run)
 from warehouse.migrate import migrate, migrations
@@ -28,6 +31,7 @@ CONTRACT = {
 }
 
 
+@functools.cache
 def annotated_seed(text_suffix: str = "", *, credit: str = ""):
     """The seed, with `text_suffix` appended, or `credit` added to the sentence its note 3 closes."""
     content = SEED.read_bytes().replace(b"du m\xc3\xaame deal [3]", f"du même deal{credit} [3]".encode())
@@ -88,6 +92,156 @@ def test_changed_content_replaces_the_documents_rows(db):
         assert con.execute("SELECT count(*) FROM paragraphs").fetchone()[0] == len(second.article.paragraphs)
 
 
+def test_mention_offsets_index_their_part_of_the_document(db):
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [annotated_seed()], [], 0)
+        rows = con.execute(
+            "SELECT m.part, CASE m.part WHEN 'text' THEN d.text WHEN 'title' THEN d.title ELSE n.text END, "
+            "m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id) "
+            "LEFT JOIN notes n ON n.doc_id = m.doc_id AND n.note_index = m.note_index").fetchall()
+        assert {part for part, *_ in rows} == {"text", "title", "note"}
+        assert all(text[start:end] == mention for _, text, start, end, mention in rows)
+        assert con.execute("SELECT count(*) FROM entity_mentions WHERE (part = 'text') <> "
+                           "(sentence_index IS NOT NULL AND paragraph_index IS NOT NULL)").fetchone()[0] == 0
+
+
+def entities_of(con, where: str = "true") -> dict[str, tuple]:
+    return {row[0]: row[1:] for row in con.execute(
+        f"SELECT name, label, aliases, n_mentions, n_docs, first_seen, last_seen FROM entities WHERE {where}").fetchall()}
+
+
+def assert_entities_agree_with_mentions(con):
+    """The counts of `entities` and `entity_aliases` are those of the mentions, and every entity is named."""
+    assert con.execute("""
+        SELECT count(*) FROM entities e FULL JOIN (
+            SELECT entity_id, count(*) AS n, count(DISTINCT doc_id) AS docs FROM entity_mentions GROUP BY 1) m
+            USING (entity_id)
+        WHERE e.n_mentions IS DISTINCT FROM m.n OR e.n_docs IS DISTINCT FROM m.docs""").fetchone()[0] == 0
+    assert con.execute("""
+        SELECT count(*) FROM entities e FULL JOIN (
+            SELECT entity_id, sum(n_mentions) AS n FROM entity_aliases GROUP BY 1) a USING (entity_id)
+        WHERE e.n_mentions IS DISTINCT FROM a.n""").fetchone()[0] == 0
+
+
+def test_entities_count_their_mentions_documents_and_dates_and_list_their_aliases(db):
+    seed, copy = annotated_seed(), annotated_seed("\n\nVladimir Poutine est reparti le 14 septembre.\n")
+    copy = dataclasses.replace(copy, article=dataclasses.replace(
+        copy.article, source_uri="copie.md", content_sha256="autre", published_date=dt.date(2024, 1, 2)))
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [seed, copy], [], 0)
+        poutine = entities_of(con, "label = 'PER' AND name LIKE '%Poutine'")
+        assert poutine == {"Vladimir Poutine": (
+            "PER", ["Poutine", "Vladimir Poutine"], 11, 2, dt.date(2023, 9, 18), dt.date(2024, 1, 2))}
+        assert con.execute("SELECT alias_key, alias, n_mentions FROM entity_aliases WHERE entity_id = ? "
+                           "ORDER BY alias_key", [entity_id("PER:vladimir poutine")]).fetchall() == [
+            ("PER:poutine", "Poutine", 8), ("PER:vladimir poutine", "Vladimir Poutine", 3)]
+        assert entities_of(con, "name = 'Kim Jong Un'")["Kim Jong Un"][1:4] == (["Kim Jong Un", "Kim"], 16, 2)
+        assert_entities_agree_with_mentions(con)
+
+
+def test_reloading_a_changed_document_updates_and_drops_its_entities(db):
+    seed, changed = annotated_seed(), annotated_seed("\n\nUn paragraphe ajouté sur Emmanuel Macron à Paris.\n")
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [seed], [], 0)
+        before = entities_of(con)
+        load_batch(con, "r1", [changed], [], 0)
+        assert entities_of(con, "name = 'Emmanuel Macron'")["Emmanuel Macron"][2:4] == (1, 1)
+        assert entities_of(con, "name = 'Paris'")["Paris"][2] == 1
+        assert_entities_agree_with_mentions(con)
+        load_batch(con, "r1", [seed], [], 0)
+        assert entities_of(con) == before
+        assert con.execute("SELECT count(*) FROM entity_aliases WHERE alias IN ('Emmanuel Macron', 'Paris')"
+                           ).fetchone()[0] == 0
+        assert_entities_agree_with_mentions(con)
+
+
+def test_a_short_name_as_speaker_is_the_full_names_entity(db):
+    seed = annotated_seed()
+    quotes = tuple(dataclasses.replace(q, speaker_name="Poutine") if q.speaker_name == "Vladimir Poutine" else q
+                   for q in seed.quotes)
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [dataclasses.replace(seed, quotes=quotes)], [], 0)
+        speakers = dict(con.execute("SELECT speaker_name, speaker_entity_id FROM quotes "
+                                    "WHERE speaker_name IS NOT NULL").fetchall())
+    assert speakers["Poutine"] == entity_id("PER:vladimir poutine")
+    assert speakers["Robert M. Dover"] == entity_id("PER:robert m dover")  # named in notes 3 and 5 only
+
+
+@pytest.fixture(scope="module")
+def annotated_samples():
+    return list(annotate([parse_document(RawDocument.from_bytes(str(p), p.read_bytes(), "markdown" if p.suffix == ".md"
+                                                                 else "html")) for p in sorted(SAMPLES.iterdir())]))
+
+
+def test_entity_ids_depend_neither_on_the_database_nor_on_the_order_of_loading(tmp_path, annotated_samples):
+    def load(path, batches):
+        with open_warehouse(path) as con:
+            start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+            for batch in batches:
+                load_batch(con, "r1", batch, [], 0)
+            assert_entities_agree_with_mentions(con)
+            return (con.execute("SELECT * EXCLUDE (entity_key) FROM entities ORDER BY entity_id").fetchall(),
+                    con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY mention_id").fetchall(),
+                    con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall())
+
+    at_once = load(tmp_path / "a.duckdb", [annotated_samples])
+    one_by_one_backwards_twice = load(tmp_path / "b.duckdb", [[a] for a in reversed(annotated_samples)] * 2)
+    assert at_once == one_by_one_backwards_twice
+    assert len(at_once[0]) > 100
+
+
+def test_a_database_from_before_canonical_entities_gets_them(db):
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE schema_migrations "
+                "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, applied_at TIMESTAMP)")
+    for version, name, sql in migrations()[:3]:
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, '', current_timestamp)", [version, name])
+    con.execute("INSERT INTO documents (doc_id, source_uri, format, text, content_sha256, pipeline_version, "
+                "ingested_at, run_id, n_chars, published_date) VALUES ('d', 'd.md', 'text', 'Poutine à Moscou.', "
+                "'h', 'v', now()::TIMESTAMP, 'r', 17, DATE '2023-09-18')")
+    con.execute("INSERT INTO entities VALUES (?, 'Poutine', 'PER', 'PER:poutine'), (?, 'Moscou', 'LOC', 'LOC:moscou')",
+                [entity_id("PER:poutine"), entity_id("LOC:moscou")])
+    con.execute("INSERT INTO entity_mentions VALUES ('d', 'd:0', 0, 7, 'Poutine', 'PER', ?, 0, 0), "
+                "('d', 'd:1', 10, 16, 'Moscou', 'LOC', ?, 0, 0)", [entity_id("PER:poutine"), entity_id("LOC:moscou")])
+    con.close()
+    with open_warehouse(db) as con:
+        assert con.execute("SELECT canonical_name, part, alias_key FROM entity_mentions ORDER BY mention_id"
+                           ).fetchall() == [("Poutine", "text", "PER:poutine"), ("Moscou", "text", "LOC:moscou")]
+        assert entities_of(con)["Poutine"] == ("PER", ["Poutine"], 1, 1, dt.date(2023, 9, 18), dt.date(2023, 9, 18))
+        assert_entities_agree_with_mentions(con)
+        assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'entity_mentions'"
+                           ).fetchone()[0] == 2
+
+
+def test_the_seed_has_its_canonical_entities(db, expected_seed):
+    """`expected.json`: each entity of `must_canonical` is one of the seed's, and the mentions it lists name it
+    ("M. Poutine" is the mention "Poutine" with the title "M.")."""
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [annotated_seed()], [], 0)
+        mentions = con.execute("SELECT m.text, m.title, e.name, e.label FROM entity_mentions m "
+                               "JOIN entities e USING (entity_id) WHERE m.doc_id = ?", [doc_id_for(str(SEED))]).fetchall()
+    entities = {(name, label) for _, _, name, label in mentions}
+    named = {(f"{title} {text}" if title else text, name, label) for text, title, name, label in mentions}
+    missing = [(item["name"], item["label"]) for item in expected_seed["entities"]["must_canonical"]
+               if (item["name"], item["label"]) not in entities]
+    unresolved = [(mention, item["name"]) for item in expected_seed["entities"]["must_canonical"]
+                  for mention in item.get("mentions", ()) if (mention, item["name"], item["label"]) not in named]
+    assert not missing and not unresolved, f"entities missing: {missing}; mentions not resolved: {unresolved}"
+
+
+def test_the_seed_has_no_false_mentions(expected_seed):
+    mentions = annotated_seed().mentions
+    found = [item for item in expected_seed["entities"]["must_not"]
+             if any(m.text == item["text"] and m.label == item.get("label", m.label) for m in mentions)]
+    assert not found, f"false mentions: {found}"
+
+
 def test_citations_and_quote_links_load_and_are_replaced_with_their_document(db):
     first, second = annotated_seed(), annotated_seed(credit=", selon l'AFP")
     doc = doc_id_for(str(SEED))
@@ -130,7 +284,7 @@ def test_sources_view_counts_outlets_across_documents(db):
 
 def test_a_failing_batch_leaves_nothing_behind(db):
     good = annotated_seed()
-    bad_mention = dataclasses.replace(good.mentions[0], text=None)
+    bad_mention = dataclasses.replace(good.mentions[0], label=None)
     broken = dataclasses.replace(good, article=dataclasses.replace(good.article, source_uri="other.md"),
                                  mentions=(bad_mention,))
     with open_warehouse(db) as con:

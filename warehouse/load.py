@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from corpus.entities import entity_id
+from corpus.entities import entity_id, entity_key, key_label
 from corpus.records import AnnotatedArticle, Rejection
 from warehouse.migrate import migrate
 
@@ -25,6 +25,47 @@ DOCUMENT_TABLES = ("raw_documents", "paragraphs", "sentences", "entity_mentions"
                    "links", "citations", "documents")
 """Tables whose rows belong to one document and are replaced with it; quotes and their citation links
 are replaced first, as quote_citations is keyed by quote."""
+
+
+REFRESH_ENTITIES = (
+    "DELETE FROM entity_aliases WHERE entity_id IN (SELECT entity_id FROM affected_entities)",
+    """
+    INSERT INTO entity_aliases
+    SELECT alias_key, entity_id, first(text ORDER BY n DESC, text) AS alias, sum(n) AS n_mentions
+    FROM (SELECT alias_key, entity_id, text, count(*) AS n FROM entity_mentions
+          WHERE entity_id IN (SELECT entity_id FROM affected_entities) GROUP BY ALL)
+    GROUP BY alias_key, entity_id
+    """,
+    """
+    UPDATE entities SET name = s.name, aliases = s.aliases, n_mentions = s.n_mentions, n_docs = s.n_docs,
+        first_seen = s.first_seen, last_seen = s.last_seen
+    FROM (
+        WITH affected_mentions AS (
+            SELECT m.entity_id, m.doc_id, m.text, m.canonical_name, d.published_date
+            FROM entity_mentions m JOIN documents d USING (doc_id)
+            WHERE m.entity_id IN (SELECT entity_id FROM affected_entities)
+        ),
+        name_counts AS (SELECT entity_id, canonical_name, count(*) AS n FROM affected_mentions GROUP BY ALL),
+        alias_counts AS (SELECT entity_id, text, count(*) AS n FROM affected_mentions GROUP BY ALL),
+        entity_summary AS (
+            SELECT entity_id, count(*) AS n_mentions, count(DISTINCT doc_id) AS n_docs,
+                min(published_date) AS first_seen, max(published_date) AS last_seen
+            FROM affected_mentions GROUP BY entity_id
+        )
+        SELECT entity_id, n.name, a.aliases, e.n_mentions, e.n_docs, e.first_seen, e.last_seen
+        FROM entity_summary e
+        JOIN (SELECT entity_id, first(canonical_name ORDER BY n DESC, canonical_name) AS name
+              FROM name_counts GROUP BY entity_id) n USING (entity_id)
+        JOIN (SELECT entity_id, list(text ORDER BY n DESC, text) AS aliases
+              FROM alias_counts GROUP BY entity_id) a USING (entity_id)
+    ) s
+    WHERE entities.entity_id = s.entity_id
+    """,
+    "DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM affected_entities) "
+    "AND NOT EXISTS (SELECT 1 FROM entity_mentions m WHERE m.entity_id = entities.entity_id)",
+)
+"""Recompute `entities` and `entity_aliases` for the ids in the temporary table `affected_entities` from their
+mentions, and drop the entities no mention names any more: loading a batch touches only its own entities."""
 
 
 class WarehouseError(RuntimeError):
@@ -55,6 +96,7 @@ def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb
     try:
         if not read_only:
             migrate(con)
+            _refresh_entities(con, "SELECT entity_id FROM entities WHERE n_mentions IS NULL")
         yield con
     finally:
         con.close()
@@ -91,6 +133,21 @@ class BatchResult:
     n_quotes: int
 
 
+def _refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: str) -> None:
+    """Recompute the entities `entity_ids` selects, in one transaction (at open: those loaded before their counts
+    existed, by schema 004)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE affected_entities AS {entity_ids}")
+        for sql in REFRESH_ENTITIES:
+            con.execute(sql)
+        con.execute("DROP TABLE affected_entities")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[AnnotatedArticle],
                rejections: Sequence[Rejection], n_skipped: int) -> BatchResult:
     """Load one batch in one transaction: its documents with all their rows, its rejections, and
@@ -101,6 +158,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
         for name, table in staged.items():
             con.register(f"staged_{name}", table)
         doc_ids = "SELECT doc_id FROM staged_documents"
+        con.execute("CREATE OR REPLACE TEMP TABLE affected_entities AS SELECT entity_id FROM entity_mentions "
+                    f"WHERE doc_id IN ({doc_ids}) UNION SELECT entity_id FROM staged_entity_mentions")
         con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
         con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
         for table in DOCUMENT_TABLES:
@@ -110,6 +169,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
                       "quotes", "citations", "quote_citations"):
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
         con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
+        for sql in REFRESH_ENTITIES:
+            con.execute(sql)
+        con.execute("DROP TABLE affected_entities")
         if rejections:
             con.executemany(
                 "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
@@ -156,7 +218,8 @@ _SCHEMAS = {
     "entity_mentions": pa.schema([
         ("doc_id", pa.string()), ("mention_id", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
         ("text", pa.string()), ("label", pa.string()), ("entity_id", pa.string()), ("sentence_index", pa.int32()),
-        ("paragraph_index", pa.int32()),
+        ("paragraph_index", pa.int32()), ("canonical_name", pa.string()), ("title", pa.string()),
+        ("part", pa.string()), ("note_index", pa.int32()), ("alias_key", pa.string()),
     ]),
     "entities": pa.schema([
         ("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()), ("entity_key", pa.string()),
@@ -216,10 +279,10 @@ def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Ta
         for i, m in enumerate(annotated.mentions):
             eid = entity_id(m.entity_key)
             add("entity_mentions", doc, f"{doc}:{i}", m.start, m.end, m.text, m.label, eid, m.sentence_index,
-                m.paragraph_index)
+                m.paragraph_index, m.canonical, m.title, m.part, m.note_index, entity_key(m.text, m.label))
             if eid not in entities_seen:
                 entities_seen.add(eid)
-                add("entities", eid, m.text, m.label, m.entity_key)
+                add("entities", eid, m.canonical, key_label(m.entity_key), m.entity_key)
         for i, note in enumerate(a.notes):
             add("notes", doc, i, note.marker, note.text)
         paragraph_starts = [p.start for p in a.paragraphs]
@@ -228,7 +291,8 @@ def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Ta
             add("note_refs", doc, i, ref.marker, ref.offset, paragraph)
         for i, link in enumerate(a.links):
             add("links", doc, i, link.start, link.end, link.url)
-        named = {(m.text, m.label): entity_id(m.entity_key) for m in annotated.mentions if m.label in ("PER", "ORG")}
+        named = {(name, m.label): entity_id(m.entity_key) for m in annotated.mentions if m.label in ("PER", "ORG")
+                 for name in (m.text, m.canonical)}
         sentence_starts = [s.start for s in annotated.sentences]
         for i, (q, markers) in enumerate(zip(annotated.quotes, annotated.quote_notes)):
             speaker_id = named.get((q.speaker_name, "PER")) or named.get((q.speaker_name, "ORG"))
