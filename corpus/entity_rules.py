@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -253,11 +253,11 @@ class EntityCleaner:
         return start, label
 
 
-def split_pairs(spans: list[Span]) -> list[Span]:
+def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
     """"Poutine-Kim de Vostotchny" (the Putin-Kim summit at Vostochny) is two people and a place when the document
     names each apart: a span joined by a hyphen token whose sides are other entities of the document is split into
     them, each with its label there."""
-    labels = {span.text: span.label_ for span in spans if "-" not in [t.text for t in span]}
+    labels = {span.text: span.label_ for span in (*evidence, *spans) if "-" not in [t.text for t in span]}
     result = []
     for span in spans:
         hyphens = [t.i for t in span if t.text == "-" and t.i > span.start and not span.doc[t.i - 1].whitespace_]
@@ -276,19 +276,19 @@ def split_pairs(spans: list[Span]) -> list[Span]:
     return result
 
 
-def consistent_labels(spans: list[Span]) -> list[Span]:
-    """One label per name in a document, from the evidence of its other mentions: a short form of a person's
-    fuller name is that person ("Romney" after "Mitt Romney", even if tagged LOC), and a name tagged differently
-    in different places takes its most frequent label."""
-    spans = split_pairs(spans)
+def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
+    """One label per name in a document, from the evidence of its other mentions (and of `evidence`, the entities of
+    the body for its title): a short form of a person's fuller name is that person ("Romney" after "Mitt Romney",
+    even if tagged LOC), and a name tagged differently in different places takes its most frequent label."""
+    spans = split_pairs(spans, evidence)
     person_parts: set[str] = set()
-    for span in spans:
+    for span in (*evidence, *spans):
         if span.label_ == "PER" and len(span) > 1:
             words = [t.text for t in span]
             person_parts.update(" ".join(words[:n]) for n in range(1, len(words)))
             person_parts.update(" ".join(words[n:]) for n in range(1, len(words)))
     votes: dict[str, Counter] = {}
-    for span in spans:
+    for span in (*evidence, *spans):
         votes.setdefault(span.text, Counter())[span.label_] += 1
     result = []
     for span in spans:

@@ -3,7 +3,8 @@
 Quotes need the parse (subjects, que-clauses) and lemmas (cue verbs), so the whole model runs, then
 the `quote_ruler` component. Sentence boundaries are set first by rule (punctuation, and every
 paragraph break), and the parser keeps them: its own splits cut names ("Kim Jong | Un se sont
-rencontrés"), and NER never crosses a sentence start.
+rencontrés"), and NER never crosses a sentence start. `entity_cleaner` (corpus/entity_rules.py) fixes the
+model's entities right after `ner`, before the speakers are read from them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
-import corpus.entity_rules  # registers Span._.title, which _to_record reads
+from corpus.entity_rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
 from corpus.canonical import canonical_names
 from corpus.citations import cite
 from corpus.entities import entity_key
-import corpus.entity_rules  # noqa: F401  (registers entity_cleaner)
 from corpus.quotes import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
@@ -88,7 +88,8 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
         for s in (_strip_space(span) for span in doc.sents) if s is not None
     )
     sentence_starts = [s.start for s in sentences]
-    spans = [(ent, "title", None) for d in title_docs for ent in d.ents] + \
+    title_ents = [ent for d in title_docs for ent in consistent_labels(list(d.ents), evidence=doc.ents)]
+    spans = [(ent, "title", None) for ent in title_ents] + \
         [(ent, "text", None) for ent in doc.ents] + [(ent, "note", i) for i, d in enumerate(note_docs) for ent in d.ents]
     names = canonical_names([(ent.text, ent.label_) for ent, _, _ in spans])
     mentions = tuple(

@@ -133,11 +133,11 @@ def test_entities_count_their_mentions_documents_and_dates_and_list_their_aliase
         load_batch(con, "r1", [seed, copy], [], 0)
         poutine = entities_of(con, "label = 'PER' AND name LIKE '%Poutine'")
         assert poutine == {"Vladimir Poutine": (
-            "PER", ["Poutine", "Vladimir Poutine"], 11, 2, dt.date(2023, 9, 18), dt.date(2024, 1, 2))}
+            "PER", ["Poutine", "Vladimir Poutine"], 13, 2, dt.date(2023, 9, 18), dt.date(2024, 1, 2))}
         assert con.execute("SELECT alias_key, alias, n_mentions FROM entity_aliases WHERE entity_id = ? "
                            "ORDER BY alias_key", [entity_id("PER:vladimir poutine")]).fetchall() == [
-            ("PER:poutine", "Poutine", 8), ("PER:vladimir poutine", "Vladimir Poutine", 3)]
-        assert entities_of(con, "name = 'Kim Jong Un'")["Kim Jong Un"][1:4] == (["Kim Jong Un", "Kim"], 16, 2)
+            ("PER:poutine", "Poutine", 10), ("PER:vladimir poutine", "Vladimir Poutine", 3)]
+        assert entities_of(con, "name = 'Kim Jong Un'")["Kim Jong Un"][1:4] == (["Kim Jong Un", "Kim"], 18, 2)
         assert_entities_agree_with_mentions(con)
 
 
