@@ -14,6 +14,13 @@ SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "corpus" / "samples" / "articles"
 SEED = SAMPLES / "essf-poutine-kim-vostotchny.md"
 
+MENTIONS_IN_PLACE = (
+    "SELECT m.part, CASE m.part WHEN 'text' THEN d.text WHEN 'title' THEN d.title ELSE n.text END, "
+    "m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id) "
+    "LEFT JOIN notes n ON n.doc_id = m.doc_id AND n.note_index = m.note_index"
+)
+"""(part, the string its offsets index, start, end, text) for every mention of the warehouse."""
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.conftest import shared
+from tests.conftest import MENTIONS_IN_PLACE, shared
 
 
 @pytest.mark.usefixtures("prefect_server")
@@ -18,11 +18,7 @@ def test_wikinews_and_orangesum_sample_load_600_documents(tmp_path, capsys):
         assert con.execute("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 1").fetchall() == [
             ("html", 100), ("jsonl", 500)]
         assert con.execute("SELECT count(*) FROM rejected_inputs").fetchone()[0] == 0
-        mentions = con.execute(
-            "SELECT m.part, CASE m.part WHEN 'text' THEN d.text WHEN 'title' THEN d.title ELSE n.text END, "
-            "m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id) "
-            "LEFT JOIN notes n ON n.doc_id = m.doc_id AND n.note_index = m.note_index"
-        ).fetchall()
+        mentions = con.execute(MENTIONS_IN_PLACE).fetchall()
         assert sum(part == "text" for part, *_ in mentions) > 10_000
         assert sum(part == "title" for part, *_ in mentions) > 300
         assert all(text[start:end] == mention for _, text, start, end, mention in mentions)

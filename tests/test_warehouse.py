@@ -11,7 +11,7 @@ from corpus.entities import entity_id
 from corpus.nlp import annotate
 from corpus.parse import parse_document
 from corpus.records import RawDocument, Rejection
-from tests.conftest import SAMPLES, SEED
+from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 from warehouse.load import (WarehouseError, doc_id_for, finish_run, known_content, load_batch, open_warehouse,
                             start_run)
 from warehouse.migrate import migrate, migrations
@@ -96,10 +96,7 @@ def test_mention_offsets_index_their_part_of_the_document(db):
     with open_warehouse(db) as con:
         start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
         load_batch(con, "r1", [annotated_seed()], [], 0)
-        rows = con.execute(
-            "SELECT m.part, CASE m.part WHEN 'text' THEN d.text WHEN 'title' THEN d.title ELSE n.text END, "
-            "m.start_char, m.end_char, m.text FROM entity_mentions m JOIN documents d USING (doc_id) "
-            "LEFT JOIN notes n ON n.doc_id = m.doc_id AND n.note_index = m.note_index").fetchall()
+        rows = con.execute(MENTIONS_IN_PLACE).fetchall()
         assert {part for part, *_ in rows} == {"text", "title", "note"}
         assert all(text[start:end] == mention for _, text, start, end, mention in rows)
         assert con.execute("SELECT count(*) FROM entity_mentions WHERE (part = 'text') <> "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-COUNTED_TABLES = ("documents", "paragraphs", "sentences", "entity_mentions", "entities", "notes", "quotes",
-                  "citations", "ingest_runs", "rejected_inputs")
+COUNTED_TABLES = ("documents", "paragraphs", "sentences", "entity_mentions", "entities", "entity_aliases", "notes",
+                  "quotes", "citations", "ingest_runs", "rejected_inputs")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -22,10 +22,8 @@ def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]
     """The most mentioned entities: (label, name, mentions, documents)."""
     return con.execute(
         """
-        SELECT e.label, e.name, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
-        FROM entity_mentions m JOIN entities e USING (entity_id)
-        GROUP BY e.label, e.name
-        ORDER BY mentions DESC, e.name
+        SELECT label, name, n_mentions, n_docs FROM entities
+        ORDER BY n_mentions DESC, name
         LIMIT ?
         """,
         [limit],
