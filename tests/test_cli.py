@@ -53,7 +53,7 @@ def test_ingest_then_stats(tmp_path, capsys, monkeypatch):
     assert re.search(r"completed in [\d.]+ s: 1 documents loaded, 0 unchanged, 0 rejected", out)
     assert main(["stats"]) == 0
     stats = capsys.readouterr().out
-    assert re.search(r"documents\s+1\n", stats) and re.search(r"PER\s+Kim Jong Un\s+8\s+1", stats)
+    assert re.search(r"documents\s+1\n", stats) and re.search(r"PER\s+Kim Jong Un\s+9\s+1", stats)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
 
