@@ -1,0 +1,18 @@
+-- speakers: one row per speaker, month, credited outlet and kind of quote: the quotes and documents. A speaker is
+-- its entity when the quote's speaker was resolved to one (speaker_entity_id), else the name as written; quotes with
+-- no speaker and terms (scare quotes) are left out. outlet is the medium the quote is credited to (quotes.reported_via).
+CREATE OR REPLACE VIEW speakers AS
+SELECT
+    coalesce(e.name, q.speaker_name) AS speaker,
+    q.speaker_entity_id AS entity_id,
+    e.label,
+    date_trunc('month', d.published_date)::DATE AS month,
+    q.reported_via AS outlet,
+    q.kind,
+    count(*) AS n_quotes,
+    count(DISTINCT q.doc_id) AS n_docs
+FROM quotes q
+JOIN documents d USING (doc_id)
+LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
+WHERE q.kind <> 'term' AND q.speaker_name IS NOT NULL
+GROUP BY ALL;
