@@ -1,4 +1,4 @@
-"""The `corpus` command: `corpus ingest [PATH...]` and `corpus stats`."""
+"""The `corpus` command: `ingest`, `stats`, `query`, `export` and `eval`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="print counts and the top entities")
     stats.add_argument("--db", default=None, help=db_help)
     stats.set_defaults(run=_stats)
+
+    query = commands.add_parser("query", help="run one SQL query on the warehouse, read-only")
+    query.add_argument("sql", nargs="?", help="the query (or --file)")
+    query.add_argument("--file", default=None, help="read the query from this file")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default table)")
+    query.add_argument("--db", default=None, help=db_help)
+    query.set_defaults(run=_query)
+
+    export = commands.add_parser("export", help="write every table and view to files, one per relation")
+    export.add_argument("folder", metavar="DIR", help="the folder to write to")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="file format (default parquet)")
+    export.add_argument("--db", default=None, help=db_help)
+    export.set_defaults(run=_export)
 
     evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
     evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
@@ -155,6 +168,50 @@ def _stats(args: argparse.Namespace) -> int:
         if rejected:
             print("Rejected inputs by reason: " + ", ".join(f"{r} {n:,}" for r, n in rejected))
     return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.load import open_warehouse
+    from warehouse.query import lock_down, render, run_query
+
+    if (args.sql is None) == (args.file is None):
+        print("corpus: error: give a query, or --file FILE, not both", file=sys.stderr)
+        return 2
+    try:
+        sql = args.sql if args.file is None else Path(args.file).read_text(encoding="utf-8")
+    except OSError as error:
+        print(f"corpus: error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    with open_warehouse(_db_path(args), read_only=True) as con:
+        lock_down(con)
+        try:
+            columns, rows = run_query(con, sql)
+        except duckdb.Error as error:
+            refused = "read-only mode" in str(error) or "disabled by configuration" in str(error)
+            reason = "corpus query only reads the warehouse; nothing was changed" if refused else "the query failed"
+            print(f"corpus: error: {reason} ({_first_line(error)})", file=sys.stderr)
+            return 1
+    print(render(columns, rows, args.format))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from warehouse.load import open_warehouse
+    from warehouse.query import export
+
+    started = time.monotonic()
+    with open_warehouse(_db_path(args), read_only=True) as con:
+        written = export(con, Path(args.folder), args.format)
+    for name, n in written:
+        print(f"  {name:<24} {n:>10,} rows")
+    print(f"{len(written)} tables and views written to {args.folder} as {args.format} in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from corpus.records import AnnotatedArticle, Article, RawDocument, Rejection
 from flows.progress import Progress
 from flows.sources import InputFile, Slice, discover, plan, read_slice
 from warehouse.load import BatchResult, finish_run, known_content, load_batch, open_warehouse, start_run
+from warehouse.search import build_search_index
 
 DEFAULT_BATCH = 64
 NLP_LANGUAGES = ("fr", "und")
@@ -74,6 +75,14 @@ def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections
         return load_batch(con, run_id, annotated, rejections, n_skipped)
 
 
+@task(cache_policy=NO_CACHE)
+def index_search(db: str) -> None:
+    """Rebuild the full-text index once per run: it is a snapshot, and rebuilding it per batch would cost more
+    than the batch."""
+    with open_warehouse(db) as con:
+        build_search_index(con)
+
+
 @flow(name="ingest", log_prints=False)
 def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, batch_size: int = DEFAULT_BATCH,
            show_progress: bool = True) -> dict:
@@ -117,6 +126,11 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
         except duckdb.Error:
             logger.exception("could not record the end of run %s", run_id)
             counts = {}
+        if totals["loaded"]:
+            try:
+                index_search(db)
+            except duckdb.Error:
+                logger.exception("could not rebuild the search index after run %s", run_id)
     summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
                "n_quotes": totals["quotes"]}
     logger.info("run %s %s: %s", run_id, status, summary)

@@ -20,6 +20,7 @@ import pyarrow as pa
 from corpus.entities import entity_id, entity_key, key_label
 from corpus.records import AnnotatedArticle, Rejection
 from warehouse.migrate import migrate
+from warehouse.search import build_search_index, has_search_index, load_fts
 
 DOCUMENT_TABLES = ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs",
                    "links", "citations", "documents")
@@ -85,7 +86,7 @@ def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb
     if read_only and not path.exists():
         raise WarehouseError(f"no database at {path}: run `corpus ingest` first")
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
     except duckdb.IOException as error:
         message = str(error).splitlines()[0]
         if "lock" in message.lower():
@@ -94,11 +95,14 @@ def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb
     except duckdb.Error as error:
         raise WarehouseError(f"cannot open {path} as a DuckDB database: {str(error).splitlines()[0]}") from error
     try:
+        load_fts(con)
         if not read_only:
             migrate(con)
             uncounted = "SELECT entity_id FROM entities WHERE n_mentions IS NULL"
             if con.execute(f"SELECT EXISTS ({uncounted})").fetchone()[0]:
                 _refresh_entities(con, uncounted)
+            if not has_search_index(con):
+                build_search_index(con)
         yield con
     finally:
         con.close()
