@@ -218,11 +218,12 @@ class EntityCleaner:
         return label
 
     def _is_capitalised_noun(self, doc: Doc, start: int, end: int) -> bool:
-        """"Lancement", "Informatique" heading a sentence: a common noun, capitalised only by its place."""
+        """"Lancement", "Informatique" heading a sentence or a quotation: a common noun, capitalised only by its place.
+        Not after a colon, where headlines put names ("Élection de 2012 : Obama et Romney")."""
         token = doc[start]
         return (end - start == 1 and token.pos_ in ("NOUN", "ADJ", "VERB") and not token.is_upper
                 and token.text not in self.rules.organisation_heads
-                and (token.is_sent_start or (start > 0 and doc[start - 1].is_punct)))
+                and (token.is_sent_start or (start > 0 and (doc[start - 1].is_quote or doc[start - 1].text in "-–—"))))
 
     def _after_common_noun(self, doc: Doc, start: int, end: int) -> int:
         """"affaire Merah" -> "Merah", "tournoi de Wimbledon" -> "Wimbledon": a lower-case common noun before the
@@ -239,11 +240,12 @@ class EntityCleaner:
         return i if doc[i].text[:1].isupper() else start
 
     def _after_role(self, doc: Doc, start: int, end: int, label: str) -> tuple[int | None, str]:
-        """"Président de la Commission" -> "Commission" (ORG); "ministre de l'Intérieur", a job title, -> None;
-        "ministre Papadimos" is left to the titles."""
+        """"Président de la Commission" -> "Commission" (ORG); "ministre de l'Intérieur" and "Premier ministre
+        britannique", job titles, -> None; "ministre Papadimos" is left to the titles."""
         rules = self.rules
         i = start
-        while i < end and (doc[i].lower_ in rules.role_nouns or rules.is_title(doc[i]) or doc[i].pos_ == "ADJ"):
+        while i < end and (doc[i].lower_ in rules.role_nouns or rules.is_title(doc[i])
+                           or (doc[i].pos_ == "ADJ" and doc[i].is_lower)):
             i += 1
         if i < end and doc[i].lower_ in rules.leading_prepositions:
             i += 1
@@ -252,7 +254,7 @@ class EntityCleaner:
             if i < end and doc[i].text in rules.organisation_heads:
                 return i, "ORG"
             return None, label
-        return start, label
+        return (None if i == end else start), label
 
 
 def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:

@@ -79,3 +79,14 @@ def test_rules_are_data(tmp_path, seed_article):
     with nlp.select_pipes(disable=["entity_cleaner", "quote_ruler"]):
         doc = nlp("Dans son intervention, M. Soyer a fait l'historique de l'école maternelle.")
     assert [(e.text, e.label_) for e in cleaner(doc).ents] == [("M. Soyer", "PER")]
+
+
+def test_job_titles_are_no_entities_but_the_person_after_one_is():
+    assert entities("Le Premier ministre britannique a parlé.") == []
+    found = entities("« Nous avons fait mieux », s'est réjoui le président Obama à Hilliard, dans l'Ohio.")
+    assert ("Obama", "PER", "président") in found
+
+
+def test_a_name_after_a_headline_colon_stays():
+    assert [e[0] for e in entities("Élection présidentielle américaine de 2012 : Obama et Romney s'affrontent "
+                                   "dans l'Ohio.")] == ["Obama", "Romney", "Ohio"]
