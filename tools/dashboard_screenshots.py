@@ -22,12 +22,14 @@ from flows.dashboard import serving
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def pages(db: Path) -> dict[str, str]:
-    """Page name: its path, with a search or document that shows something of the seed article."""
+def pages(db: Path) -> dict[str, tuple[str, str]]:
+    """Page name: its path, with a search or document that shows something of the seed article, and a table cell
+    that shows once the page is drawn."""
     with duckdb.connect(str(db), read_only=True) as con:
         seed = con.execute("SELECT doc_id FROM documents ORDER BY n_chars DESC LIMIT 1").fetchone()[0]
-    return {"overview": "", "entities": "entities?q=Kim", "quotes": "quotes?q=Moscou", "sources": "sources",
-            "document": f"document?doc_id={seed}"}
+    return {"overview": ("", "Citations"), "entities": ("entities?q=Kim", "Vladimir Poutine"),
+            "quotes": ("quotes?q=pays", "Robert M. Dover"), "sources": ("sources", "The Conversation"),
+            "document": (f"document?doc_id={seed}", "Pierre Rousset")}
 
 
 def shoot(db: Path, out: Path) -> None:
@@ -38,12 +40,11 @@ def shoot(db: Path, out: Path) -> None:
     with serving(str(db), port) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"))
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for name, path in pages(db).items():
+        for name, (path, drawn) in pages(db).items():
             started = time.monotonic()
             tab.goto(url + path)
-            tab.get_by_test_id("stMain").get_by_test_id("stElementContainer").first.wait_for()
-            tab.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')")
-            tab.wait_for_timeout(1500)  # charts draw after the script run ends
+            tab.get_by_test_id("stMain").locator("td, [data-testid=stMetric], table").get_by_text(drawn).first.wait_for()
+            tab.wait_for_timeout(1500)  # the last elements and the charts draw after it
             tab.screenshot(path=out / f"{name}.png", full_page=True)
             print(f"{name}: {url + path} in {time.monotonic() - started:.1f} s -> {out / f'{name}.png'}")
         browser.close()
