@@ -1,4 +1,4 @@
-"""The `corpus` command: `ingest`, `stats`, `query`, `export` and `eval`."""
+"""The `corpus` command: `ingest`, `stats`, `query`, `export`, `dashboard` and `eval`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="print counts and the top entities")
     stats.add_argument("--db", default=None, help=db_help)
     stats.set_defaults(run=_stats)
+
+    from flows.dashboard import register as register_dashboard
+    register_dashboard(commands, db_help)
 
     query = commands.add_parser("query", help="run one SQL query on the warehouse, read-only")
     query.add_argument("sql", nargs="?", help="the query (or --file)")

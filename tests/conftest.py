@@ -1,5 +1,5 @@
-"""Shared fixtures. Data under ../shared is read in place; without it a test fails under CI=true and
-is skipped elsewhere."""
+"""Shared fixtures. Data under ../shared is read in place, and the dashboard test drives Debian's chromium; without
+either a test fails under CI=true and is skipped elsewhere."""
 
 from __future__ import annotations
 
@@ -25,14 +25,18 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+def missing(message: str) -> None:
+    """Skip the test for want of something outside the project, or fail when CI=true, where it must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def shared(relative: str) -> Path:
     """A path under ../shared, or a skip (a failure when CI=true) if it is missing."""
     path = SHARED / relative
     if not path.exists():
-        message = f"{path} is missing: the tests need ../shared beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"{path} is missing: the tests need ../shared beside the repository")
     return path
 
 

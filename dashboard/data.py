@@ -1,0 +1,160 @@
+"""What the dashboard reads: short read-only connections that wait out a writer, and the queries of its pages.
+
+Every page render opens the warehouse read-only, runs its queries and closes it, so an ingest run (the single
+writer) is never held off for longer than a query; while a writer holds the file no reader can open it at all, so a
+reader retries a few times, then gives up with `WarehouseBusy`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from warehouse.load import WarehouseError, open_warehouse
+
+T = TypeVar("T")
+
+RETRY_DELAYS = (0.1, 0.2, 0.4, 0.8)
+"""Seconds to wait before each new attempt while a writer holds the file: 5 attempts over 1.5 s. A batch commits
+in well under a second, so a reader between two batches gets in; a long transaction ends the wait."""
+
+COUNTED = ("documents", "entity_mentions", "entities", "quotes", "citations")
+
+
+class WarehouseBusy(WarehouseError):
+    """A writer (an ingest run) held the file through every attempt."""
+
+
+def read(db: str | Path, query: Callable[[duckdb.DuckDBPyConnection], T],
+         delays: tuple[float, ...] = RETRY_DELAYS) -> T:
+    """`query` run on a read-only connection opened for it alone, retried after each delay while a writer holds
+    the file."""
+    for delay in (*delays, None):
+        try:
+            with open_warehouse(db, read_only=True) as con:
+                return query(con)
+        except WarehouseError as error:
+            cause = error.__cause__
+            if not (isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower()):
+                raise
+            if delay is None:
+                raise WarehouseBusy(f"{db} is being written by another process (an ingest run?): "
+                                    f"{len(delays) + 1} attempts over {sum(delays):.1f} s found it locked") from error
+            time.sleep(delay)
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED}
+
+
+def documents_per_month(con: duckdb.DuckDBPyConnection):
+    """Documents per month of publication (documents without a date are left out), as a DataFrame."""
+    return con.execute(
+        "SELECT date_trunc('month', published_date)::DATE AS month, count(*) AS documents FROM documents "
+        "WHERE published_date IS NOT NULL GROUP BY month ORDER BY month"
+    ).df()
+
+
+def contains(text: str) -> str:
+    """An ILIKE pattern matching `text` anywhere, its own % and _ taken literally (with ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def find_entities(con: duckdb.DuckDBPyConnection, name: str, limit: int = 50) -> list[tuple]:
+    """(entity_id, name, label, n_mentions) of the entities whose name contains `name`, most mentioned first."""
+    return con.execute(
+        "SELECT entity_id, name, label, n_mentions FROM entities WHERE name ILIKE ? ESCAPE '\\' "
+        "ORDER BY n_mentions DESC, name LIMIT ?", [contains(name), limit]
+    ).fetchall()
+
+
+def entity_timeline(con: duckdb.DuckDBPyConnection, entity_id: str):
+    return con.execute(
+        "SELECT month, n_mentions AS mentions, n_docs AS documents FROM entity_timeline WHERE entity_id = ? "
+        "ORDER BY month", [entity_id]
+    ).df()
+
+
+def comentions(con: duckdb.DuckDBPyConnection, entity_id: str, limit: int = 30):
+    return con.execute(
+        "SELECT other_name AS entity, other_label AS label, n_docs AS documents, n_sentences AS sentences, "
+        "round(pmi, 2) AS pmi FROM cooccurrence WHERE entity_id = ? "
+        "ORDER BY n_docs DESC, n_sentences DESC, other_name LIMIT ?", [entity_id, limit]
+    ).df()
+
+
+def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 30):
+    return con.execute(
+        "SELECT name, label, n_mentions AS mentions, n_docs AS documents, first_seen::VARCHAR AS first_seen, "
+        "last_seen::VARCHAR AS last_seen, "
+        "array_to_string(top_comentions, ', ') AS named_with FROM entity_stats "
+        "ORDER BY n_mentions DESC, name LIMIT ?", [limit]
+    ).df()
+
+
+def quotes_by_speaker(con: duckdb.DuckDBPyConnection, limit: int = 30):
+    """Speakers by quotes, with the kinds of their quotes and the months they were quoted in."""
+    return con.execute(
+        "SELECT speaker, label, sum(n_quotes)::BIGINT AS quotes, string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kinds, "
+        "strftime(min(month), '%Y-%m') AS first_month, strftime(max(month), '%Y-%m') AS last_month FROM speakers "
+        "GROUP BY speaker, label ORDER BY quotes DESC, speaker LIMIT ?", [limit]
+    ).df()
+
+
+def quotes_by_outlet(con: duckdb.DuckDBPyConnection):
+    """The outlets quotes are credited to (quotes.reported_via), with their speakers."""
+    return con.execute(
+        "SELECT outlet, sum(n_quotes)::BIGINT AS quotes, string_agg(DISTINCT speaker, ', ' ORDER BY speaker) AS speakers "
+        "FROM speakers WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY quotes DESC, outlet"
+    ).df()
+
+
+def search_quotes(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> list[tuple]:
+    """(doc_id, title, kind, speaker_name, quote) of the quotes containing `text`. A plain ILIKE scan: the one
+    function to change when the warehouse gets a full-text index."""
+    return con.execute(
+        "SELECT q.doc_id, d.title, q.kind, q.speaker_name, q.text FROM quotes q JOIN documents d USING (doc_id) "
+        "WHERE q.text ILIKE ? ESCAPE '\\' ORDER BY d.published_date DESC NULLS LAST, q.doc_id, q.start_char LIMIT ?",
+        [contains(text), limit]
+    ).fetchall()
+
+
+def sources(con: duckdb.DuckDBPyConnection):
+    return con.execute(
+        "SELECT outlet, count_documents AS documents, count_citations AS citations, first_seen::VARCHAR AS first_seen, "
+        "last_seen::VARCHAR AS last_seen, "
+        "array_to_string(top_urls, ' ') AS top_urls FROM sources ORDER BY count_citations DESC, outlet"
+    ).df()
+
+
+def find_documents(con: duckdb.DuckDBPyConnection, title: str, limit: int = 50) -> list[tuple]:
+    """(doc_id, title, published_date) of the documents whose title contains `title`, newest first."""
+    return con.execute(
+        "SELECT doc_id, coalesce(title, source_uri), published_date FROM documents "
+        "WHERE coalesce(title, '') ILIKE ? ESCAPE '\\' ORDER BY published_date DESC NULLS LAST, title LIMIT ?",
+        [contains(title), limit]
+    ).fetchall()
+
+
+def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
+    """A document's metadata and text, with its text's entity mentions and its quotes as (start, end, ...) rows."""
+    row = con.execute(
+        "SELECT doc_id, title, published_date, authors, section, format, language, site_name, url, source_uri, text "
+        "FROM documents WHERE doc_id = ?", [doc_id]
+    ).fetchone()
+    if row is None:
+        return None
+    doc = dict(zip(("doc_id", "title", "published_date", "authors", "section", "format", "language", "site_name",
+                    "url", "source_uri", "text"), row))
+    doc["mentions"] = con.execute(
+        "SELECT start_char, end_char, m.label, coalesce(e.name, m.text) FROM entity_mentions m "
+        "LEFT JOIN entities e USING (entity_id) WHERE m.doc_id = ? AND m.part = 'text' ORDER BY start_char", [doc_id]
+    ).fetchall()
+    doc["quotes"] = con.execute(
+        "SELECT start_char, end_char, kind, speaker_name FROM quotes WHERE doc_id = ? ORDER BY start_char", [doc_id]
+    ).fetchall()
+    return doc
