@@ -114,12 +114,12 @@ def quotes_by_outlet(con: duckdb.DuckDBPyConnection):
 
 
 def search_quotes(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> list[tuple]:
-    """(doc_id, title, kind, speaker_name, quote) of the quotes containing `text`. A plain ILIKE scan: the one
-    function to change when the warehouse gets a full-text index."""
+    """(doc_id, title, kind, speaker_name, quote) of the quotes that match `text` in the full-text index
+    (`document_search`: French stems, accents and case ignored), best match first."""
     return con.execute(
-        "SELECT q.doc_id, d.title, q.kind, q.speaker_name, q.text FROM quotes q JOIN documents d USING (doc_id) "
-        "WHERE q.text ILIKE ? ESCAPE '\\' ORDER BY d.published_date DESC NULLS LAST, q.doc_id, q.start_char LIMIT ?",
-        [contains(text), limit]
+        "SELECT s.doc_id, s.title, q.kind, q.speaker_name, q.text FROM document_search(?) s JOIN quotes q "
+        "USING (quote_id) WHERE s.kind = 'quote' ORDER BY s.score DESC, q.quote_id LIMIT ?",
+        [text, limit]
     ).fetchall()
 
 

@@ -82,3 +82,9 @@ def test_a_failing_run_is_one_line_with_details_in_the_log(tmp_path, capsys, mon
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT status, finished_at IS NOT NULL FROM ingest_runs").fetchall() == [("failed", True)]
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+
+
+def test_the_dashboard_is_a_corpus_command(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["dashboard", "--help"])
+    assert exit.value.code == 0 and "--port" in capsys.readouterr().out
