@@ -62,20 +62,25 @@ def entities() -> None:
             st.bar_chart(timeline, x="month", y="mentions")
         with right:
             st.subheader("Named in the same documents")
-            if len(comentions):
-                st.table(comentions, hide_index=True)
-            else:
-                st.write("No other entity.")
+            _table(comentions, "No other entity.")
     st.subheader("Most mentioned entities")
     st.table(top, hide_index=True)
 
 
+def _table(frame, empty: str) -> None:
+    """`frame` as a table, or `empty` when it has no rows."""
+    if len(frame):
+        st.table(frame, hide_index=True)
+    else:
+        st.write(empty)
+
+
 def quotes() -> None:
-    text = _query_text("Quote contains")
+    text = _query_text("Search the quotes")
     by_speaker, by_outlet, found = _read(lambda con: (
         data.quotes_by_speaker(con), data.quotes_by_outlet(con), data.search_quotes(con, text) if text else None))
     if found is not None:
-        st.subheader(f"Quotes containing “{text}”")
+        st.subheader(f"Quotes matching “{text}”")
         if found:
             st.markdown(render.STYLE + render.quote_results(found), unsafe_allow_html=True)
         else:
@@ -86,10 +91,7 @@ def quotes() -> None:
         st.table(by_speaker, hide_index=True)
     with right:
         st.subheader("By outlet credited")
-        if len(by_outlet):
-            st.table(by_outlet, hide_index=True)
-        else:
-            st.write("No quote is credited to an outlet.")
+        _table(by_outlet, "No quote is credited to an outlet.")
 
 
 def sources() -> None:
