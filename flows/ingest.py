@@ -3,21 +3,33 @@
 Tasks take batches, never single documents. The flow passes records, paths and ids to tasks; the
 spaCy pipeline and the DuckDB connection stay inside the tasks that use them. The warehouse is
 opened only while a batch loads, so that readers can get in between batches.
+
+Annotation is the expensive stage, so it is the one task submitted to the flow's task runner: a process
+pool by default, one spaCy pipeline per worker process, loaded once per run, or a Dask cluster. The flow
+keeps a few batches in flight and loads their results in order, as the one writer, while the workers
+annotate the next ones: memory stays bounded by the batches in flight, whatever the size of the corpus.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import uuid
+from collections import deque
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from corpus.jsonl import field_names
-from corpus.nlp import annotate, pipeline_version
+from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.parse import parse_document
 from corpus.records import AnnotatedArticle, Article, RawDocument, Rejection
 from flows.progress import Progress
@@ -60,6 +72,25 @@ def parse_batch(raws: Sequence[RawDocument], jsonl_fields: Mapping[str, tuple[st
     return articles, rejections
 
 
+def default_workers() -> int:
+    """One NLP worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def nlp_workers(n: int) -> ProcessPoolTaskRunner:
+    """A pool of `n` processes that each load the spaCy pipeline as they start, not on their first batch."""
+    return ProcessPoolTaskRunner(max_workers=n, initializer=start_worker)
+
+
+def start_worker() -> None:
+    """Keep a worker's task logs off the console, which shows the progress line only (the flow's process logs
+    each batch and every failure comes back to it), and load the pipeline."""
+    for handler in logging.getLogger().handlers + logging.getLogger("prefect").handlers:
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            handler.setLevel(logging.CRITICAL)
+    load_pipeline()
+
+
 @task(cache_policy=NO_CACHE)
 def annotate_batch(articles: Sequence[Article]) -> list[AnnotatedArticle]:
     french = [a for a in articles if a.language in NLP_LANGUAGES]
@@ -83,10 +114,22 @@ def index_search(db: str) -> None:
         build_search_index(con)
 
 
-@flow(name="ingest", log_prints=False)
+@dataclass(frozen=True)
+class _InFlight:
+    """A batch whose annotation runs in a worker, with what its load needs besides."""
+    annotated: PrefectFuture | list[AnnotatedArticle] | None
+    rejections: list[Rejection]
+    n_read: int
+    n_skipped: int
+
+
+@flow(name="ingest", log_prints=False, task_runner=nlp_workers(default_workers()))
 def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, batch_size: int = DEFAULT_BATCH,
-           show_progress: bool = True) -> dict:
-    """Ingest articles from `paths` (files, directories, globs) into the DuckDB warehouse at `db`."""
+           show_progress: bool = True, in_flight: int | None = None) -> dict:
+    """Ingest articles from `paths` (files, directories, globs) into the DuckDB warehouse at `db`.
+
+    `in_flight` batches are annotated at once (default: one more than the task runner's workers, so that no
+    worker waits while a batch loads). Run it on other workers with `ingest.with_options(task_runner=...)`."""
     logger = get_run_logger()
     jsonl_fields = field_names(field_map)
     run_id = uuid.uuid4().hex[:12]
@@ -102,20 +145,32 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     progress = Progress(total) if show_progress else None
     totals = {"loaded": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
     status = "failed"
+    depth = max(in_flight or _parallelism() + 1, 1)
+    pending: deque[_InFlight] = deque()
+
+    def load_oldest() -> None:
+        batch = pending.popleft()
+        annotated = batch.annotated.result() if isinstance(batch.annotated, PrefectFuture) else batch.annotated or []
+        result = load(db, run_id, annotated, batch.rejections, batch.n_skipped)
+        for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions,
+                                       result.n_quotes)):
+            totals[key] += value
+        if progress:
+            progress.advance(batch.n_read, **totals)
+
     try:
         for batch in batches or [[]]:
             raws, read_rejections = read_batch(batch) if batch else ([], [])
             fresh = _unseen(raws, seen)
             articles, parse_rejections = parse_batch(fresh, jsonl_fields)
-            annotated = annotate_batch(articles)
-            result = load(db, run_id, annotated, rejections + read_rejections + parse_rejections,
-                          len(raws) - len(fresh))
+            pending.append(_InFlight(_annotate(articles, inline=len(batches) == 1),
+                                     rejections + read_rejections + parse_rejections,
+                                     len(raws) + len(read_rejections), len(raws) - len(fresh)))
             rejections = []
-            for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions,
-                                           result.n_quotes)):
-                totals[key] += value
-            if progress:
-                progress.advance(len(raws) + len(read_rejections), **totals)
+            while len(pending) >= depth:
+                load_oldest()
+        while pending:
+            load_oldest()
         status = "completed"
     finally:
         if progress:
@@ -137,6 +192,20 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(summary),
                              description=f"ingest run {run_id}")
     return summary
+
+
+def _annotate(articles: Sequence[Article], inline: bool) -> PrefectFuture | list[AnnotatedArticle] | None:
+    """Submit the batch to the workers; a run of one batch annotates it here, where starting workers would
+    cost more than they save."""
+    if not articles:
+        return None
+    return annotate_batch(articles) if inline else annotate_batch.submit(articles)
+
+
+def _parallelism() -> int:
+    """The current task runner's workers, if it says, else this machine's cores."""
+    runner = FlowRunContext.get().task_runner
+    return getattr(runner, "_max_workers", None) or default_workers()
 
 
 def _unseen(raws: Sequence[RawDocument], seen: set[str]) -> list[RawDocument]:
