@@ -370,7 +370,7 @@ def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
                 continue
             head = phrase.root
             named = any(e.label_ in ("PER", "ORG") for e in phrase.ents)
-            edge = max(t.i for t in head.subtree if not t.is_punct) + 1
+            edge = max((t.i for t in head.subtree if not t.is_punct), default=head.i) + 1
             closed = any(i < len(doc) and doc[i].text in (",", ":") for i in (phrase.end, edge))
             opening = n == 0 and (head.pos_ == "PROPN" or head.lemma_.lower() in rules.speaking_nouns)
             before = doc[tokens[n].i - 1] if tokens[n].i > 0 else None

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 import uuid
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -92,7 +94,25 @@ def start_worker() -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def annotate_batch(articles: Sequence[Article]) -> list[AnnotatedArticle]:
+def annotate_batch(articles: Sequence[Article]) -> tuple[list[AnnotatedArticle], list[Rejection]]:
+    """The batch's annotations; if the pipeline fails on it, the articles are annotated one by one, and those it
+    fails on are rejected (a pipeline bug costs its documents, not the batch or the run)."""
+    try:
+        return _annotate(articles), []
+    except Exception:
+        annotated, rejections = [], []
+        for article in articles:
+            try:
+                annotated += _annotate([article])
+            except Exception as error:
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                rejections.append(Rejection(article.source_uri, "annotate-error",
+                                            f"the annotation failed: {type(error).__name__}: {error} "
+                                            f"({Path(where.filename).name}:{where.lineno} in {where.name})"))
+        return annotated, rejections
+
+
+def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle]:
     french = [a for a in articles if a.language in NLP_LANGUAGES]
     annotated = {id(r.article): r for r in annotate(french)}
     version = pipeline_version()
@@ -117,7 +137,7 @@ def index_search(db: str) -> None:
 @dataclass(frozen=True)
 class _InFlight:
     """A batch whose annotation runs in a worker, with what its load needs besides."""
-    annotated: PrefectFuture | list[AnnotatedArticle] | None
+    annotated: PrefectFuture | tuple[list[AnnotatedArticle], list[Rejection]] | None
     rejections: list[Rejection]
     n_read: int
     n_skipped: int
@@ -150,8 +170,11 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
 
     def load_oldest() -> None:
         batch = pending.popleft()
-        annotated = batch.annotated.result() if isinstance(batch.annotated, PrefectFuture) else batch.annotated or []
-        result = load(db, run_id, annotated, batch.rejections, batch.n_skipped)
+        done = batch.annotated.result() if isinstance(batch.annotated, PrefectFuture) else batch.annotated
+        annotated, failed = done or ([], [])
+        for rejection in failed:
+            logger.error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
+        result = load(db, run_id, annotated, batch.rejections + failed, batch.n_skipped)
         for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions,
                                        result.n_quotes)):
             totals[key] += value
@@ -163,7 +186,7 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
             raws, read_rejections = read_batch(batch) if batch else ([], [])
             fresh = _unseen(raws, seen)
             articles, parse_rejections = parse_batch(fresh, jsonl_fields)
-            pending.append(_InFlight(_annotate(articles, inline=len(batches) == 1),
+            pending.append(_InFlight(_submit(articles, inline=len(batches) == 1),
                                      rejections + read_rejections + parse_rejections,
                                      len(raws) + len(read_rejections), len(raws) - len(fresh)))
             rejections = []
@@ -194,7 +217,7 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     return summary
 
 
-def _annotate(articles: Sequence[Article], inline: bool) -> PrefectFuture | list[AnnotatedArticle] | None:
+def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple | None:
     """Submit the batch to the workers; a run of one batch annotates it here, where starting workers would
     cost more than they save."""
     if not articles:

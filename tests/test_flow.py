@@ -111,3 +111,26 @@ def test_sample_corpus_loads_with_exact_offsets(tmp_path):
     rows = query(db, MENTIONS_IN_PLACE)
     assert sum(part == "text" for part, *_ in rows) > 100
     assert all(text[start:end] == mention for _, text, start, end, mention in rows)
+
+
+def test_an_article_the_pipeline_fails_on_is_rejected_and_the_rest_of_its_batch_is_annotated(monkeypatch):
+    import flows.ingest
+    from corpus.parse import parse_document
+    from corpus.records import RawDocument
+
+    articles = [parse_document(RawDocument.from_bytes(str(p), p.read_bytes(), "markdown" if p.suffix == ".md" else "html"))
+                for p in sorted(SAMPLES.iterdir())[:3]]
+    real = flows.ingest.annotate
+
+    def failing_on_the_seed(batch):
+        for article in batch:
+            if article.source_uri == str(SEED):
+                raise ValueError("max() arg is an empty sequence")
+            yield from real([article])
+
+    monkeypatch.setattr(flows.ingest, "annotate", failing_on_the_seed)
+    annotated, rejected = flows.ingest.annotate_batch.fn(articles)
+    assert [a.article.source_uri for a in annotated] == [a.source_uri for a in articles if a.source_uri != str(SEED)]
+    assert all(a.mentions for a in annotated)
+    assert [(r.source_uri, r.reason) for r in rejected] == [(str(SEED), "annotate-error")]
+    assert rejected[0].detail.startswith("the annotation failed: ValueError: max() arg is an empty sequence (")

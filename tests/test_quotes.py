@@ -137,3 +137,19 @@ def test_sentence_closed_by_an_incise_is_reported_speech():
     indirect = {q["text"]: q["speaker_name"] for q in quotes if q["kind"] == "indirect"}
     assert indirect["Le bilan est très lourd"] == "la police"
     assert indirect["La reprise sera rapide"] == "les analystes"
+
+
+def test_an_orangesum_article_whose_marker_phrase_is_only_punctuation_is_annotated():
+    """OrangeSum record 1646 (line 1646) stopped a full ingest: a "selon"-like marker whose phrase's head has no word under it."""
+    import gzip
+    import itertools
+
+    from corpus.jsonl import field_names
+    from tests.conftest import shared
+
+    path = shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    with gzip.open(path, "rb") as lines:
+        line = next(itertools.islice(lines, 1645, None))
+    raw = RawDocument.from_bytes(f"{path}#1646", line, "jsonl")
+    annotated = next(annotate([parse_document(raw, field_names(None))]))
+    assert annotated.mentions and annotated.sentences

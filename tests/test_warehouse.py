@@ -109,7 +109,8 @@ def entities_of(con, where: str = "true") -> dict[str, tuple]:
 
 
 def assert_entities_agree_with_mentions(con):
-    """The counts of `entities` and `entity_aliases` are those of the mentions, and every entity is named."""
+    """The counts of `entities`, `entity_aliases` and `entity_pairs` are those of the mentions, and every entity is
+    named."""
     assert con.execute("""
         SELECT count(*) FROM entities e FULL JOIN (
             SELECT entity_id, count(*) AS n, count(DISTINCT doc_id) AS docs FROM entity_mentions GROUP BY 1) m
@@ -119,6 +120,8 @@ def assert_entities_agree_with_mentions(con):
         SELECT count(*) FROM entities e FULL JOIN (
             SELECT entity_id, sum(n_mentions) AS n FROM entity_aliases GROUP BY 1) a USING (entity_id)
         WHERE e.n_mentions IS DISTINCT FROM a.n""").fetchone()[0] == 0
+    assert con.execute("SELECT * FROM entity_pairs ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM pairs_in_documents('documents') ORDER BY ALL").fetchall()
 
 
 def test_entities_count_their_mentions_documents_and_dates_and_list_their_aliases(db):
@@ -147,11 +150,15 @@ def test_reloading_a_changed_document_updates_and_drops_its_entities(db):
         load_batch(con, "r1", [changed], [], 0)
         assert entities_of(con, "name = 'Emmanuel Macron'")["Emmanuel Macron"][2:4] == (1, 1)
         assert entities_of(con, "name = 'Paris'")["Paris"][2] == 1
+        macron_paris = ("SELECT n_docs, n_sentences FROM cooccurrence "
+                        "WHERE name = 'Emmanuel Macron' AND other_name = 'Paris'")
+        assert con.execute(macron_paris).fetchall() == [(1, 0)]  # appended after the notes: in the last note
         assert_entities_agree_with_mentions(con)
         load_batch(con, "r1", [seed], [], 0)
         assert entities_of(con) == before
         assert con.execute("SELECT count(*) FROM entity_aliases WHERE alias IN ('Emmanuel Macron', 'Paris')"
                            ).fetchone()[0] == 0
+        assert con.execute(macron_paris).fetchall() == []
         assert_entities_agree_with_mentions(con)
 
 
@@ -183,12 +190,13 @@ def test_entity_ids_depend_neither_on_the_database_nor_on_the_order_of_loading(t
             assert_entities_agree_with_mentions(con)
             return (con.execute("SELECT * EXCLUDE (entity_key) FROM entities ORDER BY entity_id").fetchall(),
                     con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY mention_id").fetchall(),
-                    con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall())
+                    con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall(),
+                    con.execute("SELECT * FROM entity_pairs ORDER BY ALL").fetchall())
 
     at_once = load(tmp_path / "a.duckdb", [annotated_samples])
     one_by_one_backwards_twice = load(tmp_path / "b.duckdb", [[a] for a in reversed(annotated_samples)] * 2)
     assert at_once == one_by_one_backwards_twice
-    assert len(at_once[0]) > 100
+    assert len(at_once[0]) > 100 and len(at_once[3]) > 1000
 
 
 def test_a_database_from_before_canonical_entities_gets_them(db):

@@ -68,6 +68,19 @@ REFRESH_ENTITIES = (
 """Recompute `entities` and `entity_aliases` for the ids in the temporary table `affected_entities` from their
 mentions, and drop the entities no mention names any more: loading a batch touches only its own entities."""
 
+APPLY_PAIR_CHANGES = (
+    """
+    INSERT INTO entity_pairs
+    SELECT entity_a, entity_b, sum(n_docs), sum(n_sentences) FROM pair_changes GROUP BY entity_a, entity_b
+    ON CONFLICT DO UPDATE SET n_docs = entity_pairs.n_docs + excluded.n_docs,
+        n_sentences = entity_pairs.n_sentences + excluded.n_sentences
+    """,
+    "DELETE FROM entity_pairs WHERE n_docs <= 0",
+    "DROP TABLE pair_changes",
+)
+"""Add the temporary table `pair_changes` to `entity_pairs`: minus the pairs of the documents a batch replaces, plus
+those of the documents it loads; the pairs no document names any more go."""
+
 
 class WarehouseError(RuntimeError):
     """The database cannot be used; the message is one line for the user."""
@@ -166,6 +179,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
         doc_ids = "SELECT doc_id FROM staged_documents"
         con.execute("CREATE OR REPLACE TEMP TABLE affected_entities AS SELECT entity_id FROM entity_mentions "
                     f"WHERE doc_id IN ({doc_ids}) UNION SELECT entity_id FROM staged_entity_mentions")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE batch_documents AS {doc_ids}")
+        con.execute("CREATE OR REPLACE TEMP TABLE pair_changes AS SELECT entity_a, entity_b, -n_docs AS n_docs, "
+                    "-n_sentences AS n_sentences FROM pairs_in_documents('batch_documents')")
         con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
         con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
         for table in DOCUMENT_TABLES:
@@ -178,6 +194,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
         for sql in REFRESH_ENTITIES:
             con.execute(sql)
         con.execute("DROP TABLE affected_entities")
+        con.execute("INSERT INTO pair_changes SELECT * FROM pairs_in_documents('batch_documents')")
+        for sql in APPLY_PAIR_CHANGES:
+            con.execute(sql)
+        con.execute("DROP TABLE batch_documents")
         if rejections:
             con.executemany(
                 "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
