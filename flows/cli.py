@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--map", action="append", default=[], metavar="FIELD=KEY",
                         help="read FIELD (title, lede, text, date, authors, section, url, id) from JSONL key KEY")
     ingest.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
+    ingest.add_argument("--workers", type=int, default=None,
+                        help="processes that annotate batches side by side (default: one per core)")
     ingest.add_argument("--log", default=None, help="log file (default: the database path + .log)")
     ingest.set_defaults(run=_ingest)
 
@@ -102,6 +104,9 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         print("corpus: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
+    if args.workers is not None and args.workers < 1:
+        print("corpus: error: --workers must be at least 1", file=sys.stderr)
+        return 2
     db = _db_path(args)
     paths = args.paths or [sample_corpus()]
 
@@ -116,7 +121,10 @@ def _ingest(args: argparse.Namespace) -> int:
     with open_warehouse(db):
         pass  # an unusable database is reported here, in one line, before Prefect starts
 
-    from flows.ingest import ingest
+    from flows.ingest import ingest, nlp_workers
+
+    if args.workers is not None:
+        ingest = ingest.with_options(task_runner=nlp_workers(args.workers))
 
     log_file = args.log or f"{db}.log"
     with _log_to(log_file):

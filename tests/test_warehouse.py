@@ -108,9 +108,9 @@ def entities_of(con, where: str = "true") -> dict[str, tuple]:
         f"SELECT name, label, aliases, n_mentions, n_docs, first_seen, last_seen FROM entities WHERE {where}").fetchall()}
 
 
-def assert_entities_agree_with_mentions(con):
-    """The counts of `entities`, `entity_aliases` and `entity_pairs` are those of the mentions, and every entity is
-    named."""
+def assert_derived_tables_agree_with_mentions(con):
+    """The tables loading keeps up to date agree with the mentions they derive from: the counts of `entities` and
+    `entity_aliases`, `entity_pairs`, `entity_top_comentions` and `quote_entities`; and every entity is named."""
     assert con.execute("""
         SELECT count(*) FROM entities e FULL JOIN (
             SELECT entity_id, count(*) AS n, count(DISTINCT doc_id) AS docs FROM entity_mentions GROUP BY 1) m
@@ -122,6 +122,10 @@ def assert_entities_agree_with_mentions(con):
         WHERE e.n_mentions IS DISTINCT FROM a.n""").fetchone()[0] == 0
     assert con.execute("SELECT * FROM entity_pairs ORDER BY ALL").fetchall() == con.execute(
         "SELECT * FROM pairs_in_documents('documents') ORDER BY ALL").fetchall()
+    assert con.execute("SELECT * FROM entity_top_comentions ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM top_comentions_of('entities') ORDER BY ALL").fetchall()
+    assert con.execute("SELECT * FROM quote_entities ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM quote_entities_in('documents') ORDER BY ALL").fetchall()
 
 
 def test_entities_count_their_mentions_documents_and_dates_and_list_their_aliases(db):
@@ -138,7 +142,7 @@ def test_entities_count_their_mentions_documents_and_dates_and_list_their_aliase
                            "ORDER BY alias_key", [entity_id("PER:vladimir poutine")]).fetchall() == [
             ("PER:poutine", "Poutine", 10), ("PER:vladimir poutine", "Vladimir Poutine", 3)]
         assert entities_of(con, "name = 'Kim Jong Un'")["Kim Jong Un"][1:4] == (["Kim Jong Un", "Kim"], 18, 2)
-        assert_entities_agree_with_mentions(con)
+        assert_derived_tables_agree_with_mentions(con)
 
 
 def test_reloading_a_changed_document_updates_and_drops_its_entities(db):
@@ -153,13 +157,13 @@ def test_reloading_a_changed_document_updates_and_drops_its_entities(db):
         macron_paris = ("SELECT n_docs, n_sentences FROM cooccurrence "
                         "WHERE name = 'Emmanuel Macron' AND other_name = 'Paris'")
         assert con.execute(macron_paris).fetchall() == [(1, 0)]  # appended after the notes: in the last note
-        assert_entities_agree_with_mentions(con)
+        assert_derived_tables_agree_with_mentions(con)
         load_batch(con, "r1", [seed], [], 0)
         assert entities_of(con) == before
         assert con.execute("SELECT count(*) FROM entity_aliases WHERE alias IN ('Emmanuel Macron', 'Paris')"
                            ).fetchone()[0] == 0
         assert con.execute(macron_paris).fetchall() == []
-        assert_entities_agree_with_mentions(con)
+        assert_derived_tables_agree_with_mentions(con)
 
 
 def test_a_short_name_as_speaker_is_the_full_names_entity(db):
@@ -187,11 +191,12 @@ def test_entity_ids_depend_neither_on_the_database_nor_on_the_order_of_loading(t
             start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
             for batch in batches:
                 load_batch(con, "r1", batch, [], 0)
-            assert_entities_agree_with_mentions(con)
+            assert_derived_tables_agree_with_mentions(con)
             return (con.execute("SELECT * EXCLUDE (entity_key) FROM entities ORDER BY entity_id").fetchall(),
                     con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY mention_id").fetchall(),
                     con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall(),
-                    con.execute("SELECT * FROM entity_pairs ORDER BY ALL").fetchall())
+                    con.execute("SELECT * FROM entity_pairs ORDER BY ALL").fetchall(),
+                    con.execute("SELECT * FROM entity_top_comentions ORDER BY ALL").fetchall())
 
     at_once = load(tmp_path / "a.duckdb", [annotated_samples])
     one_by_one_backwards_twice = load(tmp_path / "b.duckdb", [[a] for a in reversed(annotated_samples)] * 2)
@@ -218,7 +223,7 @@ def test_a_database_from_before_canonical_entities_gets_them(db):
         assert con.execute("SELECT canonical_name, part, alias_key FROM entity_mentions ORDER BY mention_id"
                            ).fetchall() == [("Poutine", "text", "PER:poutine"), ("Moscou", "text", "LOC:moscou")]
         assert entities_of(con)["Poutine"] == ("PER", ["Poutine"], 1, 1, dt.date(2023, 9, 18), dt.date(2023, 9, 18))
-        assert_entities_agree_with_mentions(con)
+        assert_derived_tables_agree_with_mentions(con)
         assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'entity_mentions'"
                            ).fetchone()[0] == 2
 

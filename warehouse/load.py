@@ -22,8 +22,8 @@ from corpus.records import AnnotatedArticle, Rejection
 from warehouse.migrate import migrate
 from warehouse.search import build_search_index, has_search_index, load_fts
 
-DOCUMENT_TABLES = ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs",
-                   "links", "citations", "documents")
+DOCUMENT_TABLES = ("quote_entities", "raw_documents", "paragraphs", "sentences", "entity_mentions", "notes",
+                   "note_refs", "links", "citations", "documents")
 """Tables whose rows belong to one document and are replaced with it; quotes and their citation links
 are replaced first, as quote_citations is keyed by quote."""
 
@@ -77,9 +77,12 @@ APPLY_PAIR_CHANGES = (
     """,
     "DELETE FROM entity_pairs WHERE n_docs <= 0",
     "DROP TABLE pair_changes",
+    "DELETE FROM entity_top_comentions WHERE entity_id IN (SELECT entity_id FROM affected_entities)",
+    "INSERT INTO entity_top_comentions SELECT * FROM top_comentions_of('affected_entities')",
 )
 """Add the temporary table `pair_changes` to `entity_pairs`: minus the pairs of the documents a batch replaces, plus
-those of the documents it loads; the pairs no document names any more go."""
+those of the documents it loads; the pairs no document names any more go. Then rank the co-mentions of the entities
+in `affected_entities` again: only their pairs changed."""
 
 
 class WarehouseError(RuntimeError):
@@ -190,13 +193,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
         for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
                       "quotes", "citations", "quote_citations"):
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
+        con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
         con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
         for sql in REFRESH_ENTITIES:
             con.execute(sql)
-        con.execute("DROP TABLE affected_entities")
         con.execute("INSERT INTO pair_changes SELECT * FROM pairs_in_documents('batch_documents')")
         for sql in APPLY_PAIR_CHANGES:
             con.execute(sql)
+        con.execute("DROP TABLE affected_entities")
         con.execute("DROP TABLE batch_documents")
         if rejections:
             con.executemany(

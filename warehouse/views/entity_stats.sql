@@ -1,10 +1,11 @@
 -- entity_stats: one row per entity: its mentions, documents, first and last date, and the five entities it shares
--- most documents with (then most sentences, then by name).
+-- most documents with (then most sentences), from entity_top_comentions.
 CREATE OR REPLACE VIEW entity_stats AS
-WITH ranked AS (
-    SELECT entity_id, other_name,
-        row_number() OVER (PARTITION BY entity_id ORDER BY n_docs DESC, n_sentences DESC, other_name) AS rank
-    FROM cooccurrence
+WITH top AS (
+    -- sorting 5-item lists is cheaper than an ordered aggregate: list(o.name ORDER BY t.rank) took twice as long
+    SELECT t.entity_id, list_transform(list_sort(list({'rank': t.rank, 'name': o.name})), x -> x.name) AS names
+    FROM entity_top_comentions t JOIN entities o ON o.entity_id = t.other_id
+    GROUP BY t.entity_id
 )
 
 SELECT
@@ -15,7 +16,6 @@ SELECT
     e.n_docs,
     e.first_seen,
     e.last_seen,
-    coalesce(list(r.other_name ORDER BY r.rank) FILTER (WHERE r.rank IS NOT NULL), []) AS top_comentions
+    coalesce(top.names, []) AS top_comentions
 FROM entities e
-LEFT JOIN ranked r ON r.entity_id = e.entity_id AND r.rank <= 5
-GROUP BY ALL;
+LEFT JOIN top USING (entity_id);
