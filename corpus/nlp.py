@@ -10,9 +10,10 @@ model's entities right after `ner`, before the speakers are read from them.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 
 import spacy
 from spacy.language import Language
@@ -58,9 +59,19 @@ def load_pipeline() -> Language:
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """Identifies the code and model that produced the annotations (stored on every document).
-    Read from package metadata, so that a run with nothing new does not load the model."""
-    return f"corpus-{corpus.__version__}+{MODEL}-{metadata.version(MODEL)}"
+    """Identifies the code, the rules and the model that produced the annotations (stored on every document, so
+    that `corpus reprocess` finds those an older pipeline made). The rules are the digest of `corpus/data`: editing a
+    word list or a pattern is a new version. Read from files and package metadata, so that a run with nothing new
+    does not load the model."""
+    return f"corpus-{corpus.__version__}+rules-{rules_digest()}+{MODEL}-{metadata.version(MODEL)}"
+
+
+def rules_digest() -> str:
+    digest = hashlib.sha256()
+    for entry in sorted(resources.files("corpus.data").iterdir(), key=lambda e: e.name):
+        if entry.is_file() and not entry.name.endswith((".py", ".pyc")):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    return digest.hexdigest()[:10]
 
 
 def annotate(articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 32) -> Iterator[AnnotatedArticle]:

@@ -1,4 +1,4 @@
-"""The `corpus` command: `ingest`, `stats`, `query`, `export`, `dashboard` and `eval`."""
+"""The `corpus` command: `ingest`, `reprocess`, `stats`, `query`, `export`, `dashboard` and `eval`."""
 
 from __future__ import annotations
 
@@ -56,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--log", default=None, help="log file (default: the database path + .log)")
     ingest.set_defaults(run=_ingest)
 
+    reprocess = commands.add_parser(
+        "reprocess", help="annotate again, from the stored text, the documents an older pipeline version annotated")
+    reprocess.add_argument("--db", default=None, help=db_help)
+    reprocess.add_argument("--map", action="append", default=[], metavar="FIELD=KEY",
+                           help="the --map the JSONL documents were ingested with")
+    reprocess.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
+    reprocess.add_argument("--workers", type=int, default=None,
+                           help="processes that annotate batches side by side (default: one per core)")
+    reprocess.add_argument("--log", default=None, help="log file (default: the database path + .log)")
+    reprocess.set_defaults(run=_reprocess)
+
     stats = commands.add_parser("stats", help="print counts and the top entities")
     stats.add_argument("--db", default=None, help=db_help)
     stats.set_defaults(run=_stats)
@@ -94,6 +105,17 @@ def sample_corpus() -> str:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    paths = args.paths or [sample_corpus()]
+    return _run_annotating_flow(args, "ingest", f"Ingesting {', '.join(paths)}", paths=paths)
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    return _run_annotating_flow(args, "reprocess", "Annotating again the documents of an older pipeline version")
+
+
+def _run_annotating_flow(args: argparse.Namespace, name: str, doing: str, **parameters) -> int:
+    """Check the options shared by `ingest` and `reprocess`, then run the flow `name` with its log in a file and one
+    summary line on the console."""
     field_map = {}
     for item in args.map:
         field, sep, key = item.partition("=")
@@ -108,10 +130,9 @@ def _ingest(args: argparse.Namespace) -> int:
         print("corpus: error: --workers must be at least 1", file=sys.stderr)
         return 2
     db = _db_path(args)
-    paths = args.paths or [sample_corpus()]
 
     from corpus.jsonl import field_names
-    from warehouse.load import open_warehouse
+    from warehouse.load import WarehouseError, open_warehouse
 
     try:
         field_names(field_map)
@@ -122,29 +143,24 @@ def _ingest(args: argparse.Namespace) -> int:
         pass  # an unusable database is reported here, in one line, before Prefect starts
 
     from flows.ingest import ingest, nlp_workers
+    from flows.reprocess import reprocess
 
+    run = {"ingest": ingest, "reprocess": reprocess}[name]
     if args.workers is not None:
-        ingest = ingest.with_options(task_runner=nlp_workers(args.workers))
-
+        run = run.with_options(task_runner=nlp_workers(args.workers))
     log_file = args.log or f"{db}.log"
     with _log_to(log_file):
-        return _run_ingest(ingest, paths, db, field_map, args.batch_size, log_file)
-
-
-def _run_ingest(ingest, paths: list[str], db: str, field_map: dict, batch_size: int, log_file: str) -> int:
-    from warehouse.load import WarehouseError
-
-    print(f"Ingesting {', '.join(paths)} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
-    started = time.monotonic()
-    try:
-        summary = ingest(paths=paths, db=db, field_map=field_map or None, batch_size=batch_size)
-    except (WarehouseError, KeyboardInterrupt):
-        raise
-    except Exception as error:
-        logging.getLogger("corpus").exception("the ingest run failed")
-        print(f"corpus: error: the run failed ({type(error).__name__}: {error}); batches already loaded are "
-              f"kept; details in {log_file}", file=sys.stderr)
-        return 1
+        print(f"{doing} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
+        started = time.monotonic()
+        try:
+            summary = run(db=db, field_map=field_map or None, batch_size=args.batch_size, **parameters)
+        except (WarehouseError, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            logging.getLogger("corpus").exception("the %s run failed", name)
+            print(f"corpus: error: the run failed ({type(error).__name__}: {error}); batches already loaded are "
+                  f"kept; details in {log_file}", file=sys.stderr)
+            return 1
     elapsed = time.monotonic() - started
     print(
         f"Run {summary['run_id']} {summary['status']} in {elapsed:.1f} s: {summary.get('n_loaded', 0):,} documents loaded, "

@@ -17,7 +17,7 @@ import os
 import traceback
 import uuid
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,9 +135,9 @@ def index_search(db: str) -> None:
 
 
 @dataclass(frozen=True)
-class _InFlight:
-    """A batch whose annotation runs in a worker, with what its load needs besides."""
-    annotated: PrefectFuture | tuple[list[AnnotatedArticle], list[Rejection]] | None
+class ParsedBatch:
+    """A batch ready for annotation, with what its load records besides."""
+    articles: list[Article]
     rejections: list[Rejection]
     n_read: int
     n_skipped: int
@@ -162,15 +162,39 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     total = sum(s.n_records for batch in batches for s in batch)
     logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run_id, len(files), total,
                 len(batches), len(rejections))
+
+    def parsed() -> Iterator[ParsedBatch]:
+        nonlocal rejections
+        for batch in batches or [[]]:
+            raws, read_rejections = read_batch(batch) if batch else ([], [])
+            fresh = _unseen(raws, seen)
+            articles, parse_rejections = parse_batch(fresh, jsonl_fields)
+            yield ParsedBatch(articles, rejections + read_rejections + parse_rejections,
+                              len(raws) + len(read_rejections), len(raws) - len(fresh))
+            rejections = []
+
+    summary = annotate_and_load(db, run_id, parsed(), total, show_progress=show_progress, in_flight=in_flight,
+                                inline=len(batches) <= 1)
+    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown("Ingest", summary),
+                             description=f"ingest run {run_id}")
+    return summary
+
+
+def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], total: int, *, show_progress: bool,
+                      in_flight: int | None, inline: bool) -> dict:
+    """Annotate `batches` on the flow's task runner (here, if `inline`), keeping `in_flight` of them at once, and
+    load them in order; then record the end of run `run_id`, rebuild the search index if anything was loaded, and
+    return the run's summary."""
+    logger = get_run_logger()
     progress = Progress(total) if show_progress else None
     totals = {"loaded": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
     status = "failed"
     depth = max(in_flight or _parallelism() + 1, 1)
-    pending: deque[_InFlight] = deque()
+    pending: deque[tuple[PrefectFuture | tuple | None, ParsedBatch]] = deque()
 
     def load_oldest() -> None:
-        batch = pending.popleft()
-        done = batch.annotated.result() if isinstance(batch.annotated, PrefectFuture) else batch.annotated
+        submitted, batch = pending.popleft()
+        done = submitted.result() if isinstance(submitted, PrefectFuture) else submitted
         annotated, failed = done or ([], [])
         for rejection in failed:
             logger.error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
@@ -182,14 +206,8 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
             progress.advance(batch.n_read, **totals)
 
     try:
-        for batch in batches or [[]]:
-            raws, read_rejections = read_batch(batch) if batch else ([], [])
-            fresh = _unseen(raws, seen)
-            articles, parse_rejections = parse_batch(fresh, jsonl_fields)
-            pending.append(_InFlight(_submit(articles, inline=len(batches) == 1),
-                                     rejections + read_rejections + parse_rejections,
-                                     len(raws) + len(read_rejections), len(raws) - len(fresh)))
-            rejections = []
+        for batch in batches:
+            pending.append((_submit(batch.articles, inline), batch))
             while len(pending) >= depth:
                 load_oldest()
         while pending:
@@ -212,8 +230,6 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
                "n_quotes": totals["quotes"]}
     logger.info("run %s %s: %s", run_id, status, summary)
-    create_markdown_artifact(key="ingest-summary", markdown=_summary_markdown(summary),
-                             description=f"ingest run {run_id}")
     return summary
 
 
@@ -241,8 +257,9 @@ def _unseen(raws: Sequence[RawDocument], seen: set[str]) -> list[RawDocument]:
     return fresh
 
 
-def _summary_markdown(summary: dict) -> str:
+def summary_markdown(kind: str, summary: dict) -> str:
+    """The run's Prefect artifact: its counts, and how to list what it rejected."""
     rows = "\n".join(f"| {key} | {value} |" for key, value in summary.items())
-    return (f"# Ingest run {summary['run_id']}\n\n| | |\n|---|---|\n{rows}\n\n"
+    return (f"# {kind} run {summary['run_id']}\n\n| | |\n|---|---|\n{rows}\n\n"
             f"Rejected inputs: `SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'`\n")
 

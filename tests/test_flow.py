@@ -7,6 +7,7 @@ import os
 import duckdb
 import pytest
 
+from corpus.nlp import pipeline_version
 from flows.ingest import ingest
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 
@@ -134,3 +135,35 @@ def test_an_article_the_pipeline_fails_on_is_rejected_and_the_rest_of_its_batch_
     assert all(a.mentions for a in annotated)
     assert [(r.source_uri, r.reason) for r in rejected] == [(str(SEED), "annotate-error")]
     assert rejected[0].detail.startswith("the annotation failed: ValueError: max() arg is an empty sequence (")
+
+
+def test_reprocess_annotates_every_older_document_once_from_the_stored_text(tmp_path):
+    from flows.reprocess import reprocess
+    from warehouse.query import relations
+
+    (tmp_path / "latin1.txt").write_bytes("Un titre accentué\n\nLe président Emmanuel Macron a déclaré à Paris que "
+                                          "la réforme était « nécessaire ».\n".encode("cp1252"))
+    (tmp_path / "dump.jsonl").write_text(json.dumps({"title": "Moscou reçoit Kim Jong Un", "date": "2023-09-13",
+                                                     "article": "Kim Jong Un a rencontré Vladimir Poutine mercredi, "
+                                                                "a indiqué le Kremlin."}, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    ingest(paths=[str(SAMPLES), str(tmp_path / "latin1.txt"), str(tmp_path / "dump.jsonl")], db=str(db),
+           show_progress=False)
+    per_run = {"documents": "EXCLUDE (ingested_at, run_id, pipeline_version)"}
+
+    def contents():
+        with duckdb.connect(str(db), read_only=True) as con:
+            names = [n for n in relations(con) if n not in ("ingest_runs", "rejected_inputs")]
+            return {n: con.execute(f"SELECT * {per_run.get(n, '')} FROM {n} ORDER BY ALL").fetchall() for n in names}
+
+    before = contents()
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE documents SET pipeline_version = 'corpus-0.0.1+fr_core_news_md-3.7.0'")
+    summary = reprocess(db=str(db), batch_size=4, show_progress=False)  # three batches, on the worker processes
+    assert (summary["status"], summary["n_loaded"], summary["n_rejected"]) == ("completed", 9, 0)
+    assert contents() == before
+    assert query(db, "SELECT DISTINCT pipeline_version FROM documents") == [(pipeline_version(),)]
+    assert query(db, "SELECT encoding FROM documents WHERE source_uri LIKE '%latin1.txt'") == [("cp1252",)]
+    assert reprocess(db=str(db), show_progress=False)["n_loaded"] == 0
+    assert ingest(paths=[str(tmp_path / "latin1.txt")], db=str(db), show_progress=False)["n_skipped"] == 1

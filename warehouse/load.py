@@ -129,6 +129,30 @@ def known_content(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT content_sha256 FROM documents").fetchall()}
 
 
+def stale_documents(con: duckdb.DuckDBPyConnection, version: str) -> list[str]:
+    """The documents another pipeline version annotated, by doc_id."""
+    return [doc_id for (doc_id,) in con.execute(
+        "SELECT doc_id FROM documents WHERE pipeline_version IS DISTINCT FROM ? ORDER BY doc_id", [version]).fetchall()]
+
+
+@dataclass(frozen=True)
+class StoredInput:
+    """A document's input as the warehouse keeps it: what reprocessing parses again, with no file or network."""
+    source_uri: str
+    format: str
+    content: str
+    content_sha256: str
+    encoding: str | None
+
+
+def stored_inputs(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[StoredInput]:
+    rows = con.execute(
+        "SELECT d.source_uri, d.format, r.raw_content, d.content_sha256, d.encoding FROM documents d "
+        "JOIN raw_documents r USING (doc_id) WHERE d.doc_id IN (SELECT unnest(?)) ORDER BY d.doc_id",
+        [list(doc_ids)]).fetchall()
+    return [StoredInput(*row) for row in rows]
+
+
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, *, pipeline_version: str, flow_run_id: str | None,
               arguments: str) -> None:
     con.execute(

@@ -1,0 +1,68 @@
+"""The reprocess flow: annotate again, from the text the warehouse stores, every document another pipeline version
+annotated (new model, new rules), in batches, with no file or network access. Idempotent: a document is picked up
+while its `pipeline_version` differs from the current one, so an interrupted run resumes where it stopped."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from corpus.jsonl import field_names
+from corpus.nlp import pipeline_version
+from corpus.parse import parse_document
+from corpus.records import Article, RawDocument, Rejection
+from flows.ingest import (DEFAULT_BATCH, ParsedBatch, annotate_and_load, default_workers, nlp_workers,
+                          summary_markdown)
+from warehouse.load import open_warehouse, stale_documents, start_run, stored_inputs
+
+
+@task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
+def reparse_batch(db: str, doc_ids: Sequence[str], jsonl_fields: Mapping[str, tuple[str, ...]]
+                  ) -> tuple[list[Article], list[Rejection]]:
+    """Parse the stored inputs again. The content hash and the encoding stay those of the original input, so that
+    ingesting it again still finds it loaded."""
+    with open_warehouse(db, read_only=True) as con:
+        stored = stored_inputs(con, doc_ids)
+    articles, rejections = [], []
+    for item in stored:
+        raw = RawDocument(item.source_uri, item.content.encode("utf-8"), item.format, item.content_sha256)
+        result = parse_document(raw, jsonl_fields)
+        if isinstance(result, Rejection):
+            rejections.append(result)
+        else:
+            articles.append(dataclasses.replace(result, encoding=item.encoding))
+    return articles, rejections
+
+
+@flow(name="reprocess", log_prints=False, task_runner=nlp_workers(default_workers()))
+def reprocess(db: str, field_map: dict[str, str] | None = None, batch_size: int = DEFAULT_BATCH,
+              show_progress: bool = True, in_flight: int | None = None) -> dict:
+    """Re-annotate the documents of `db` whose pipeline version is not the current one. `field_map` is the
+    `--map` that JSONL documents were ingested with."""
+    logger = get_run_logger()
+    jsonl_fields = field_names(field_map)
+    version = pipeline_version()
+    run_id = uuid.uuid4().hex[:12]
+    with open_warehouse(db) as con:
+        stale = stale_documents(con, version)
+        start_run(con, run_id, pipeline_version=version, flow_run_id=str(flow_run.id or ""), arguments="reprocess")
+    batches = [stale[i:i + batch_size] for i in range(0, len(stale), batch_size)]
+    logger.info("run %s: %d documents to annotate again with %s, in %d batches", run_id, len(stale), version,
+                len(batches))
+
+    def parsed() -> Iterator[ParsedBatch]:
+        for doc_ids in batches:
+            articles, rejections = reparse_batch(db, doc_ids, jsonl_fields)
+            yield ParsedBatch(articles, rejections, len(doc_ids), 0)
+
+    summary = annotate_and_load(db, run_id, parsed(), len(stale), show_progress=show_progress, in_flight=in_flight,
+                                inline=len(batches) <= 1)
+    create_markdown_artifact(key="reprocess-summary", markdown=summary_markdown("Reprocess", summary),
+                             description=f"reprocess run {run_id}")
+    return summary
