@@ -23,7 +23,7 @@ corpus and the ESSF seed article, built with:
 
 ```sh
 corpus ingest ../shared/data/articles/orangesum/orangesum_articles.jsonl.gz --db {db}
-corpus ingest ../shared/seed --db {db}
+corpus ingest ../shared/seed/essf-poutine-kim-vostotchny.md --db {db}
 ```
 
 The outputs below are that warehouse's, pasted by `tools/cookbook.py {db}`, which runs every file the way `corpus
