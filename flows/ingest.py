@@ -36,8 +36,8 @@ from corpus.parse import parse_document
 from corpus.records import AnnotatedArticle, Article, RawDocument, Rejection
 from flows.progress import Progress
 from flows.sources import InputFile, Slice, discover, plan, read_slice
-from warehouse.load import BatchResult, finish_run, known_content, load_batch, open_warehouse, start_run
-from warehouse.search import build_search_index
+from warehouse.load import (BatchResult, finish_run, known_content, load_batch, open_warehouse, rebuild_summaries,
+                            start_run)
 
 DEFAULT_BATCH = 64
 NLP_LANGUAGES = ("fr", "und")
@@ -127,11 +127,11 @@ def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections
 
 
 @task(cache_policy=NO_CACHE)
-def index_search(db: str) -> None:
-    """Rebuild the full-text index once per run: it is a snapshot, and rebuilding it per batch would cost more
-    than the batch."""
+def summarise(db: str) -> None:
+    """Rebuild the entity pairs, the top co-mentions and the full-text index once per run: they summarise the whole
+    corpus, and rebuilding them per batch would cost more than the batch."""
     with open_warehouse(db) as con:
-        build_search_index(con)
+        rebuild_summaries(con)
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
 def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], total: int, *, show_progress: bool,
                       in_flight: int | None, inline: bool) -> dict:
     """Annotate `batches` on the flow's task runner (here, if `inline`), keeping `in_flight` of them at once, and
-    load them in order; then record the end of run `run_id`, rebuild the search index if anything was loaded, and
+    load them in order; then record the end of run `run_id`, rebuild the corpus summaries if anything was loaded, and
     return the run's summary."""
     logger = get_run_logger()
     progress = Progress(total) if show_progress else None
@@ -224,9 +224,9 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
             counts = {}
         if totals["loaded"]:
             try:
-                index_search(db)
+                summarise(db)
             except duckdb.Error:
-                logger.exception("could not rebuild the search index after run %s", run_id)
+                logger.exception("could not rebuild the corpus summaries after run %s", run_id)
     summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
                "n_quotes": totals["quotes"]}
     logger.info("run %s %s: %s", run_id, status, summary)

@@ -112,6 +112,9 @@ def test_sample_corpus_loads_with_exact_offsets(tmp_path):
     rows = query(db, MENTIONS_IN_PLACE)
     assert sum(part == "text" for part, *_ in rows) > 100
     assert all(text[start:end] == mention for _, text, start, end, mention in rows)
+    assert query(db, "SELECT * FROM entity_pairs ORDER BY ALL") == query(
+        db, "SELECT * FROM pairs_in_documents('documents') ORDER BY ALL")  # rebuilt at the end of the run
+    assert len(query(db, "SELECT * FROM entity_top_comentions")) > 100
 
 
 def test_an_article_the_pipeline_fails_on_is_rejected_and_the_rest_of_its_batch_is_annotated(monkeypatch):

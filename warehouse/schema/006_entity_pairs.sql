@@ -1,7 +1,7 @@
 -- 006_entity_pairs: the pairs of entities named in the same document, with the documents and the sentences of the
 -- text they share. The cooccurrence and entity_stats views read it, so that they need not join every mention with
--- every other at query time (36k articles give millions of pairs). warehouse/load.py keeps it exact in each batch's
--- transaction: it subtracts the pairs of the documents it replaces and adds those of the documents it loads.
+-- every other at query time (36k articles give millions of pairs). warehouse/load.py rebuilds it at the end of each
+-- ingest run (rebuild_summaries), like the full-text index.
 CREATE TABLE entity_pairs (
     entity_a     VARCHAR NOT NULL,  -- entity_a < entity_b
     entity_b     VARCHAR NOT NULL,

@@ -1,7 +1,6 @@
 -- 007_entity_top_comentions: each entity's five most co-mentioned entities (most shared documents, then sentences,
 -- then entity_id, so that ties keep their order), for entity_stats: ranking every entity's pairs at query time took
--- seconds on a corpus of 36k articles. warehouse/load.py recomputes the rows of the entities a batch touches, after
--- entity_pairs.
+-- seconds on a corpus of 36k articles. warehouse/load.py rebuilds it after entity_pairs, at the end of each run.
 CREATE TABLE entity_top_comentions (
     entity_id  VARCHAR NOT NULL,
     rank       INTEGER NOT NULL,  -- 1 to 5

@@ -1,6 +1,6 @@
 -- cooccurrence: one row per ordered pair of entities named in the same document, both ways round (filter on
 -- entity_id or name to get an entity's co-mentions): the documents and sentences they share (from entity_pairs,
--- kept up to date by each load), and the pointwise mutual information of their document co-occurrence,
+-- rebuilt at the end of each ingest run), and the pointwise mutual information of their document co-occurrence,
 -- ln(P(a, b) / (P(a) P(b))) over the documents with entities. Mentions in titles and notes count for documents;
 -- sentences are those of the text.
 CREATE OR REPLACE VIEW cooccurrence AS
