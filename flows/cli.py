@@ -47,24 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="ingest articles (the bundled sample if no path is given)")
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, directories (walked recursively) or globs")
-    ingest.add_argument("--db", default=None, help=db_help)
-    ingest.add_argument("--map", action="append", default=[], metavar="FIELD=KEY",
-                        help="read FIELD (title, lede, text, date, authors, section, url, id) from JSONL key KEY")
-    ingest.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
-    ingest.add_argument("--workers", type=int, default=None,
-                        help="processes that annotate batches side by side (default: one per core)")
-    ingest.add_argument("--log", default=None, help="log file (default: the database path + .log)")
+    _annotating_options(ingest, db_help, "read FIELD (title, lede, text, date, authors, section, url, id) from JSONL key KEY")
     ingest.set_defaults(run=_ingest)
 
     reprocess = commands.add_parser(
         "reprocess", help="annotate again, from the stored text, the documents an older pipeline version annotated")
-    reprocess.add_argument("--db", default=None, help=db_help)
-    reprocess.add_argument("--map", action="append", default=[], metavar="FIELD=KEY",
-                           help="the --map the JSONL documents were ingested with")
-    reprocess.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
-    reprocess.add_argument("--workers", type=int, default=None,
-                           help="processes that annotate batches side by side (default: one per core)")
-    reprocess.add_argument("--log", default=None, help="log file (default: the database path + .log)")
+    _annotating_options(reprocess, db_help, "the --map the JSONL documents were ingested with")
     reprocess.set_defaults(run=_reprocess)
 
     stats = commands.add_parser("stats", help="print counts and the top entities")
@@ -93,6 +81,16 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", action="store_true", help="also list missed, extra and misattributed quotes")
     evaluate.set_defaults(run=_evaluate)
     return parser
+
+
+def _annotating_options(command: argparse.ArgumentParser, db_help: str, map_help: str) -> None:
+    """The options of the commands that annotate and load (`ingest`, `reprocess`)."""
+    command.add_argument("--db", default=None, help=db_help)
+    command.add_argument("--map", action="append", default=[], metavar="FIELD=KEY", help=map_help)
+    command.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
+    command.add_argument("--workers", type=int, default=None,
+                         help="processes that annotate batches side by side (default: one per core)")
+    command.add_argument("--log", default=None, help="log file (default: the database path + .log)")
 
 
 def _db_path(args: argparse.Namespace) -> str:
