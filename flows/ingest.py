@@ -5,7 +5,8 @@ spaCy pipeline and the DuckDB connection stay inside the tasks that use them. Th
 opened only while a batch loads, so that readers can get in between batches.
 
 Annotation is the expensive stage, so it is the one task submitted to the flow's task runner: a process
-pool by default, one spaCy pipeline per worker process, loaded once per run, or a Dask cluster. The flow
+pool by default (one spaCy pipeline per worker process, loaded once per run), or any other Prefect task
+runner given with `ingest.with_options(task_runner=...)`. The flow
 keeps a few batches in flight and loads their results in order, as the one writer, while the workers
 annotate the next ones: memory stays bounded by the batches in flight, whatever the size of the corpus.
 """
