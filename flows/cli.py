@@ -1,8 +1,10 @@
-"""The `corpus` command: `ingest`, `reprocess`, `stats`, `query`, `export`, `dashboard` and `eval`."""
+"""The `corpus` command: `ingest`, `reprocess`, `pull`, `backfill`, `serve`, `stats`, `query`, `export`, `dashboard`
+and `eval`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
@@ -55,6 +57,33 @@ def _parser() -> argparse.ArgumentParser:
     _annotating_options(reprocess, db_help, "the --map the JSONL documents were ingested with")
     reprocess.set_defaults(run=_reprocess)
 
+    sources_help = "the sources file (default: $CORPUS_SOURCES, else sources.toml here); see docs/sources.md"
+    pull = commands.add_parser("pull", help="ingest now what is new in the sources of a sources file (all, or NAME...)")
+    pull.add_argument("names", nargs="*", metavar="NAME", help="the sources to pull (default: all of them)")
+    pull.add_argument("--sources", default=None, help=sources_help)
+    _run_options(pull, "the DuckDB database (default: the sources file's db)")
+    pull.set_defaults(run=_pull)
+
+    backfill = commands.add_parser(
+        "backfill", help="ingest one source again over a publication window or a folder, fetching seen items again")
+    backfill.add_argument("name", metavar="NAME", help="the source")
+    backfill.add_argument("--since", type=_date, default=None, help="keep articles published on or after this day (YYYY-MM-DD)")
+    backfill.add_argument("--until", type=_date, default=None, help="keep articles published on or before this day")
+    backfill.add_argument("--path", action="append", default=None, metavar="PATH",
+                          help="read this folder, file or glob instead of the source's paths (files and jsonl sources)")
+    backfill.add_argument("--sources", default=None, help=sources_help)
+    _run_options(backfill, "the DuckDB database (default: the sources file's db)")
+    backfill.set_defaults(run=_backfill)
+
+    serve = commands.add_parser(
+        "serve", help="run the sources file's schedules until Ctrl-C (with a local Prefect server unless "
+                      "PREFECT_API_URL is set)")
+    serve.add_argument("--sources", default=None, help=sources_help)
+    serve.add_argument("--db", default=None, help="the DuckDB database (default: the sources file's db)")
+    serve.add_argument("--port", type=int, default=None, help="the local Prefect server's port (default: a free one)")
+    serve.add_argument("--no-ui", action="store_true", help="start the local Prefect server without its web UI")
+    serve.set_defaults(run=_serve)
+
     stats = commands.add_parser("stats", help="print counts and the top entities")
     stats.add_argument("--db", default=None, help=db_help)
     stats.set_defaults(run=_stats)
@@ -84,9 +113,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _annotating_options(command: argparse.ArgumentParser, db_help: str, map_help: str) -> None:
-    """The options of the commands that annotate and load (`ingest`, `reprocess`)."""
-    command.add_argument("--db", default=None, help=db_help)
+    """The options of the commands that annotate and load paths or stored documents (`ingest`, `reprocess`)."""
     command.add_argument("--map", action="append", default=[], metavar="FIELD=KEY", help=map_help)
+    _run_options(command, db_help)
+
+
+def _run_options(command: argparse.ArgumentParser, db_help: str) -> None:
+    """The options of every command that annotates and loads."""
+    command.add_argument("--db", default=None, help=db_help)
     command.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
     command.add_argument("--workers", type=int, default=None,
                          help="processes that annotate batches side by side (default: one per core)")
@@ -104,16 +138,15 @@ def sample_corpus() -> str:
 
 def _ingest(args: argparse.Namespace) -> int:
     paths = args.paths or [sample_corpus()]
-    return _run_annotating_flow(args, "ingest", f"Ingesting {', '.join(paths)}", paths=paths)
+    return _run_with_map(args, "ingest", f"Ingesting {', '.join(paths)}", paths=paths)
 
 
 def _reprocess(args: argparse.Namespace) -> int:
-    return _run_annotating_flow(args, "reprocess", "Annotating again the documents of an older pipeline version")
+    return _run_with_map(args, "reprocess", "Annotating again the documents of an older pipeline version")
 
 
-def _run_annotating_flow(args: argparse.Namespace, name: str, doing: str, **parameters) -> int:
-    """Check the options shared by `ingest` and `reprocess`, then run the flow `name` with its log in a file and one
-    summary line on the console."""
+def _run_with_map(args: argparse.Namespace, name: str, doing: str, **parameters) -> int:
+    """Run `ingest` or `reprocess` with the JSONL `--map` the command was given."""
     field_map = {}
     for item in args.map:
         field, sep, key = item.partition("=")
@@ -121,29 +154,106 @@ def _run_annotating_flow(args: argparse.Namespace, name: str, doing: str, **para
             print(f"corpus: error: --map takes FIELD=KEY, not {item!r}", file=sys.stderr)
             return 2
         field_map[field] = key
-    if args.batch_size < 1:
-        print("corpus: error: --batch-size must be at least 1", file=sys.stderr)
-        return 2
-    if args.workers is not None and args.workers < 1:
-        print("corpus: error: --workers must be at least 1", file=sys.stderr)
-        return 2
-    db = _db_path(args)
-
     from corpus.jsonl import field_names
-    from warehouse.load import WarehouseError, open_warehouse
 
     try:
         field_names(field_map)
     except ValueError as error:
         print(f"corpus: error: {error}", file=sys.stderr)
         return 2
+    return _run_flow(args, name, doing, _db_path(args), field_map=field_map or None, **parameters)
+
+
+def _pull(args: argparse.Namespace) -> int:
+    config = _sources_file(args)
+    if config is None:
+        return 2
+    names = args.names or [s.name for s in config.sources]
+    unknown = [n for n in names if n not in {s.name for s in config.sources}]
+    if unknown:
+        print(f"corpus: error: {config.path} has no source named {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    db = args.db or str(config.db)
+    codes = [_run_flow(args, "ingest-source", f"Pulling source {name} ({config.source(name).kind})", db,
+                       sources_file=str(config.path), source=name, show_progress=True) for name in names]
+    return max(codes)
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    config = _sources_file(args)
+    if config is None:
+        return 2
+    if args.name not in {s.name for s in config.sources}:
+        print(f"corpus: error: {config.path} has no source named {args.name}", file=sys.stderr)
+        return 2
+    source = config.source(args.name)
+    if args.path and source.kind not in ("files", "jsonl"):
+        print(f"corpus: error: --path backfills a files or jsonl source; {args.name} is a {source.kind} source",
+              file=sys.stderr)
+        return 2
+    if args.since and args.until and args.since > args.until:
+        print("corpus: error: --since comes after --until", file=sys.stderr)
+        return 2
+    window = " ".join(f"{k} {v}" for k, v in (("from", args.since), ("to", args.until)) if v)
+    return _run_flow(args, "ingest-source", f"Backfilling source {args.name} {window}".rstrip(),
+                     args.db or str(config.db), sources_file=str(config.path), source=args.name, since=args.since,
+                     until=args.until, recheck=True, paths=args.path, show_progress=True)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config = _sources_file(args)
+    if config is None:
+        return 2
+    from flows.serve import ServeError, serve
+
+    try:
+        return serve(config, db=args.db, port=args.port, ui=not args.no_ui)
+    except ServeError as error:
+        print(f"corpus: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _sources_file(args: argparse.Namespace):
+    """The sources file the command names, or None after printing why it cannot be used."""
+    from flows.config import ConfigError, load_sources
+
+    path = args.sources or os.environ.get("CORPUS_SOURCES") or "sources.toml"
+    try:
+        return load_sources(path)
+    except ConfigError as error:
+        print(f"corpus: error: {error}", file=sys.stderr)
+        return None
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2024-03-31") from None
+
+
+def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parameters) -> int:
+    """Check the options shared by the commands that annotate and load, then run the flow `name` with its log in a
+    file and one summary line on the console."""
+    if args.batch_size < 1:
+        print("corpus: error: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("corpus: error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    from warehouse.load import WarehouseError, open_warehouse
+
     with open_warehouse(db):
         pass  # an unusable database is reported here, in one line, before Prefect starts
 
     from flows.ingest import ingest, nlp_workers
-    from flows.reprocess import reprocess
 
-    run = {"ingest": ingest, "reprocess": reprocess}[name]
+    if name == "reprocess":
+        from flows.reprocess import reprocess as run
+    elif name == "ingest-source":
+        from flows.scheduled import ingest_source as run
+    else:
+        run = ingest
     if args.workers is not None:
         run = run.with_options(task_runner=nlp_workers(args.workers))
     log_file = args.log or f"{db}.log"
@@ -151,7 +261,7 @@ def _run_annotating_flow(args: argparse.Namespace, name: str, doing: str, **para
         print(f"{doing} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
         started = time.monotonic()
         try:
-            summary = run(db=db, field_map=field_map or None, batch_size=args.batch_size, **parameters)
+            summary = run(db=db, batch_size=args.batch_size, **parameters)
         except (WarehouseError, KeyboardInterrupt):
             raise
         except Exception as error:
@@ -160,10 +270,12 @@ def _run_annotating_flow(args: argparse.Namespace, name: str, doing: str, **para
                   f"kept; details in {log_file}", file=sys.stderr)
             return 1
     elapsed = time.monotonic() - started
+    loaded, changed = summary.get("n_loaded", 0), summary.get("n_changed", 0)
     print(
-        f"Run {summary['run_id']} {summary['status']} in {elapsed:.1f} s: {summary.get('n_loaded', 0):,} documents loaded, "
-        f"{summary.get('n_skipped', 0):,} unchanged, {summary.get('n_rejected', 0):,} rejected, "
-        f"{summary['n_mentions']:,} entity mentions, {summary['n_quotes']:,} quotes, into {db}"
+        f"Run {summary['run_id']} {summary['status']} in {elapsed:.1f} s: {loaded:,} documents loaded "
+        f"({loaded - changed:,} new, {changed:,} changed), {summary.get('n_skipped', 0):,} unchanged, "
+        f"{summary.get('n_rejected', 0):,} rejected, {summary['n_mentions']:,} entity mentions, "
+        f"{summary['n_quotes']:,} quotes, into {db}"
     )
     print(f"Details in {log_file}")
     if summary.get("n_rejected"):

@@ -18,8 +18,8 @@ import os
 import traceback
 import uuid
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -33,46 +33,16 @@ from prefect.task_runners import ProcessPoolTaskRunner
 
 from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
-from corpus.parse import parse_document
-from corpus.records import AnnotatedArticle, Article, RawDocument, Rejection
+from corpus.records import AnnotatedArticle, Article, Rejection
+from flows.collect import ParsedBatch, file_batches, plan_files
 from flows.progress import Progress
-from flows.sources import InputFile, Slice, discover, plan, read_slice
 from warehouse.load import (BatchResult, finish_run, known_content, load_batch, open_warehouse, rebuild_summaries,
                             start_run)
+from warehouse.state import SourceItem
 
 DEFAULT_BATCH = 64
 NLP_LANGUAGES = ("fr", "und")
 """French NER runs on these; other languages are loaded with their structure but no entities."""
-
-
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def find_inputs(paths: Sequence[str], batch_size: int) -> tuple[list[InputFile], list[Rejection]]:
-    return discover(paths, batch_size)
-
-
-@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def read_batch(slices: Sequence[Slice]) -> tuple[list[RawDocument], list[Rejection]]:
-    raws, rejections = [], []
-    for slice_ in slices:
-        try:
-            for item in read_slice(slice_):
-                (rejections if isinstance(item, Rejection) else raws).append(item)
-        except OSError as error:
-            rejections.append(Rejection(slice_.file.path, "unreadable", f"reading failed: {error}"))
-    return raws, rejections
-
-
-@task(cache_policy=NO_CACHE)
-def parse_batch(raws: Sequence[RawDocument], jsonl_fields: Mapping[str, tuple[str, ...]]) -> tuple[list[Article], list[Rejection]]:
-    articles, rejections = [], []
-    for raw in raws:
-        try:
-            result = parse_document(raw, jsonl_fields)
-        except Exception as error:  # a parser bug must cost one document, not the run
-            get_run_logger().exception("parsing %s failed", raw.source_uri)
-            result = Rejection(raw.source_uri, "parse-error", f"the parser failed: {type(error).__name__}: {error}")
-        (rejections if isinstance(result, Rejection) else articles).append(result)
-    return articles, rejections
 
 
 def default_workers() -> int:
@@ -122,9 +92,13 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle]:
 
 @task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
 def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
-         n_skipped: int) -> BatchResult:
+         n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
+    """Load the batch; an item the annotation rejected is recorded as rejected, not loaded."""
+    failed = {r.source_uri: r.reason for r in rejections}
+    items = [replace(i, status="rejected", reason=failed[i.source_uri]) if i.status == "loaded" and i.source_uri in failed
+             else i for i in items]
     with open_warehouse(db) as con:
-        return load_batch(con, run_id, annotated, rejections, n_skipped)
+        return load_batch(con, run_id, annotated, rejections, n_skipped, items)
 
 
 @task(cache_policy=NO_CACHE)
@@ -133,15 +107,6 @@ def summarise(db: str) -> None:
     corpus, and rebuilding them per batch would cost more than the batch."""
     with open_warehouse(db) as con:
         rebuild_summaries(con)
-
-
-@dataclass(frozen=True)
-class ParsedBatch:
-    """A batch ready for annotation, with what its load records besides."""
-    articles: list[Article]
-    rejections: list[Rejection]
-    n_read: int
-    n_skipped: int
 
 
 @flow(name="ingest", log_prints=False, task_runner=nlp_workers(default_workers()))
@@ -154,28 +119,15 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     logger = get_run_logger()
     jsonl_fields = field_names(field_map)
     run_id = uuid.uuid4().hex[:12]
-    files, rejections = find_inputs(paths, batch_size)
+    planned = plan_files(paths, batch_size)
     with open_warehouse(db) as con:
         seen = known_content(con)
         start_run(con, run_id, pipeline_version=pipeline_version(), flow_run_id=str(flow_run.id or ""),
                   arguments=" ".join(paths))
-    batches = plan(files, batch_size)
-    total = sum(s.n_records for batch in batches for s in batch)
-    logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run_id, len(files), total,
-                len(batches), len(rejections))
-
-    def parsed() -> Iterator[ParsedBatch]:
-        nonlocal rejections
-        for batch in batches or [[]]:
-            raws, read_rejections = read_batch(batch) if batch else ([], [])
-            fresh = _unseen(raws, seen)
-            articles, parse_rejections = parse_batch(fresh, jsonl_fields)
-            yield ParsedBatch(articles, rejections + read_rejections + parse_rejections,
-                              len(raws) + len(read_rejections), len(raws) - len(fresh))
-            rejections = []
-
-    summary = annotate_and_load(db, run_id, parsed(), total, show_progress=show_progress, in_flight=in_flight,
-                                inline=len(batches) <= 1)
+    logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run_id, len(planned.files),
+                planned.total, len(planned.batches), len(planned.rejections))
+    summary = annotate_and_load(db, run_id, file_batches(planned, seen, jsonl_fields), planned.total,
+                                show_progress=show_progress, in_flight=in_flight, inline=len(planned.batches) <= 1)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown("Ingest", summary),
                              description=f"ingest run {run_id}")
     return summary
@@ -188,7 +140,7 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
     return the run's summary."""
     logger = get_run_logger()
     progress = Progress(total) if show_progress else None
-    totals = {"loaded": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
+    totals = {"loaded": 0, "changed": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
     status = "failed"
     depth = max(in_flight or _parallelism() + 1, 1)
     pending: deque[tuple[PrefectFuture | tuple | None, ParsedBatch]] = deque()
@@ -199,9 +151,9 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
         annotated, failed = done or ([], [])
         for rejection in failed:
             logger.error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
-        result = load(db, run_id, annotated, batch.rejections + failed, batch.n_skipped)
-        for key, value in zip(totals, (result.n_loaded, result.n_skipped, result.n_rejected, result.n_mentions,
-                                       result.n_quotes)):
+        result = load(db, run_id, annotated, batch.rejections + failed, batch.n_skipped, batch.items)
+        for key, value in zip(totals, (result.n_loaded, result.n_changed, result.n_skipped, result.n_rejected,
+                                       result.n_mentions, result.n_quotes)):
             totals[key] += value
         if progress:
             progress.advance(batch.n_read, **totals)
@@ -230,6 +182,8 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
                 logger.exception("could not rebuild the corpus summaries after run %s", run_id)
     summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
                "n_quotes": totals["quotes"]}
+    if counts:
+        summary["n_new"] = counts["n_loaded"] - counts["n_changed"]
     logger.info("run %s %s: %s", run_id, status, summary)
     return summary
 
@@ -248,19 +202,16 @@ def _parallelism() -> int:
     return getattr(runner, "_max_workers", None) or default_workers()
 
 
-def _unseen(raws: Sequence[RawDocument], seen: set[str]) -> list[RawDocument]:
-    """Documents whose content is not loaded yet, each content once; marks them as seen."""
-    fresh = []
-    for raw in raws:
-        if raw.content_sha256 not in seen:
-            seen.add(raw.content_sha256)
-            fresh.append(raw)
-    return fresh
+SUMMARY_ROWS = (("new", "n_new"), ("changed", "n_changed"), ("unchanged, skipped", "n_skipped"),
+                ("rejected", "n_rejected"), ("inputs", "n_inputs"), ("entity mentions", "n_mentions"),
+                ("quotes", "n_quotes"))
 
 
 def summary_markdown(kind: str, summary: dict) -> str:
-    """The run's Prefect artifact: its counts, and how to list what it rejected."""
-    rows = "\n".join(f"| {key} | {value} |" for key, value in summary.items())
-    return (f"# {kind} run {summary['run_id']}\n\n| | |\n|---|---|\n{rows}\n\n"
-            f"Rejected inputs: `SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'`\n")
+    """The run's Prefect artifact: new, changed, skipped and rejected counts, and how to list what it rejected."""
+    rows = "\n".join(f"| {label} | {summary.get(key, 0):,} |" for label, key in SUMMARY_ROWS)
+    source = f" of source `{summary['source']}`" if summary.get("source") else ""
+    return (f"# {kind} run {summary['run_id']}{source}: {summary['status']}\n\n| documents | |\n|---|---|\n{rows}\n\n"
+            f"Database: `{summary['db']}`. Rejected inputs and why: "
+            f"`SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'`\n")
 

@@ -17,7 +17,8 @@ from corpus.jsonl import field_names
 from corpus.nlp import pipeline_version
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument, Rejection
-from flows.ingest import (DEFAULT_BATCH, ParsedBatch, annotate_and_load, default_workers, nlp_workers,
+from flows.collect import ParsedBatch
+from flows.ingest import (DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers,
                           summary_markdown)
 from warehouse.load import open_warehouse, stale_documents, start_run, stored_inputs
 

@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 
 import duckdb
 import pytest
@@ -28,7 +29,8 @@ def test_unusable_database_is_one_line_and_exit_1(tmp_path, capsys):
     assert len(errors) == 3 and all(line.startswith("corpus: error: ") for line in errors)
 
 
-def test_database_locked_by_another_writer_is_reported(tmp_path, capsys):
+def test_database_locked_by_another_writer_is_waited_for_then_reported(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CORPUS_LOCK_WAIT", "1.5")
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import duckdb, sys, time
@@ -38,10 +40,12 @@ def test_database_locked_by_another_writer_is_reported(tmp_path, capsys):
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
+        started = time.monotonic()
         assert main(["ingest", str(SEED), "--db", str(db)]) == 1
+        assert time.monotonic() - started >= 1.5
     finally:
         holder.communicate("")
-    assert "in use by another process" in capsys.readouterr().err
+    assert "in use by another process that writes to it, and stayed so for 2 s" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("prefect_server")

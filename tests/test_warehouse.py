@@ -66,7 +66,7 @@ def test_batch_loads_all_rows_of_a_document(db):
         counts = finish_run(con, "r1", "completed")
         doc_id = doc_id_for(str(SEED))
         assert result.n_loaded == 1 and result.n_mentions == len(annotated.mentions)
-        assert counts == {"n_inputs": 4, "n_loaded": 1, "n_skipped": 2, "n_rejected": 1}
+        assert counts == {"n_inputs": 4, "n_loaded": 1, "n_changed": 0, "n_skipped": 2, "n_rejected": 1}
         assert con.execute("SELECT count(*) FROM entity_mentions WHERE doc_id = ?", [doc_id]).fetchone()[0] == \
             len(annotated.mentions)
         assert con.execute("SELECT count(*) FROM paragraphs WHERE doc_id = ? AND role = 'body'",
@@ -84,8 +84,9 @@ def test_changed_content_replaces_the_documents_rows(db):
     first, second = annotated_seed(), annotated_seed("\n\nUn paragraphe ajouté sur Emmanuel Macron à Paris.\n")
     with open_warehouse(db) as con:
         start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
-        load_batch(con, "r1", [first], [], 0)
-        load_batch(con, "r1", [second], [], 0)
+        assert load_batch(con, "r1", [first], [], 0).n_changed == 0
+        assert load_batch(con, "r1", [second], [], 0).n_changed == 1
+        assert finish_run(con, "r1", "completed")["n_changed"] == 1
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
         assert con.execute("SELECT content_sha256 FROM documents").fetchone()[0] == second.article.content_sha256
         assert con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0] == len(second.mentions)

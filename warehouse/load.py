@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from corpus.entities import entity_id, entity_key, key_label
 from corpus.records import AnnotatedArticle, Rejection
 from warehouse.migrate import migrate
 from warehouse.search import build_search_index, has_search_index, load_fts
+from warehouse.state import SourceItem, save_items
 
 DOCUMENT_TABLES = ("quote_entities", "raw_documents", "paragraphs", "sentences", "entity_mentions", "notes",
                    "note_refs", "links", "citations", "documents")
@@ -88,23 +91,26 @@ def doc_id_for(source_uri: str) -> str:
     return hashlib.sha256(source_uri.encode("utf-8")).hexdigest()[:16]
 
 
+WRITER_WAIT_SECONDS = 60.0
+"""How long (unless $CORPUS_LOCK_WAIT gives other seconds) a writer waits for the file while another process holds it (DuckDB allows one writer, or readers): an
+ingest run holds it only while a batch loads, and a reader only while its query runs, so a second ingest run, or a
+scheduled run while the dashboard reads, waits for its turn; a file held longer than this is reported as in use."""
+
+
 @contextmanager
-def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse at `path`, migrated to the latest schema unless read-only."""
+def open_warehouse(path: str | Path, read_only: bool = False,
+                   wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse at `path`, migrated to the latest schema unless read-only. While another
+    process holds the file, retry for `wait_seconds` (default: `WRITER_WAIT_SECONDS` for a writer, none for a
+    reader, whose callers retry on their own terms)."""
     path = Path(path)
     if path.is_dir():
         raise WarehouseError(f"cannot use {path} as the database: it is a directory")
     if read_only and not path.exists():
         raise WarehouseError(f"no database at {path}: run `corpus ingest` first")
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
-    except duckdb.IOException as error:
-        message = str(error).splitlines()[0]
-        if "lock" in message.lower():
-            raise WarehouseError(f"{path} is in use by another process that writes to it ({message})") from error
-        raise WarehouseError(f"cannot open {path} as a DuckDB database: {message}") from error
-    except duckdb.Error as error:
-        raise WarehouseError(f"cannot open {path} as a DuckDB database: {str(error).splitlines()[0]}") from error
+    if wait_seconds is None:
+        wait_seconds = 0.0 if read_only else float(os.environ.get("CORPUS_LOCK_WAIT", WRITER_WAIT_SECONDS))
+    con = _connect(path, read_only, wait_seconds)
     try:
         con.execute("SET enable_progress_bar = false")  # a long migration would draw one over the console's progress
         load_fts(con)
@@ -118,6 +124,26 @@ def open_warehouse(path: str | Path, read_only: bool = False) -> Iterator[duckdb
         yield con
     finally:
         con.close()
+
+
+def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
+        except duckdb.IOException as error:
+            message = str(error).splitlines()[0]
+            if "lock" not in message.lower():
+                raise WarehouseError(f"cannot open {path} as a DuckDB database: {message}") from error
+            if time.monotonic() + delay > deadline:
+                waited = f" for {wait_seconds:.0f} s" if wait_seconds else ""
+                raise WarehouseError(f"{path} is in use by another process that writes to it, and stayed so{waited} "
+                                     f"({message})") from error
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except duckdb.Error as error:
+            raise WarehouseError(f"cannot open {path} as a DuckDB database: {str(error).splitlines()[0]}") from error
 
 
 def known_content(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -150,25 +176,27 @@ def stored_inputs(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> lis
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, *, pipeline_version: str, flow_run_id: str | None,
-              arguments: str) -> None:
+              arguments: str, source: str | None = None) -> None:
     con.execute(
-        "INSERT INTO ingest_runs (run_id, started_at, status, pipeline_version, flow_run_id, arguments) "
-        "VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?)",
-        [run_id, pipeline_version, flow_run_id, arguments],
+        "INSERT INTO ingest_runs (run_id, started_at, status, pipeline_version, flow_run_id, arguments, source) "
+        "VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?, ?)",
+        [run_id, pipeline_version, flow_run_id, arguments, source],
     )
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> dict:
     con.execute("UPDATE ingest_runs SET finished_at = now()::TIMESTAMP, status = ? WHERE run_id = ?", [status, run_id])
     row = con.execute(
-        "SELECT n_inputs, n_loaded, n_skipped, n_rejected FROM ingest_runs WHERE run_id = ?", [run_id]
+        "SELECT n_inputs, n_loaded, n_changed, n_skipped, n_rejected FROM ingest_runs WHERE run_id = ?", [run_id]
     ).fetchone()
-    return dict(zip(("n_inputs", "n_loaded", "n_skipped", "n_rejected"), row))
+    return dict(zip(("n_inputs", "n_loaded", "n_changed", "n_skipped", "n_rejected"), row))
 
 
 @dataclass(frozen=True)
 class BatchResult:
     n_loaded: int
+    n_changed: int
+    """Of the loaded documents, those that replaced an earlier version."""
     n_skipped: int
     n_rejected: int
     n_mentions: int
@@ -205,9 +233,9 @@ def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[AnnotatedArticle],
-               rejections: Sequence[Rejection], n_skipped: int) -> BatchResult:
-    """Load one batch in one transaction: its documents with all their rows, its rejections, and
-    the run's counters. Either all of it lands or none of it does."""
+               rejections: Sequence[Rejection], n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
+    """Load one batch in one transaction: its documents with all their rows, its rejections, the state of its
+    source's items, and the run's counters. Either all of it lands or none of it does."""
     staged = _stage(articles, run_id)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -217,6 +245,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
         con.execute("CREATE OR REPLACE TEMP TABLE affected_entities AS SELECT entity_id FROM entity_mentions "
                     f"WHERE doc_id IN ({doc_ids}) UNION SELECT entity_id FROM staged_entity_mentions")
         con.execute(f"CREATE OR REPLACE TEMP TABLE batch_documents AS {doc_ids}")
+        n_changed = con.execute("SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
+                                ).fetchone()[0]
         con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
         con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
         for table in DOCUMENT_TABLES:
@@ -236,10 +266,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
                 "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
                 [[run_id, r.source_uri, r.reason, r.detail] for r in rejections],
             )
+        save_items(con, run_id, items)
         con.execute(
-            "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_skipped = n_skipped + ?, "
-            "n_rejected = n_rejected + ? WHERE run_id = ?",
-            [len(articles) + n_skipped + len(rejections), len(articles), n_skipped, len(rejections), run_id],
+            "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_changed = n_changed + ?, "
+            "n_skipped = n_skipped + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
+            [len(articles) + n_skipped + len(rejections), len(articles), n_changed, n_skipped, len(rejections),
+             run_id],
         )
         con.execute("COMMIT")
     except BaseException:
@@ -248,7 +280,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
     finally:
         for name in staged:
             con.unregister(f"staged_{name}")
-    return BatchResult(len(articles), n_skipped, len(rejections), staged["entity_mentions"].num_rows,
+    return BatchResult(len(articles), n_changed, n_skipped, len(rejections), staged["entity_mentions"].num_rows,
                        staged["quotes"].num_rows)
 
 

@@ -1,0 +1,133 @@
+"""Inputs to parsed batches, for the flows that annotate and load them: files and JSONL dumps read from disk, and
+pages fetched over HTTP. Each batch carries what its load records besides its articles: its rejections, how many
+inputs it found unchanged, and (for a source of a sources file) the state of the items it looked at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from corpus.parse import parse_document
+from corpus.records import Article, RawDocument, Rejection
+from flows.sources import InputFile, Slice, discover, plan, read_slice
+from warehouse.state import SourceItem
+
+TRANSIENT_REASONS = ("timeout", "connection-error", "http-429")
+"""Fetch failures worth another try on the next run (with the 5xx statuses); other rejections are for good."""
+
+
+@dataclass(frozen=True)
+class ParsedBatch:
+    """A batch ready for annotation, with what its load records besides."""
+    articles: list[Article]
+    rejections: list[Rejection]
+    n_read: int
+    n_skipped: int
+    items: tuple[SourceItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The publication dates a backfill covers, both ends included; an article with no date is outside a window
+    that has an end."""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def covers(self, day: dt.date | None) -> bool:
+        if day is None:
+            return self.since is None and self.until is None
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+EVERYTHING = Window()
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def find_inputs(paths: Sequence[str], batch_size: int) -> tuple[list[InputFile], list[Rejection]]:
+    return discover(paths, batch_size)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def read_batch(slices: Sequence[Slice]) -> tuple[list[RawDocument], list[Rejection]]:
+    raws, rejections = [], []
+    for slice_ in slices:
+        try:
+            for item in read_slice(slice_):
+                (rejections if isinstance(item, Rejection) else raws).append(item)
+        except OSError as error:
+            rejections.append(Rejection(slice_.file.path, "unreadable", f"reading failed: {error}"))
+    return raws, rejections
+
+
+@task(cache_policy=NO_CACHE)
+def parse_batch(raws: Sequence[RawDocument], jsonl_fields: Mapping[str, tuple[str, ...]]) -> tuple[list[Article], list[Rejection]]:
+    articles, rejections = [], []
+    for raw in raws:
+        try:
+            result = parse_document(raw, jsonl_fields)
+        except Exception as error:  # a parser bug must cost one document, not the run
+            get_run_logger().exception("parsing %s failed", raw.source_uri)
+            result = Rejection(raw.source_uri, "parse-error", f"the parser failed: {type(error).__name__}: {error}")
+        (rejections if isinstance(result, Rejection) else articles).append(result)
+    return articles, rejections
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    files: list[InputFile]
+    rejections: list[Rejection]
+    """Paths that name nothing readable."""
+    batches: list[list[Slice]]
+    total: int
+
+
+def plan_files(paths: Sequence[str], batch_size: int) -> FilePlan:
+    files, rejections = find_inputs(paths, batch_size)
+    batches = plan(files, batch_size)
+    return FilePlan(files, rejections, batches, sum(s.n_records for batch in batches for s in batch))
+
+
+def file_batches(planned: FilePlan, seen: set[str], jsonl_fields: Mapping[str, tuple[str, ...]], *,
+                 source: str | None = None, window: Window = EVERYTHING) -> Iterator[ParsedBatch]:
+    """Read and parse the planned files batch by batch, leaving out the content already loaded (`seen`, updated as
+    it goes) and the articles outside `window`. With a `source`, each loaded or rejected input is one of its items."""
+    rejections = planned.rejections
+    for batch in planned.batches or [[]]:
+        raws, read_rejections = read_batch(batch) if batch else ([], [])
+        fresh = unseen(raws, seen)
+        articles, parse_rejections = parse_batch(fresh, jsonl_fields)
+        in_window = [a for a in articles if window.covers(a.published_date)]
+        rejected = rejections + read_rejections + parse_rejections
+        items = ()
+        if source is not None:
+            items = tuple(SourceItem(source, a.source_uri, a.source_uri, "loaded", content_sha256=a.content_sha256)
+                          for a in in_window) + tuple(rejected_items(source, rejected))
+        yield ParsedBatch(in_window, rejected, len(raws) + len(read_rejections),
+                          len(raws) - len(fresh) + len(articles) - len(in_window), items)
+        rejections = []
+
+
+def rejected_items(source: str, rejections: Sequence[Rejection], keys: Mapping[str, str] | None = None
+                   ) -> Iterator[SourceItem]:
+    """The items of `source` that `rejections` name, keyed by source_uri or by what `keys` maps it to (a feed entry id)."""
+    for r in rejections:
+        yield SourceItem(source, (keys or {}).get(r.source_uri, r.source_uri), r.source_uri,
+                         "retry" if is_transient(r.reason) else "rejected", reason=r.reason)
+
+
+def is_transient(reason: str) -> bool:
+    return reason in TRANSIENT_REASONS or (reason.startswith("http-5") and len(reason) == 8)
+
+
+def unseen(raws: Sequence[RawDocument], seen: set[str]) -> list[RawDocument]:
+    """Documents whose content is not loaded yet, each content once; marks them as seen."""
+    fresh = []
+    for raw in raws:
+        if raw.content_sha256 not in seen:
+            seen.add(raw.content_sha256)
+            fresh.append(raw)
+    return fresh
