@@ -13,12 +13,13 @@ import datetime as dt
 import email.utils
 import hashlib
 import html
+import html.entities
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -37,6 +38,10 @@ _ZONES = {"CEST": "+0200", "CET": "+0100"}
 _LEADING_WEEKDAY = re.compile(r"^(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)[^\W\d_]+\.?,?\s+(?=\d)")
 """A weekday name in any language ("Lun", "Mardi,"): `email.utils` drops English ones only."""
 _WORD = re.compile(r"[^\W\d_]+\.?")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Not allowed in XML text, but a recovering parser, or a character reference in escaped HTML, lets some through."""
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = (b"lt", b"gt", b"amp", b"quot", b"apos")
 _XML_PROLOG = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE)
 _ROOT_TAG = re.compile(rb"\s*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
@@ -81,7 +86,7 @@ def parse_feed(content: bytes, base_url: str | None = None) -> Feed:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
                              load_dtd=False, remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(content, parser, base_url=base_url)
+        root = etree.fromstring(_numeric_html_entities(content), parser, base_url=base_url)
     except etree.XMLSyntaxError as error:
         raise FeedError(f"not an RSS or Atom feed: the XML cannot be read ({error.msg})") from None
     if root is None:
@@ -97,9 +102,10 @@ def parse_feed(content: bytes, base_url: str | None = None) -> Feed:
                     tuple(_atom_entry(entry, base_url) for entry in root.iter(f"{{{ATOM}}}entry")))
     if root.tag == f"{{{RDF}}}RDF":
         channel = root.find(f"{{{RSS1}}}channel")
-        return Feed("rdf", _plain_text(_text(_child(channel, RSS1, "title"))), _absolute(_child(channel, RSS1, "link"), base_url),
+        return Feed("rdf", _plain_text(_text(_child(channel, RSS1, "title"))),
+                    _absolute(_child(channel, RSS1, "link"), base_url),
                     tuple(_rdf_item(item, base_url) for item in root.iter(f"{{{RSS1}}}item")))
-    raise FeedError(f"not an RSS or Atom feed: the document's root is <{etree.QName(root).localname}>")
+    raise FeedError(f"not an RSS or Atom feed: the document's root is <{root.tag.rpartition('}')[2][:40]}>")
 
 
 def is_feed(head: bytes) -> bool:
@@ -130,6 +136,18 @@ def allowed_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _numeric_html_entities(content: bytes) -> bytes:
+    """`content` with HTML named entities (`&eacute;`, `&nbsp;`), which XML does not define but French feeds use, as
+    character references. Left undefined, the first one is an error, after which libxml2's recovery drops every
+    `&lt;` and `&amp;` of the document, and escaped HTML summaries with them."""
+    def numeric(match: re.Match) -> bytes:
+        characters = html.entities.html5.get(match.group(1).decode("ascii") + ";")
+        if characters is None or match.group(1) in _XML_ENTITIES:
+            return match.group()
+        return b"".join(b"&#%d;" % ord(character) for character in characters)
+    return _NAMED_ENTITY.sub(numeric, content)
 
 
 def _rss_item(item: etree._Element, base_url: str | None) -> FeedItem:
@@ -187,7 +205,10 @@ def _absolute(element: etree._Element | None, base_url: str | None) -> str | Non
     link = _link_text(element)
     if link is None:
         return None
-    url = urljoin(element.base or base_url or "", link)
+    try:
+        url = urljoin(element.base or base_url or "", link)
+    except ValueError:  # a malformed base or link ("http://[::1")
+        return None
     return url if allowed_url(url) else None
 
 
@@ -196,18 +217,15 @@ def _child(element: etree._Element | None, namespace: str, name: str) -> etree._
 
 
 def _text(element: etree._Element | None) -> str | None:
-    """The text under `element`, stripped; None if there is none. Entities left unexpanded by the safe parser are
-    dropped, except HTML named ones (`&eacute;`), which many feeds use without declaring."""
+    """The text under `element`, stripped; None if there is none. Entities, which the safe parser leaves unexpanded,
+    are dropped."""
     if element is None:
         return None
     return "".join(_texts(element)).strip() or None
 
 
 def _texts(element: etree._Element):
-    if isinstance(element, etree._Entity):
-        character = html.unescape(element.text)
-        yield character if character != element.text else ""
-    elif isinstance(element.tag, str):
+    if isinstance(element.tag, str):
         yield element.text or ""
         for child in element:
             yield from _texts(child)
@@ -229,14 +247,40 @@ def _plain_text(markup: str | None) -> str | None:
     """HTML (or plain text) to one line of text: tags, scripts and styles stripped, entities decoded."""
     if not markup or not markup.strip():
         return None
-    if "<" not in markup:
-        return " ".join(html.unescape(markup).split()) or None
-    fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
-    for element in fragment.iter("script", "style"):
-        element.drop_tree()
-    for element in fragment.iter(*_BLOCK_TAGS):
-        element.tail = " " + (element.tail or "")
-    return " ".join(fragment.text_content().split()) or None
+    reader = _TextReader()
+    reader.feed(markup)
+    reader.close()
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", "".join(reader.parts)).split()) or None
+
+
+class _TextReader(HTMLParser):
+    """The text of an HTML fragment, a space for each block boundary; never raises on broken markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self.hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """Skip a `<![...]>` section: the standard library's raises `AssertionError` on a broken one (`<![CDATX[`)."""
+        end = self.rawdata.find(">", i + 3)
+        return -1 if end < 0 else end + 1
 
 
 def _digest(*parts: str | None) -> str:

@@ -203,9 +203,13 @@ def test_entity_expansion_bomb_is_not_expanded():
     assert "lollol" not in repr(feed)
 
 
-def test_undeclared_html_entities_are_read():
-    content = b"<rss><channel><item><title>L'&eacute;t&eacute; et l'hiver&nbsp;!</title></item></channel></rss>"
-    assert parse_feed(content).items[0].title == "L'été et l'hiver !"
+def test_undeclared_html_entities_are_read_and_escaped_markup_after_them_too():
+    content = (b"<rss><channel><item><title>L'&eacute;t&eacute; &amp; l'hiver&nbsp;!</title>"
+               b"<description>&lt;p&gt;Pr&eacute;visions&lt;/p&gt;&lt;p&gt;m&eacute;t&eacute;o&lt;/p&gt;</description>"
+               b"</item></channel></rss>")
+    item = parse_feed(content).items[0]
+    assert item.title == "L'été & l'hiver !"
+    assert item.summary == "Prévisions météo"
 
 
 @pytest.mark.parametrize("name", ["lemonde.rss.xml", "liberation.atom.xml", "humanite.rdf.xml", "truncated.rss.xml"])
@@ -246,3 +250,18 @@ def test_is_feed(head, expected):
 ])
 def test_allowed_url(url, expected):
     assert allowed_url(url) is expected
+
+
+def test_broken_markup_and_links_inside_items_do_not_crash():
+    content = (b"<rss><channel><title>Flux</title><item>"
+               b"<title>Titre</title><link>http://[::1/article</link>"
+               b"<description>&lt;p&gt;un &lt;![CDATX[ deux ]]&gt; trois&amp;#1;&lt;/p&gt;</description>"
+               b"</item></channel></rss>")
+    item = parse_feed(content, "https://exemple.fr/flux.xml").items[0]
+    assert (item.url, item.link) == (None, "http://[::1/article")
+    assert item.summary == "un trois"
+
+
+def test_a_control_character_in_the_xml_does_not_crash():
+    content = b"<rss><channel><title>Flux \x03cass\xc3\xa9</title><item><title>Un</title></item></channel></rss>"
+    assert parse_feed(content).title == "Flux cassé"
