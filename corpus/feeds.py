@@ -16,6 +16,7 @@ import html
 import html.entities
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -224,7 +225,7 @@ def _text(element: etree._Element | None) -> str | None:
     return "".join(_texts(element)).strip() or None
 
 
-def _texts(element: etree._Element):
+def _texts(element: etree._Element) -> Iterator[str]:
     if isinstance(element.tag, str):
         yield element.text or ""
         for child in element:
