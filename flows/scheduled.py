@@ -156,9 +156,8 @@ def plan_feed(src: Source, last: FeedState | None, seen: Mapping[str, SeenItem],
             rejections.append(Rejection(link, "bad-scheme", "the feed entry links to something other than an http(s) URL"))
             items.append(SourceItem(src.name, entry.item_id, link, "rejected", url=entry.link, reason="bad-scheme"))
         else:
-            old = before or SeenItem("", None, None, None, None, None)
-            requests.append(ItemRequest(entry.item_id, entry.url, Validators(old.etag, old.last_modified),
-                                        entry.updated or entry.published))
+            validators = Validators(before.etag, before.last_modified) if before else Validators()
+            requests.append(ItemRequest(entry.item_id, entry.url, validators, entry.updated or entry.published))
     listed = {r.key for r in requests}
     requests += [r for r in retries if r.key not in listed]
     return SourcePlan(requests, rejections, items, n_skipped, FeedState(etag, last_modified, digest), "completed")

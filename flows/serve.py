@@ -125,7 +125,7 @@ def _supervise(command: list[str], env: dict[str, str]) -> int:
     (the runner and the flow run it has started, which rolls back its open batch and marks the run failed), give it
     time to stop, and report."""
     runner = subprocess.Popen(command, env=env, start_new_session=True)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return runner.wait()
     except KeyboardInterrupt:
@@ -133,10 +133,12 @@ def _supervise(command: list[str], env: dict[str, str]) -> int:
         print("corpus: serve stopped; batches already loaded are kept", file=sys.stderr)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    """SIGINT and SIGTERM stop serving, even when started in the background, where SIGINT comes ignored."""
     raise KeyboardInterrupt
 
 
@@ -165,6 +167,7 @@ def run_deployments(sources_file: str, db: str | None) -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the supervisor's SIGINT must reach Prefect's runner
     args = sys.argv[1:]
     db_arg = args[args.index("--db") + 1] if "--db" in args else None
     run_deployments(args[0], db_arg)

@@ -115,10 +115,10 @@ def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window
 
 @pytest.mark.usefixtures("prefect_server")
 def test_fetch_faults_are_retried_or_rejected_and_recorded(tmp_path):
-    article = (SAMPLES / "wikinews-44313.html").read_bytes()
+    article, other = (SAMPLES / "wikinews-44313.html").read_bytes(), (SAMPLES / "wikinews-44290.html").read_bytes()
     flaky = {"/flaky": lambda n: Page(b"busy", status=500) if n < 3 else Page(article)}
     with serving({"/ok": Page((SAMPLES / "wikinews-44388.html").read_bytes()),
-                  "/slow": Page(article, delay=2.0), "/big": Page(b"<html><body>" + b"x" * 300_000 + b"</body></html>"),
+                  "/slow": Page(other, delay=2.0), "/big": Page(b"<html><body>" + b"x" * 300_000 + b"</body></html>"),
                   "/gone": Page(b"gone", status=404), **flaky}) as site:
         urls = [site.url(p) for p in ("/ok", "/flaky", "/slow", "/big", "/gone")]
         sources = write(tmp_path, f"""
@@ -145,7 +145,7 @@ def test_fetch_faults_are_retried_or_rejected_and_recorded(tmp_path):
         assert items[site.url("/slow")][:2] == ["retry", "timeout"]
         assert items[site.url("/gone")] == ["rejected", "http-404", 1, 404]
 
-        site.routes["/slow"] = Page(article)
+        site.routes["/slow"] = Page(other)
         again = ingest_source(str(sources), "liste", show_progress=False)
         assert (again["n_loaded"], again["n_skipped"], again["n_rejected"]) == (1, 4, 0)
         assert site.hits["/slow"] == 4 and site.hits["/ok"] == 1 and site.hits["/gone"] == 1

@@ -36,6 +36,7 @@ class SourceItem:
 class SeenItem:
     """What the warehouse remembers of an item, to decide whether to fetch it again."""
     status: str
+    url: str | None
     content_sha256: str | None
     etag: str | None
     last_modified: str | None
@@ -88,7 +89,7 @@ def save_items(con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[Sour
 
 
 def seen_items(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, SeenItem]:
-    rows = con.execute("SELECT item_key, status, content_sha256, etag, last_modified, item_updated FROM source_items "
+    rows = con.execute("SELECT item_key, status, url, content_sha256, etag, last_modified, item_updated FROM source_items "
                        "WHERE source = ?", [source]).fetchall()
     return {key: SeenItem(*rest) for key, *rest in rows}
 
