@@ -38,5 +38,5 @@ def _first_line_is_object(text: str) -> bool:
     line = text.split("\n", 1)[0].strip()
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting too deep for the decoder is still a line of JSON
         return line.endswith("}") or len(line) > 4096
