@@ -10,7 +10,7 @@ FORMATS = ("markdown", "html", "jsonl", "text", "feed", "json")
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<article[\s>]|<p[\s>]|<div[\s>]", re.IGNORECASE)
 _FEED = re.compile(r"<rss[\s>]|<feed[\s>][^>]*?xmlns=|<rdf:RDF", re.IGNORECASE)
 _MARKDOWN = re.compile(
-    r"^ {0,3}#{1,6} \S|^\s*\*\*[^*\n]+\*\*\s*$|\[[^\]\n]+\]\([^)\s]*\)|<https?://[^>\s]+>|^ {0,3}---+\s*$|^ {0,3}> ",
+    r"^ {0,3}#{1,6} \S|^\s*\*\*[^*\n]+\*\*\s*$|\[[^\[\]\n]+\]\([^()\s\[]*\)|<https?://[^<>\s]+>|^ {0,3}---+\s*$|^ {0,3}> ",
     re.MULTILINE,
 )
 

@@ -28,8 +28,9 @@ MAX_DEPTH = 250
 again with its layout elements removed."""
 _LAYOUT_TAG = re.compile(
     r"</?(?:div|span|section|article|main|aside|header|footer|nav|center|font|blockquote|table|tbody|thead|tr|td|th|"
-    r"ul|ol|li|dl|dt|dd|form|fieldset|figure|b|i|u|s|em|strong|small|big|a|abbr|cite|label)\b[^>]*>", re.IGNORECASE)
-_TEMPLATE = re.compile(r"<template\b.*?</template\s*>", re.IGNORECASE | re.DOTALL)
+    r"ul|ol|li|dl|dt|dd|form|fieldset|figure|b|i|u|s|em|strong|small|big|a|abbr|cite|label)\b[^<>]*>", re.IGNORECASE)
+_TEMPLATE_OPEN = re.compile(r"<template\b", re.IGNORECASE)
+_TEMPLATE_CLOSE = re.compile(r"</template\s*>", re.IGNORECASE)
 
 
 class NoArticle(ValueError):
@@ -112,7 +113,7 @@ def _readable(html: str) -> tuple[str, lxml.html.HtmlElement | None]:
     elements (their text stays), or is refused if that is not enough."""
     tree = _parse_tree(html)
     if tree is not None and tree.find(".//template") is not None:
-        html = _TEMPLATE.sub("", html)
+        html = _without_templates(html)
         tree = _parse_tree(html)
     if tree is not None and _too_deep(tree):
         html = _LAYOUT_TAG.sub("", html)
@@ -120,6 +121,16 @@ def _readable(html: str) -> tuple[str, lxml.html.HtmlElement | None]:
         if tree is not None and _too_deep(tree):
             raise NoArticle(f"the page nests its elements deeper than the {MAX_DEPTH} levels the HTML parser reads")
     return html, tree
+
+
+def _without_templates(html: str) -> str:
+    """`html` without its `<template>` elements, found by searching forward only (a lazy regex would scan to the end
+    of the page once per unclosed `<template>`)."""
+    kept, cursor = [], 0
+    while (start := _TEMPLATE_OPEN.search(html, cursor)) and (end := _TEMPLATE_CLOSE.search(html, start.end())):
+        kept.append(html[cursor:start.start()])
+        cursor = end.end()
+    return "".join(kept) + html[cursor:]
 
 
 def _too_deep(tree: lxml.html.HtmlElement) -> bool:
