@@ -209,7 +209,11 @@ def _repeated(repeats: str, fields: dict, earlier: list[Citation]) -> Citation |
 
 
 def _domain(url: str) -> str:
-    host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    """The URL's host without `www.`, or "" when it has none that parses (`https://x[12]` raises in urlsplit)."""
+    try:
+        host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    except ValueError:
+        return ""
     return host.removeprefix("www.")
 
 

@@ -73,6 +73,15 @@ def decode_text(data: bytes) -> Decoded:
     return _checked(str(chosen), chosen.encoding)
 
 
+def decode_head(head: bytes) -> str:
+    """The first bytes of an input as text good enough to tell its format: by its BOM, else as UTF-8 (a
+    UTF-16 page read as UTF-8 is NUL bytes between its letters, and no tag would be seen)."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return head.decode(encoding, errors="replace")
+    return head.decode("utf-8", errors="replace")
+
+
 def _checked(text: str, encoding: str) -> Decoded:
     if not text.strip():
         raise NotText("empty", "the input is empty or holds only white space")

@@ -10,7 +10,7 @@ FORMATS = ("markdown", "html", "jsonl", "text", "feed", "json")
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<article[\s>]|<p[\s>]|<div[\s>]", re.IGNORECASE)
 _FEED = re.compile(r"<rss[\s>]|<feed[\s>][^>]*?xmlns=|<rdf:RDF", re.IGNORECASE)
 _MARKDOWN = re.compile(
-    r"^ {0,3}#{1,6} \S|^\s*\*\*[^*\n]+\*\*\s*$|\[[^\]\n]+\]\([^)\s]*\)|<https?://[^>\s]+>|^ {0,3}---+\s*$|^ {0,3}> ",
+    r"^ {0,3}#{1,6} \S|^\s*\*\*[^*\n]+\*\*\s*$|\[[^\[\]\n]+\]\([^()\s\[]*\)|<https?://[^<>\s]+>|^ {0,3}---+\s*$|^ {0,3}> ",
     re.MULTILINE,
 )
 
@@ -38,5 +38,5 @@ def _first_line_is_object(text: str) -> bool:
     line = text.split("\n", 1)[0].strip()
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting too deep for the decoder is still a line of JSON
         return line.endswith("}") or len(line) > 4096

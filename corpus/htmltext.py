@@ -23,6 +23,14 @@ from corpus.textmap import TextBuilder
 _LEDE_CLASS = re.compile(LEDE_CLASS, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _PROSE_END = re.compile(r"[.!?…»\"”]$|\. ")
+MAX_DEPTH = 250
+"""libxml2 reads 255 levels of nested elements and drops what lies deeper; a page that reaches this depth is read
+again with its layout elements removed."""
+_LAYOUT_TAG = re.compile(
+    r"</?(?:div|span|section|article|main|aside|header|footer|nav|center|font|blockquote|table|tbody|thead|tr|td|th|"
+    r"ul|ol|li|dl|dt|dd|form|fieldset|figure|b|i|u|s|em|strong|small|big|a|abbr|cite|label)\b[^<>]*>", re.IGNORECASE)
+_TEMPLATE_OPEN = re.compile(r"<template\b", re.IGNORECASE)
+_TEMPLATE_CLOSE = re.compile(r"</template\s*>", re.IGNORECASE)
 
 
 class NoArticle(ValueError):
@@ -30,17 +38,17 @@ class NoArticle(ValueError):
 
 
 def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Article:
+    readable, tree = _readable(html)
     extracted = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+        readable, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
     )
     lines = [line.strip() for line in (extracted.text or "").split("\n")] if extracted else []
     lines = [line for line in lines if line]
     if not lines:
         raise NoArticle("no article text found in the page")
-    title = _squash(extracted.title)
+    title = _squash(extracted.title) or None
     if title and _same(lines[0], title):
         lines = lines[1:]
-    tree = _parse_tree(html)
     lede = _find_lede(html, tree, lines, extracted.description)
     if lede and lines and (_same(lines[0], lede) or _same(lede, lines[0][: len(lede)])):
         lines = lines[1:]
@@ -97,6 +105,36 @@ def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Ar
         note_refs=tuple(note_refs),
         notes=footnotes.notes,
     )
+
+
+def _readable(html: str) -> tuple[str, lxml.html.HtmlElement | None]:
+    """The page as trafilatura should read it, and its tree. `<template>` holds inert markup that no reader sees,
+    and trafilatura keeps its text: it is cut. A page nested deeper than the parser reads loses its layout
+    elements (their text stays), or is refused if that is not enough."""
+    tree = _parse_tree(html)
+    if tree is not None and tree.find(".//template") is not None:
+        html = _without_templates(html)
+        tree = _parse_tree(html)
+    if tree is not None and _too_deep(tree):
+        html = _LAYOUT_TAG.sub("", html)
+        tree = _parse_tree(html)
+        if tree is not None and _too_deep(tree):
+            raise NoArticle(f"the page nests its elements deeper than the {MAX_DEPTH} levels the HTML parser reads")
+    return html, tree
+
+
+def _without_templates(html: str) -> str:
+    """`html` without its `<template>` elements, found by searching forward only (a lazy regex would scan to the end
+    of the page once per unclosed `<template>`)."""
+    kept, cursor = [], 0
+    while (start := _TEMPLATE_OPEN.search(html, cursor)) and (end := _TEMPLATE_CLOSE.search(html, start.end())):
+        kept.append(html[cursor:start.start()])
+        cursor = end.end()
+    return "".join(kept) + html[cursor:]
+
+
+def _too_deep(tree: lxml.html.HtmlElement) -> bool:
+    return bool(tree.xpath("boolean(/" + "/*" * MAX_DEPTH + ")"))
 
 
 def _parse_tree(html: str) -> lxml.html.HtmlElement | None:

@@ -19,6 +19,7 @@ from corpus.textmap import TextBuilder
 _GLUED = re.compile(r"(?<=[^\W_][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[\"»”][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[.!?…][\"»”])(?=[A-ZÀ-ÖØ-Þ\"«])")
 """Where a paragraph break was lost: ".Le", "…domestique.Consternant", "\\".\\"Le ministre", ".\\"Le"."""
 _LOWER_BEFORE = re.compile(r"[a-zà-öø-ÿ0-9%)\]»\"”]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadRecord(ValueError):
@@ -51,6 +52,8 @@ def parse_jsonl_record(line: str, *, source_uri: str, content_sha256: str,
         record = json.loads(line)
     except ValueError as error:
         raise BadRecord(f"the line is not valid JSON ({error})") from None
+    except RecursionError:
+        raise BadRecord("the line nests JSON arrays or objects too deep to decode") from None
     if not isinstance(record, dict):
         raise BadRecord(f"the line is a JSON {type(record).__name__}, not an object")
     title = _text(_first(record, names["title"]))
@@ -86,7 +89,7 @@ def parse_jsonl_record(line: str, *, source_uri: str, content_sha256: str,
     text, offset_map = builder.build()
     authors = _first(record, names["authors"])
     if isinstance(authors, list):
-        authors = ", ".join(str(a.get("name", "")) if isinstance(a, dict) else str(a) for a in authors)
+        authors = _text(", ".join(str(a.get("name", "")) if isinstance(a, dict) else str(a) for a in authors))
     return Article(
         source_uri=source_uri,
         format="jsonl",
@@ -97,7 +100,7 @@ def parse_jsonl_record(line: str, *, source_uri: str, content_sha256: str,
         paragraphs=tuple(paragraphs),
         title=title or None,
         section=_text(_first(record, names["section"])) or None,
-        authors=split_authors(authors) if isinstance(authors, str) else (),
+        authors=split_authors(_text(authors)) if isinstance(authors, str) else (),
         published_date=published,
         lede=lede or None,
         url=_text(_first(record, names["url"])) or None,
@@ -160,7 +163,9 @@ def _first(record: Mapping, keys: tuple[str, ...]):
 
 
 def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A string field, stripped; a lone surrogate (JSON's "\\ud800" escape, which no UTF-8 store takes) becomes
+    U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value).strip() if isinstance(value, str) else ""
 
 
 def _date(value):

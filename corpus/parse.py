@@ -17,6 +17,9 @@ from corpus.textarticle import parse_text_article
 
 MIN_TEXT_CHARS = 20
 """A clean text shorter than this is not an article."""
+MAX_TEXT_CHARS = 1_000_000
+"""A longer clean text is rejected before annotation: spaCy refuses texts past its `max_length` (this many
+characters), and no article is that long."""
 
 
 def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]] | None = None) -> Article | Rejection:
@@ -42,6 +45,9 @@ def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]]
         return Rejection(raw.source_uri, "bad-record", str(error))
     if len(article.text.strip()) < MIN_TEXT_CHARS:
         return Rejection(raw.source_uri, "no-article", f"the article text is shorter than {MIN_TEXT_CHARS} characters")
+    if len(article.text) > MAX_TEXT_CHARS:
+        return Rejection(raw.source_uri, "too-large",
+                         f"the article text holds {len(article.text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
     return dataclasses.replace(
         article, language=detect_language(article.text), raw_content=decoded.text, encoding=decoded.encoding
     )

@@ -27,17 +27,22 @@ _WRITTEN = re.compile(r"(?:date de r[ée]daction(?: ant[ée]rieure)?|r[ée]dig[�
 _BY = re.compile(r"(?:^|[\s,])par\s+", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?…:;»\"”)\]]\s*$")
 _MARKUP_INLINE = re.compile(
-    r"(?P<image>!\[[^\]]*\]\([^)]*\))"
-    r"|(?P<link>\[(?P<anchor>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\))"
-    r"|(?P<auto><(?P<autourl>https?://[^>\s]+)>)"
+    r"(?P<image>!\[[^\[\]]*\]\([^()\[]*\))"
+    r"|(?P<link>\[(?P<anchor>[^\[\]]+)\]\((?P<url>[^()\s\[]*)(?:\s+\"[^\"\[]*\")?\))"
+    r"|(?P<auto><(?P<autourl>https?://[^<>\s]+)>)"
     r"|(?P<note>[ \t\u00a0]*\[(?P<marker>\d{1,3})\](?!\())"
     r"|(?P<escape>\\(?P<escaped>[\\`*_{}\[\]()#+\-.!]))"
     r"|(?P<strong>\*\*|__)"
     r"|(?P<em>(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_]))"
     r"|(?P<code>`)"
 )
+"""Inline Markdown. No stretch an alternative scans may hold the `[` or `<` that opens the next attempt: else
+10,000 unclosed `[` cost 10,000 scans to the end of the line (40 KB took 24 s)."""
 _PLAIN_INLINE = re.compile(r"(?P<note>[ \t\u00a0]*\[(?P<marker>\d{1,3})\](?!\())")
 _ITALIC = re.compile(r"(?<![\w*_])([*_])(?![*_\s])(.+?)(?<![*_\s])\1(?![\w*_])")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+"""A YAML header (Jekyll, Hugo, Pandoc): metadata, not text."""
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<q>[\"']?)(?P<title>.+?)(?P=q)[ \t]*$", re.MULTILINE)
 _WHOLLY_EMPHASISED = re.compile(r"^\s*(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1\s*$", re.DOTALL)
 
 
@@ -73,9 +78,13 @@ class _Parser:
     # -- layout ---------------------------------------------------------------------------------
 
     def parse(self, source_uri: str, content_sha256: str) -> Article:
-        blocks = _split_blocks(self.raw, self.markdown)
+        front = _FRONT_MATTER.match(self.raw) if self.markdown else None
+        blocks = _split_blocks(self.raw, self.markdown, front.end() if front else 0)
         blocks, notes = self._split_notes(blocks)
         section, title, rest = self._head(blocks)
+        if front and title is None:
+            found = _FRONT_TITLE.search(front["yaml"])
+            title = found["title"].strip() if found else None
         published, written, authors, rest = self._byline(rest)
         lede, rest = self._lede(rest)
         signature, rest = self._signature(rest)
@@ -134,7 +143,7 @@ class _Parser:
             before = [b for b in blocks[:heading_at] if b.kind == "text"]
             section = self._clean(before[-1]) if before and _is_label(self._clean(before[-1])) else None
             return section, title or None, blocks[heading_at + 1:]
-        if blocks and len(blocks[0].lines) == 1 and _is_title_like(self._clean(blocks[0])):
+        if blocks and blocks[0].kind == "text" and len(blocks[0].lines) == 1 and _is_title_like(self._clean(blocks[0])):
             return None, self._clean(blocks[0]), blocks[1:]
         return None, None, blocks
 
@@ -290,7 +299,8 @@ class _Parser:
         builder.copy(cursor, end)
 
 
-def _split_blocks(raw: str, markdown: bool) -> list[_Block]:
+def _split_blocks(raw: str, markdown: bool, start: int = 0) -> list[_Block]:
+    """The blocks of `raw` from `start`."""
     blocks: list[_Block] = []
     current: list[tuple[int, int]] = []
 
@@ -299,8 +309,8 @@ def _split_blocks(raw: str, markdown: bool) -> list[_Block]:
             blocks.append(_Block(tuple(current), "text"))
             current.clear()
 
-    for match in re.finditer(r"[^\n]*", raw):
-        if match.start() > 0 and raw[match.start() - 1] != "\n" and match.group() == "":
+    for match in re.compile(r"[^\n]*").finditer(raw, start):
+        if match.start() > start and raw[match.start() - 1] != "\n" and match.group() == "":
             continue
         line = match.group()
         stripped = line.strip()

@@ -1,0 +1,1 @@
+"""Hostile inputs for `corpus ingest`: the case table (`cases.py`) and its small fixtures (`files/`)."""
