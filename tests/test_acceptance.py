@@ -31,4 +31,4 @@ def test_wikinews_and_orangesum_sample_load_600_documents(tmp_path, capsys):
         assert con.execute("SELECT count(*) FROM documents WHERE format = 'jsonl' AND "
                            "NOT year(published_date) BETWEEN 2011 AND 2020").fetchone()[0] == 0
     assert main(["ingest", str(wikinews), str(orangesum), "--db", str(db)]) == 0
-    assert "0 documents loaded, 600 unchanged" in capsys.readouterr().out
+    assert "0 documents loaded (0 new, 0 changed), 600 unchanged" in capsys.readouterr().out

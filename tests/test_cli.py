@@ -54,7 +54,7 @@ def test_ingest_then_stats(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CORPUS_DB", str(db))
     assert main(["ingest", str(SEED)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"completed in [\d.]+ s: 1 documents loaded, 0 unchanged, 0 rejected", out)
+    assert re.search(r"completed in [\d.]+ s: 1 documents loaded \(1 new, 0 changed\), 0 unchanged, 0 rejected", out)
     assert main(["stats"]) == 0
     stats = capsys.readouterr().out
     assert re.search(r"documents\s+1\n", stats) and re.search(r"PER\s+Kim Jong Un\s+9\s+1", stats)
@@ -72,12 +72,12 @@ def test_ci_runs_the_readme_test_command():
 
 @pytest.mark.usefixtures("prefect_server")
 def test_a_failing_run_is_one_line_with_details_in_the_log(tmp_path, capsys, monkeypatch):
-    import flows.ingest
+    import flows.collect
 
     def broken_parse(raws, jsonl_fields):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(flows.ingest.parse_batch, "fn", broken_parse)
+    monkeypatch.setattr(flows.collect.parse_batch, "fn", broken_parse)
     db, log = tmp_path / "f.duckdb", tmp_path / "f.log"
     assert main(["ingest", str(SEED), "--db", str(db), "--log", str(log)]) == 1
     errors = capsys.readouterr().err.strip().splitlines()

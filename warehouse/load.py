@@ -136,11 +136,12 @@ def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
             message = str(error).splitlines()[0]
             if "lock" not in message.lower():
                 raise WarehouseError(f"cannot open {path} as a DuckDB database: {message}") from error
-            if time.monotonic() + delay > deadline:
-                waited = f" for {wait_seconds:.0f} s" if wait_seconds else ""
-                raise WarehouseError(f"{path} is in use by another process that writes to it, and stayed so{waited} "
-                                     f"({message})") from error
-            time.sleep(delay)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                waited = f", and stayed so for {wait_seconds:.0f} s" if wait_seconds else ""
+                raise WarehouseError(f"{path} is in use by another process that writes to it{waited} ({message})"
+                                     ) from error
+            time.sleep(min(delay, left))
             delay = min(delay * 2, 1.0)
         except duckdb.Error as error:
             raise WarehouseError(f"cannot open {path} as a DuckDB database: {str(error).splitlines()[0]}") from error
