@@ -37,7 +37,7 @@ def read(db: str | Path, query: Callable[[duckdb.DuckDBPyConnection], T],
     the file."""
     for delay in (*delays, None):
         try:
-            with open_warehouse(db, read_only=True) as con:
+            with open_warehouse(db, read_only=True, wait_seconds=0) as con:
                 return query(con)
         except WarehouseError as error:
             cause = error.__cause__

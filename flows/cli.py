@@ -297,9 +297,15 @@ def _stats(args: argparse.Namespace) -> int:
         print("Top entities (label, name, mentions, documents)")
         for label, name, mentions, documents in stats.top_entities(con):
             print(f"  {label:<5} {name:<40} {mentions:>8,} {documents:>8,}")
-        print("Last runs (run, started, status, inputs, loaded, unchanged, rejected)")
-        for run_id, started, _, status, n_in, n_loaded, n_skipped, n_rejected in stats.last_runs(con):
-            print(f"  {run_id}  {started:%Y-%m-%d %H:%M:%S}  {status:<9} {n_in:>7,} {n_loaded:>7,} {n_skipped:>7,} {n_rejected:>7,}")
+        print("Last runs (run, source, started, status, inputs, loaded, of which changed, unchanged, rejected)")
+        for run_id, source, started, status, *numbers in stats.last_runs(con):
+            print(f"  {run_id}  {source:<12} {started:%Y-%m-%d %H:%M:%S}  {status:<9} "
+                  + " ".join(f"{n:>7,}" for n in numbers))
+        sources = stats.source_states(con)
+        if sources:
+            print("Sources (name, kind, last checked, last status, items)")
+            for name, kind, checked, status, items in sources:
+                print(f"  {name:<12} {kind:<5} {checked:%Y-%m-%d %H:%M:%S}  {status:<12} {items}")
         rejected = con.execute(
             "SELECT reason, count(*) FROM rejected_inputs GROUP BY 1 ORDER BY 2 DESC").fetchall()
         if rejected:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 import duckdb
 import pytest
 
+from flows.cli import main
 from flows.config import ConfigError, load_sources
 from flows.scheduled import ingest_source
 from tests.conftest import SAMPLES
@@ -81,7 +83,7 @@ def test_a_bad_sources_file_is_refused_with_the_source_and_key(tmp_path, body, m
 
 
 @pytest.mark.usefixtures("prefect_server")
-def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window_and_a_folder(tmp_path):
+def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window_and_a_folder(tmp_path, capsys):
     articles = tmp_path / "articles"
     articles.mkdir()
     for name in ("wikinews-43971.html", "wikinews-44145.html", "wikinews-44269.html"):
@@ -111,6 +113,8 @@ def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window
     assert rows(db, "SELECT arguments FROM ingest_runs WHERE run_id = ?", [folder["run_id"]])[0][0].startswith(
         "backfill local files")
     assert rows(db, "SELECT count(*) FROM documents")[0][0] == 4
+    assert main(["stats", "--db", str(db)]) == 0
+    assert re.search(r"\n  local +files .* completed +loaded 4\n", capsys.readouterr().out)
 
 
 @pytest.mark.usefixtures("prefect_server")

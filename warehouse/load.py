@@ -91,25 +91,25 @@ def doc_id_for(source_uri: str) -> str:
     return hashlib.sha256(source_uri.encode("utf-8")).hexdigest()[:16]
 
 
-WRITER_WAIT_SECONDS = 60.0
-"""How long (unless $CORPUS_LOCK_WAIT gives other seconds) a writer waits for the file while another process holds it (DuckDB allows one writer, or readers): an
-ingest run holds it only while a batch loads, and a reader only while its query runs, so a second ingest run, or a
-scheduled run while the dashboard reads, waits for its turn; a file held longer than this is reported as in use."""
+LOCK_WAIT_SECONDS = 60.0
+"""How long (unless $CORPUS_LOCK_WAIT gives other seconds) a connection waits for the file while another process
+holds it (DuckDB allows one writer, or readers): an ingest run holds it only while a batch loads, and a reader only
+while its query runs, so a second ingest run, a scheduled run while the dashboard reads, or `corpus query` during a
+run, waits for its turn; a file held longer than this is reported as in use."""
 
 
 @contextmanager
 def open_warehouse(path: str | Path, read_only: bool = False,
                    wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse at `path`, migrated to the latest schema unless read-only. While another
-    process holds the file, retry for `wait_seconds` (default: `WRITER_WAIT_SECONDS` for a writer, none for a
-    reader, whose callers retry on their own terms)."""
+    process holds the file, retry for `wait_seconds` (default: `LOCK_WAIT_SECONDS`)."""
     path = Path(path)
     if path.is_dir():
         raise WarehouseError(f"cannot use {path} as the database: it is a directory")
     if read_only and not path.exists():
         raise WarehouseError(f"no database at {path}: run `corpus ingest` first")
     if wait_seconds is None:
-        wait_seconds = 0.0 if read_only else float(os.environ.get("CORPUS_LOCK_WAIT", WRITER_WAIT_SECONDS))
+        wait_seconds = float(os.environ.get("CORPUS_LOCK_WAIT", LOCK_WAIT_SECONDS))
     con = _connect(path, read_only, wait_seconds)
     try:
         con.execute("SET enable_progress_bar = false")  # a long migration would draw one over the console's progress

@@ -31,8 +31,21 @@ def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]
 
 
 def last_runs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[tuple]:
+    """(run, source, started, status, inputs, loaded, changed, unchanged, rejected), the latest first."""
     return con.execute(
-        "SELECT run_id, started_at, finished_at, status, n_inputs, n_loaded, n_skipped, n_rejected "
+        "SELECT run_id, coalesce(source, ''), started_at, status, n_inputs, n_loaded, n_changed, n_skipped, n_rejected "
         "FROM ingest_runs ORDER BY started_at DESC LIMIT ?",
         [limit],
     ).fetchall()
+
+
+def source_states(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(source, kind, last checked, last status, items by status) for every source of a sources file run here."""
+    return con.execute(
+        """
+        SELECT s.source, s.kind, s.checked_at, s.last_status,
+            coalesce((SELECT string_agg(status || ' ' || n, ', ' ORDER BY n DESC, status)
+                      FROM (SELECT status, count(*) AS n FROM source_items i WHERE i.source = s.source GROUP BY status)),
+                     '') AS items
+        FROM source_state s ORDER BY s.source
+        """).fetchall()
