@@ -27,6 +27,16 @@ def rows(db, sql: str, params=()):
         return con.execute(sql, list(params)).fetchall()
 
 
+def artifact(run_id: str) -> str:
+    """The markdown of the Prefect artifact the run `run_id` wrote."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        found = [a.data for a in client.read_artifacts() if f"run {run_id}" in (a.description or "")]
+    assert len(found) == 1
+    return found[0]
+
+
 def test_sources_file_gives_kinds_schedules_paths_and_fetch_settings(tmp_path):
     config = load_sources(write(tmp_path, """
         db = "w.duckdb"
@@ -96,6 +106,7 @@ def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>Mise \xc3\xa0 jour : le bilan s'alourdit.</p></body>"))
     second = ingest_source(str(sources), "local", show_progress=False)
     assert (second["n_new"], second["n_changed"], second["n_skipped"]) == (0, 1, 2)
+    assert "| new | 0 |\n| changed | 1 |\n| unchanged, skipped | 2 |\n| rejected | 0 |" in artifact(second["run_id"])
     assert rows(db, "SELECT source, n_loaded, n_changed FROM ingest_runs ORDER BY started_at") == [
         ("local", 3, 0), ("local", 1, 1)]
     assert rows(db, "SELECT count(*), count(DISTINCT doc_id) FILTER (WHERE doc_id IS NOT NULL) FROM source_items "
