@@ -94,20 +94,28 @@ def plan_files(paths: Sequence[str], batch_size: int) -> FilePlan:
 def file_batches(planned: FilePlan, seen: set[str], jsonl_fields: Mapping[str, tuple[str, ...]], *,
                  source: str | None = None, window: Window = EVERYTHING) -> Iterator[ParsedBatch]:
     """Read and parse the planned files batch by batch, leaving out the content already loaded (`seen`, updated as
-    it goes) and the articles outside `window`. With a `source`, each loaded or rejected input is one of its items."""
+    it goes) and the articles outside `window`. A copy of an input rejected in this run is rejected in its turn, not
+    counted unchanged. With a `source`, each loaded or rejected input is one of its items."""
     rejections = planned.rejections
+    rejected_content: dict[str, Rejection] = {}
     for batch in planned.batches or [[]]:
         raws, read_rejections = read_batch(batch) if batch else ([], [])
         fresh = unseen(raws, seen)
         articles, parse_rejections = parse_batch(fresh, jsonl_fields)
+        content_of = {raw.source_uri: raw.content_sha256 for raw in fresh}
+        rejected_content.update((content_of[r.source_uri], r) for r in parse_rejections if r.source_uri in content_of)
+        fresh_uris = set(content_of)
+        copies = [Rejection(raw.source_uri, first.reason, f"{first.detail} (a copy of {first.source_uri})")
+                  for raw in raws if raw.source_uri not in fresh_uris
+                  and (first := rejected_content.get(raw.content_sha256)) is not None]
         in_window = [a for a in articles if window.covers(a.published_date)]
-        rejected = rejections + read_rejections + parse_rejections
+        rejected = rejections + read_rejections + parse_rejections + copies
         items = ()
         if source is not None:
             items = tuple(SourceItem(source, a.source_uri, a.source_uri, "loaded", content_sha256=a.content_sha256)
                           for a in in_window) + tuple(rejected_items(source, rejected))
         yield ParsedBatch(in_window, rejected, len(raws) + len(read_rejections),
-                          len(raws) - len(fresh) + len(articles) - len(in_window), items)
+                          len(raws) - len(fresh) - len(copies) + len(articles) - len(in_window), items)
         rejections = []
 
 

@@ -429,6 +429,8 @@ CASES: list[Case] = [
     Case("same-file-twice", "a file named on the command line, walked in its folder and linked there", _same_file_twice,
          "loaded", check=_once, named=True),
     Case("duplicate-content", "two files with the same bytes", _duplicate_content, "loaded", check=_once),
+    Case("duplicate-rejected", "two empty files: the copy of a rejected input is rejected too",
+         lambda folder: _write(folder / "vide-1.txt", b"") + _write(folder / "vide-2.txt", b""), "rejected", "empty"),
     Case("gzip-truncated", "a gzipped JSONL cut in the middle", _gzip_truncated, "rejected", "corrupt"),
     Case("gzip-corrupt", "a gzipped HTML page with damaged bytes", _gzip_corrupt, "rejected", "corrupt"),
     Case("gzip-bomb", "a 50 kB gzip that inflates to 60 MB", _gzip_bomb, "rejected", "too-large"),
