@@ -46,6 +46,6 @@ def source_states(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         SELECT s.source, s.kind, s.checked_at, s.last_status,
             coalesce((SELECT string_agg(status || ' ' || n, ', ' ORDER BY n DESC, status)
                       FROM (SELECT status, count(*) AS n FROM source_items i WHERE i.source = s.source GROUP BY status)),
-                     '') AS items
+                     'no items recorded') AS items
         FROM source_state s ORDER BY s.source
         """).fetchall()
