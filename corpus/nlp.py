@@ -77,15 +77,24 @@ def rules_digest() -> str:
 def annotate(articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 32) -> Iterator[AnnotatedArticle]:
     """Run the pipeline over each article's clean text, and NER over its title and each note as texts of their own
     (a note is no sentence of the body, and a title no sentence at all); yield articles with sentences, entity
-    mentions and quotes."""
+    mentions and quotes. The titles and notes of all the articles go through one `nlp.pipe` call: one call per
+    article cost a pipe's set-up for a few words each."""
     nlp = load_pipeline()
     version = pipeline_version()
-    pairs = ((article.text, article) for article in articles)
+    articles = list(articles)
     with nlp.memory_zone():
+        apart = nlp.pipe((text for article in articles for text in texts_apart(article)), disable=NOT_FOR_NER,
+                         batch_size=batch_size)
+        pairs = ((article.text, article) for article in articles)
         for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
-            title = [article.title] if article.title else []
-            apart = list(nlp.pipe(title + [note.text for note in article.notes], disable=NOT_FOR_NER))
-            yield _to_record(doc, apart[:len(title)], apart[len(title):], article, version)
+            title_docs = [next(apart)] if article.title else []
+            note_docs = [next(apart) for _ in article.notes]
+            yield _to_record(doc, title_docs, note_docs, article, version)
+
+
+def texts_apart(article: Article) -> list[str]:
+    """What is tagged apart from the article's text, in order: its title if it has one, then each note."""
+    return ([article.title] if article.title else []) + [note.text for note in article.notes]
 
 
 def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: Article,

@@ -1,5 +1,5 @@
-"""The `corpus` command: `ingest`, `reprocess`, `pull`, `backfill`, `serve`, `stats`, `query`, `export`, `dashboard`
-and `eval`."""
+"""The `corpus` command: `ingest`, `reprocess`, `pull`, `backfill`, `serve`, `stats`, `query`, `export`, `dashboard`,
+`bench` and `eval`."""
 
 from __future__ import annotations
 
@@ -104,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--db", default=None, help=db_help)
     export.set_defaults(run=_export)
 
+    bench = commands.add_parser("bench", help="measure the ingest flow against raw nlp.pipe on the first N records "
+                                              "of a JSONL dump, and check the performance targets (docs/performance.md)")
+    bench.add_argument("--n", type=int, default=2000, help="records to ingest (default 2000)")
+    bench.add_argument("--source", default=None, help="the JSONL dump (default: OrangeSum in ../shared)")
+    bench.add_argument("--workers", type=_worker_counts, default=[1, 2], metavar="1,2",
+                       help="the worker counts to measure, comma-separated (default 1,2)")
+    bench.add_argument("--batch-size", type=int, default=64, help="documents per batch (default 64)")
+    bench.add_argument("--rss-baseline", type=int, default=None, metavar="M",
+                       help="also ingest the first M records, to compare peak memory (default N/5; 0: no)")
+    bench.add_argument("--json", default=None, metavar="FILE", help="also write every figure to FILE")
+    bench.add_argument("--keep", default=None, metavar="DIR", help="keep the sample and the databases in DIR")
+    bench.set_defaults(run=_bench)
+
     evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
     evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
     evaluate.add_argument("--shared", default=None, help="the shared data folder (default: ../shared beside the project)")
@@ -124,6 +137,9 @@ def _run_options(command: argparse.ArgumentParser, db_help: str) -> None:
     command.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
     command.add_argument("--workers", type=int, default=None,
                          help="processes that annotate batches side by side (default: one per core)")
+    command.add_argument("--dask", default=None, metavar="ADDRESS",
+                         help="annotate on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead; "
+                              "needs the dask extra (docs/scaling.md)")
     command.add_argument("--log", default=None, help="log file (default: the database path + .log)")
 
 
@@ -241,12 +257,15 @@ def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parame
     if args.workers is not None and args.workers < 1:
         print("corpus: error: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.workers is not None and args.dask:
+        print("corpus: error: --workers sets local processes, --dask a cluster: give one of them", file=sys.stderr)
+        return 2
     from warehouse.load import WarehouseError, open_warehouse
 
     with open_warehouse(db):
         pass  # an unusable database is reported here, in one line, before Prefect starts
 
-    from flows.ingest import ingest, nlp_workers
+    from flows.ingest import dask_workers, ingest, nlp_workers
 
     if name == "reprocess":
         from flows.reprocess import reprocess as run
@@ -256,6 +275,13 @@ def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parame
         run = ingest
     if args.workers is not None:
         run = run.with_options(task_runner=nlp_workers(args.workers))
+    elif args.dask:
+        try:
+            run = run.with_options(task_runner=dask_workers(args.dask))
+        except ImportError:
+            print("corpus: error: --dask needs the dask extra: pip install -c constraints.txt -e '.[dask]'",
+                  file=sys.stderr)
+            return 2
     log_file = args.log or f"{db}.log"
     with _log_to(log_file):
         print(f"{doing} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
@@ -277,7 +303,8 @@ def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parame
         f"{summary.get('n_rejected', 0):,} rejected, {summary['n_mentions']:,} entity mentions, "
         f"{summary['n_quotes']:,} quotes, into {db}"
     )
-    print(f"Details in {log_file}")
+    stages = ", ".join(f"{stage} {value:.1f}" for stage, value in summary.get("seconds", {}).items())
+    print(f"Seconds by stage: {stages}; details in {log_file}")
     if summary.get("n_rejected"):
         print(f"Why inputs were rejected: corpus stats --db {db}, or "
               f"SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'")
@@ -351,6 +378,31 @@ def _export(args: argparse.Namespace) -> int:
         print(f"  {name:<24} {n:>10,} rows")
     print(f"{len(written)} tables and views written to {args.folder} as {args.format} in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def _worker_counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of worker counts such as 1,2")
+    return counts
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from flows.bench import DEFAULT_SOURCE, main as bench
+
+    source = Path(args.source) if args.source else DEFAULT_SOURCE
+    if not source.is_file():
+        print(f"corpus: error: no JSONL dump at {source}; give one with --source", file=sys.stderr)
+        return 2
+    if args.n < 1 or args.batch_size < 1:
+        print("corpus: error: --n and --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    baseline = args.n // 5 if args.rss_baseline is None else args.rss_baseline
+    return bench(args.n, source, args.workers, args.batch_size, Path(args.json) if args.json else None,
+                 Path(args.keep) if args.keep else None, baseline)
 
 
 def _first_line(error: Exception) -> str:

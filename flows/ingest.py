@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import traceback
 import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
@@ -53,6 +55,14 @@ def default_workers() -> int:
 def nlp_workers(n: int) -> ProcessPoolTaskRunner:
     """A pool of `n` processes that each load the spaCy pipeline as they start, not on their first batch."""
     return ProcessPoolTaskRunner(max_workers=n, initializer=start_worker)
+
+
+def dask_workers(address: str) -> TaskRunner:
+    """The Dask cluster whose scheduler is at `address` (`tcp://host:8786`): each of its workers loads the spaCy
+    pipeline on its first batch and keeps it; the records come back to the flow, the one writer."""
+    from prefect_dask import DaskTaskRunner  # the optional `dask` extra
+
+    return DaskTaskRunner(address=address)
 
 
 def start_worker() -> None:
@@ -93,11 +103,8 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle]:
 @task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
 def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
          n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
-    """Load the batch; an item the annotation rejected is recorded as rejected, not loaded."""
-    failed = {r.source_uri: r.reason for r in rejections}
-    items = [replace(i, status="rejected", reason=failed[i.source_uri]) if i.status == "loaded" and i.source_uri in failed
-             else i for i in items]
-    with open_warehouse(db) as con:
+    """Load one batch; the run migrated the warehouse as it started, so the batch's open does not."""
+    with open_warehouse(db, migrate=False) as con:
         return load_batch(con, run_id, annotated, rejections, n_skipped, items)
 
 
@@ -105,7 +112,7 @@ def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections
 def summarise(db: str) -> None:
     """Rebuild the entity pairs, the top co-mentions and the full-text index once per run: they summarise the whole
     corpus, and rebuilding them per batch would cost more than the batch."""
-    with open_warehouse(db) as con:
+    with open_warehouse(db, migrate=False) as con:
         rebuild_summaries(con)
 
 
@@ -137,29 +144,49 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
                       in_flight: int | None, inline: bool) -> dict:
     """Annotate `batches` on the flow's task runner (here, if `inline`), keeping `in_flight` of them at once, and
     load them in order; then record the end of run `run_id`, rebuild the corpus summaries if anything was loaded, and
-    return the run's summary."""
+    return the run's summary, with the seconds the flow spent in each stage (`STAGES`).
+
+    A batch with nothing to load (all skipped or rejected) opens no connection: its counters, rejections and items
+    are carried to the next batch that loads documents, or to the end of the run, even a failed one."""
     logger = get_run_logger()
     progress = Progress(total) if show_progress else None
     totals = {"loaded": 0, "changed": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
+    seconds = dict.fromkeys(STAGES, 0.0)
     status = "failed"
     depth = max(in_flight or _parallelism() + 1, 1)
     pending: deque[tuple[PrefectFuture | tuple | None, ParsedBatch]] = deque()
+    carried = NOTHING_TO_LOAD
 
     def load_oldest() -> None:
+        nonlocal carried
         submitted, batch = pending.popleft()
-        done = submitted.result() if isinstance(submitted, PrefectFuture) else submitted
+        with _timed(seconds, "annotate_wait"):
+            done = submitted.result() if isinstance(submitted, PrefectFuture) else submitted
         annotated, failed = done or ([], [])
         for rejection in failed:
             logger.error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
-        result = load(db, run_id, annotated, batch.rejections + failed, batch.n_skipped, batch.items)
-        for key, value in zip(totals, (result.n_loaded, result.n_changed, result.n_skipped, result.n_rejected,
-                                       result.n_mentions, result.n_quotes)):
-            totals[key] += value
+        batch = replace(batch, rejections=batch.rejections + failed, items=_settled(batch.items, failed))
+        totals["skipped"] += batch.n_skipped
+        totals["rejected"] += len(batch.rejections)
+        if annotated:
+            with _timed(seconds, "load"):
+                result = load(db, run_id, annotated, carried.rejections + batch.rejections,
+                              carried.n_skipped + batch.n_skipped, carried.items + batch.items)
+            carried = NOTHING_TO_LOAD
+            for key, value in zip(("loaded", "changed", "mentions", "quotes"),
+                                  (result.n_loaded, result.n_changed, result.n_mentions, result.n_quotes)):
+                totals[key] += value
+        else:
+            carried = _carry(carried, batch)
         if progress:
             progress.advance(batch.n_read, **totals)
 
     try:
-        for batch in batches:
+        while True:
+            with _timed(seconds, "read_parse"):
+                batch = next(batches, None)
+            if batch is None:
+                break
             pending.append((_submit(batch.articles, inline), batch))
             while len(pending) >= depth:
                 load_oldest()
@@ -169,23 +196,57 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
     finally:
         if progress:
             progress.close()
-        try:
-            with open_warehouse(db) as con:
-                counts = finish_run(con, run_id, status)
-        except duckdb.Error:
-            logger.exception("could not record the end of run %s", run_id)
-            counts = {}
-        if totals["loaded"]:
+        with _timed(seconds, "finish"):
             try:
-                summarise(db)
+                with open_warehouse(db, migrate=False) as con:
+                    if carried != NOTHING_TO_LOAD:
+                        load_batch(con, run_id, [], carried.rejections, carried.n_skipped, carried.items)
+                    counts = finish_run(con, run_id, status)
             except duckdb.Error:
-                logger.exception("could not rebuild the corpus summaries after run %s", run_id)
+                logger.exception("could not record the end of run %s", run_id)
+                counts = {}
+        if totals["loaded"]:
+            with _timed(seconds, "summarise"):
+                try:
+                    summarise(db)
+                except duckdb.Error:
+                    logger.exception("could not rebuild the corpus summaries after run %s", run_id)
     summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
-               "n_quotes": totals["quotes"]}
+               "n_quotes": totals["quotes"], "seconds": {k: round(v, 3) for k, v in seconds.items()}}
     if counts:
         summary["n_new"] = counts["n_loaded"] - counts["n_changed"]
     logger.info("run %s %s: %s", run_id, status, summary)
     return summary
+
+
+STAGES = ("read_parse", "annotate_wait", "load", "finish", "summarise")
+"""Where the flow's own time goes: reading and parsing batches, waiting for annotations, loading batches, recording
+the end of the run (with the counters carried to it), rebuilding the corpus summaries. The workers annotate meanwhile,
+so these add up to the run's time less Prefect's overhead."""
+
+NOTHING_TO_LOAD = ParsedBatch([], [], 0, 0)
+
+
+def _settled(items: Sequence[SourceItem], failed: Sequence[Rejection]) -> tuple[SourceItem, ...]:
+    """The items, those whose annotation failed recorded as rejected, not loaded."""
+    reasons = {r.source_uri: r.reason for r in failed}
+    return tuple(replace(i, status="rejected", reason=reasons[i.source_uri])
+                 if i.status == "loaded" and i.source_uri in reasons else i for i in items)
+
+
+def _carry(carried: ParsedBatch, batch: ParsedBatch) -> ParsedBatch:
+    """What `carried` and a batch with no documents to load leave for a later transaction."""
+    return ParsedBatch([], carried.rejections + batch.rejections, carried.n_read + batch.n_read,
+                       carried.n_skipped + batch.n_skipped, carried.items + batch.items)
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] += time.perf_counter() - started
 
 
 def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple | None:
@@ -197,8 +258,11 @@ def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple 
 
 
 def _parallelism() -> int:
-    """The current task runner's workers, if it says, else this machine's cores."""
+    """The current task runner's workers, if it says (a process pool its size, a Dask runner its cluster's
+    threads), else this machine's cores."""
     runner = FlowRunContext.get().task_runner
+    if getattr(runner, "address", None):
+        return sum(runner.client.nthreads().values()) or default_workers()
     return getattr(runner, "_max_workers", None) or default_workers()
 
 

@@ -96,7 +96,7 @@ def ingest_source(sources_file: str, source: str, db: str | None = None, since: 
         inline = len(planned.requests) <= batch_size
     summary = annotate_and_load(db, run_id, batches, total, show_progress=show_progress, in_flight=in_flight,
                                 inline=inline)
-    with open_warehouse(db) as con:
+    with open_warehouse(db, migrate=False) as con:
         save_source_state(con, src.name, kind=src.kind, location=" ".join(src.locations), run_id=run_id,
                           status=status if summary["status"] == "completed" else summary["status"], feed=feed)
     summary["source"] = src.name

