@@ -4,15 +4,21 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
+import functools
 import logging
 import os
+import signal
+import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from unittest import mock
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -30,12 +36,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    from warehouse.load import WarehouseError
+    from warehouse.load import WarehouseError, refused_write
 
     try:
         return args.run(args)
     except WarehouseError as error:
         print(f"corpus: error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        if refused_write(error) is None:
+            raise
+        print(_refused_write_line(error, _db_path(args)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("corpus: interrupted; batches already loaded are kept, run again to resume", file=sys.stderr)
@@ -260,7 +271,7 @@ def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parame
     if args.workers is not None and args.dask:
         print("corpus: error: --workers sets local processes, --dask a cluster: give one of them", file=sys.stderr)
         return 2
-    from warehouse.load import WarehouseError, open_warehouse
+    from warehouse.load import WarehouseError, open_warehouse, refused_write
 
     with open_warehouse(db):
         pass  # an unusable database is reported here, in one line, before Prefect starts
@@ -283,7 +294,7 @@ def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parame
                   file=sys.stderr)
             return 2
     log_file = args.log or f"{db}.log"
-    with _log_to(log_file):
+    with _log_to(log_file), _prefect_api(), _noting_interrupts() as interrupted:
         print(f"{doing} into {db} (Prefect {_prefect_mode()})", file=sys.stderr)
         started = time.monotonic()
         try:
@@ -291,7 +302,12 @@ def _run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **parame
         except (WarehouseError, KeyboardInterrupt):
             raise
         except Exception as error:
+            if interrupted:
+                raise KeyboardInterrupt from error  # Ctrl-C that surfaced as another error inside Prefect
             logging.getLogger("corpus").exception("the %s run failed", name)
+            if refused_write(error):
+                print(_refused_write_line(error, db), file=sys.stderr)
+                return 1
             print(f"corpus: error: the run failed ({type(error).__name__}: {error}); batches already loaded are "
                   f"kept; details in {log_file}", file=sys.stderr)
             return 1
@@ -405,6 +421,13 @@ def _bench(args: argparse.Namespace) -> int:
                  Path(args.keep) if args.keep else None, baseline)
 
 
+def _refused_write_line(error: BaseException, db: str) -> str:
+    from warehouse.load import refused_write
+
+    return (f"corpus: error: a write failed, the disk is full or the file too large ({refused_write(error)}); "
+            f"batches already loaded into {db} are kept: free space, then run again to resume")
+
+
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
@@ -434,9 +457,71 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _prefect_api() -> Iterator[None]:
+    """With no Prefect server configured, start Prefect's ephemeral API server here, in a session of its own, for the
+    run. Prefect would start it in this process group, where the terminal's Ctrl-C stops it under the run: the run
+    then cannot record its end, retries for minutes, fails with a ConnectError and hangs at exit. The server gets
+    SIGTERM if this process dies, even by SIGKILL (Linux), so that a killed run leaves no server behind; the run's
+    workers get its address from the settings."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        yield
+        return
+    popen = functools.partial(subprocess.Popen, start_new_session=True, preexec_fn=_stop_with_parent())
+    server = SubprocessASGIServer()  # the one Prefect's clients use; Prefect stops it at exit, after its last logs
+    with mock.patch.object(subprocess, "Popen", popen):
+        server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _stop_with_parent() -> Callable[[], None] | None:
+    """What a child runs before exec to get SIGTERM when this process dies (PR_SET_PDEATHSIG; Linux only)."""
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    return lambda: prctl(1, signal.SIGTERM)
+
+
+@contextmanager
+def _noting_interrupts() -> Iterator[list[int]]:
+    """A list that gets an item on Ctrl-C (which still raises KeyboardInterrupt as it comes)."""
+    noted: list[int] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _prefect_mode() -> str:
     url = os.environ.get("PREFECT_API_URL")
     return f"server at {url}" if url else "ephemeral local API"
+
+
+class _LogFile(logging.FileHandler):
+    """The run's log file, whose writes may fail (a full disk) without a traceback on the console for each record: the
+    console keeps its one line for the error."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:
+            pass
 
 
 @contextmanager
@@ -444,7 +529,7 @@ def _log_to(path: str) -> Iterator[None]:
     """Details (per-batch counts, task states, warnings, tracebacks) go to a log file; the console keeps
     the progress line, the summary and one line per error. Enter after Prefect has set up logging."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = _LogFile(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     root = logging.getLogger()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 import traceback
 import uuid
@@ -67,7 +68,9 @@ def dask_workers(address: str) -> TaskRunner:
 
 def start_worker() -> None:
     """Keep a worker's task logs off the console, which shows the progress line only (the flow's process logs
-    each batch and every failure comes back to it), and load the pipeline."""
+    each batch and every failure comes back to it), leave Ctrl-C to the flow's process (it reaches the whole process
+    group; a worker interrupted mid-task crashed its task and hung the pool's shutdown), and load the pipeline."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for handler in logging.getLogger().handlers + logging.getLogger("prefect").handlers:
         if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
             handler.setLevel(logging.CRITICAL)

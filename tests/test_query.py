@@ -46,7 +46,9 @@ def test_query_reads_a_file(db, tmp_path, capsys):
 
 @pytest.mark.parametrize("sql", ["DROP TABLE documents", "DELETE FROM documents",
                                  "COPY documents TO '{out}'", "ATTACH '{out}' AS other",
-                                 "SET enable_external_access = true"])
+                                 "SET enable_external_access = true", "SELECT * FROM read_csv('/etc/passwd')",
+                                 "SELECT * FROM read_text('{out}/../../*')", "INSTALL httpfs",
+                                 "COPY (SELECT 1) TO '{out}' (FORMAT csv)"])
 def test_query_refuses_to_write(db, tmp_path, capsys, sql):
     out = tmp_path / "written"
     assert query(db, sql.format(out=out)) == 1

@@ -8,6 +8,7 @@ Rows are staged as Arrow tables and inserted in bulk.
 from __future__ import annotations
 
 import bisect
+import errno
 import hashlib
 import os
 import time
@@ -81,6 +82,23 @@ REBUILD_SUMMARIES = (
 full OrangeSum corpus (2.4 million pairs). Kept up to date per batch instead, a batch's scattered updates to a million
 pair rows made each commit rewrite most of the table: the checkpoint took 6.6 s on 10,000 articles, the batch's own
 rows 2.4 s."""
+
+
+REFUSED_WRITES = ("No space left on device", "File too large", "Disk quota exceeded")
+"""How the system's refusals of a write (ENOSPC, EFBIG, EDQUOT) read in DuckDB's errors, which carry no errno."""
+
+
+def refused_write(error: BaseException | None) -> str | None:
+    """The first line of `error`, or of an error it came from, when the system refused to write (a full disk, a file
+    over the size limit, a quota): the one cause a user must act on outside the pipeline."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        codes = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+        if (isinstance(error, OSError) and error.errno in codes) or any(m in str(error) for m in REFUSED_WRITES):
+            return str(error).strip().splitlines()[0]
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class WarehouseError(RuntimeError):
