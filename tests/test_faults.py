@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -215,17 +214,17 @@ def test_a_run_that_finds_the_database_held_says_so_in_one_line(records, env, tm
 
 @contextlib.contextmanager
 def small_disk(folder: Path):
-    """A 40 MB tmpfs on `folder` (as root), with a filler leaving 14 MB free; else None, and the run's files are
-    to be limited by RLIMIT_FSIZE instead."""
+    """A 40 MB tmpfs on `folder`, with a filler leaving 14 MB free: the filler's path. Mounting needs root (or
+    CAP_SYS_ADMIN); without it the test is skipped, even under CI=true, and says why. A per-process file-size limit
+    (RLIMIT_FSIZE) is no substitute: it also stops Prefect's own SQLite database, and DuckDB, stopped at the limit in
+    its database file, goes on committing into its WAL (docs/reliability.md)."""
     folder.mkdir()
     try:
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(folder)],
-                                 capture_output=True).returncode == 0
-    except OSError:  # no mount command
-        mounted = False
-    if not mounted:
-        yield None
-        return
+        mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(folder)], capture_output=True)
+    except OSError as error:  # no mount command
+        pytest.skip(f"a full disk needs a tmpfs, and mount cannot run here: {error}")
+    if mount.returncode != 0:
+        pytest.skip(f"a full disk needs a tmpfs, and mount was refused: {mount.stderr.decode().strip()}")
     try:
         (folder / "filler").write_bytes(b"\0" * (26 << 20))
         yield folder / "filler"
@@ -233,26 +232,17 @@ def small_disk(folder: Path):
         subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
-def file_size_limit() -> None:
-    """In the run's process before exec: no file past 4 MB (EFBIG), and SIGXFSZ does not kill it. Not enough yet: a
-    database file stopped at its limit leaves the rest in the WAL and the run completes (see docs/reliability.md)."""
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4 << 20, 4 << 20))
-
-
 def test_a_full_disk_stops_the_run_with_one_line_and_keeps_whole_batches(records, env, tmp_path):
     with small_disk(tmp_path / "disk") as filler:
         db = tmp_path / "disk" / "full.duckdb"
-        run = ingest(env, db, records["first"], **({} if filler else {"preexec_fn": file_size_limit}))
+        run = ingest(env, db, records["first"])
         out, err = run.communicate(timeout=600)
-        print(f"full disk: {'a 40 MB tmpfs' if filler else 'RLIMIT_FSIZE at 4 MB'}; {err.strip().splitlines()[-1]}")
         assert run.returncode == 1, err
         assert "Traceback" not in err and "Logging error" not in err, err
         last = err.strip().splitlines()[-1]
         assert last.startswith("corpus: error: a write failed, the disk is full or the file too large (")
-        assert ("No space left on device" if filler else "File too large") in last
-        if filler:
-            filler.unlink()
+        assert "No space left on device" in last
+        filler.unlink()
         with open_warehouse(db) as con:
             kept = assert_whole(con)
             assert 16 <= kept < 150 and kept % 16 == 0, kept

@@ -315,3 +315,23 @@ def test_unusable_databases_give_one_line_errors(tmp_path):
             with open_warehouse(path, read_only=path.name == "missing.duckdb"):
                 pass
         assert "\n" not in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_failed_transaction_keeps_its_own_error_when_duckdb_refuses_the_rollback(db):
+    """A COMMIT that fails (a full disk) has ended the transaction, and DuckDB refuses the ROLLBACK that follows: the
+    error that says what went wrong must come out, not "no transaction is active". Here the block ends the
+    transaction itself, then fails."""
+    from warehouse.transaction import transaction
+
+    with open_warehouse(db) as con:
+        con.execute("CREATE TABLE t (k INTEGER)")
+        with pytest.raises(OSError, match="No space left"):
+            with transaction(con):
+                con.execute("INSERT INTO t VALUES (1)")
+                con.execute("COMMIT")
+                raise OSError(28, "No space left on device")
+        with pytest.raises(duckdb.ConstraintException):
+            with transaction(con):
+                con.execute("INSERT INTO t VALUES (NULL::INTEGER), (2)")
+                con.execute("ALTER TABLE t ALTER COLUMN k SET NOT NULL")
+        assert con.execute("SELECT list(k ORDER BY k) FROM t").fetchone()[0] == [1]

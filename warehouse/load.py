@@ -25,6 +25,7 @@ from corpus.records import AnnotatedArticle, Rejection
 from warehouse.migrate import migrate as apply_migrations
 from warehouse.search import build_search_index, has_search_index, load_fts
 from warehouse.state import SourceItem, save_items
+from warehouse.transaction import transaction
 
 DOCUMENT_TABLES = ("quote_entities", "raw_documents", "paragraphs", "sentences", "entity_mentions", "notes",
                    "note_refs", "links", "citations", "documents")
@@ -228,29 +229,19 @@ class BatchResult:
 def _refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: str) -> None:
     """Recompute the entities `entity_ids` selects, in one transaction (at open, only when some have no counts: those
     loaded before schema 004)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"CREATE OR REPLACE TEMP TABLE affected_entities AS {entity_ids}")
         for sql in REFRESH_ENTITIES:
             con.execute(sql)
         con.execute("DROP TABLE affected_entities")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the corpus-wide summaries (`REBUILD_SUMMARIES`) and the full-text index: each in one transaction, so
     that readers see the old ones or the new ones."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for sql in REBUILD_SUMMARIES:
             con.execute(sql)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     build_search_index(con)
 
 
@@ -259,46 +250,42 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
     """Load one batch in one transaction: its documents with all their rows, its rejections, the state of its
     source's items, and the run's counters. Either all of it lands or none of it does."""
     staged = _stage(articles, run_id)
-    con.execute("BEGIN TRANSACTION")
     try:
         for name, table in staged.items():
             con.register(f"staged_{name}", table)
-        doc_ids = "SELECT doc_id FROM staged_documents"
-        con.execute("CREATE OR REPLACE TEMP TABLE affected_entities AS SELECT entity_id FROM entity_mentions "
-                    f"WHERE doc_id IN ({doc_ids}) UNION SELECT entity_id FROM staged_entity_mentions")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE batch_documents AS {doc_ids}")
-        n_changed = con.execute("SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
-                                ).fetchone()[0]
-        con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
-        con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
-        for table in DOCUMENT_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN ({doc_ids})")
-        con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
-        for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
-                      "quotes", "citations", "quote_citations"):
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
-        con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
-        con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
-        for sql in REFRESH_ENTITIES:
-            con.execute(sql)
-        con.execute("DROP TABLE affected_entities")
-        con.execute("DROP TABLE batch_documents")
-        if rejections:
-            con.executemany(
-                "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
-                [[run_id, r.source_uri, r.reason, r.detail] for r in rejections],
+        with transaction(con):
+            doc_ids = "SELECT doc_id FROM staged_documents"
+            con.execute("CREATE OR REPLACE TEMP TABLE affected_entities AS SELECT entity_id FROM entity_mentions "
+                        f"WHERE doc_id IN ({doc_ids}) UNION SELECT entity_id FROM staged_entity_mentions")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE batch_documents AS {doc_ids}")
+            n_changed = con.execute("SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
+                                    ).fetchone()[0]
+            con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
+            con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
+            for table in DOCUMENT_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({doc_ids})")
+            con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
+            for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
+                          "quotes", "citations", "quote_citations"):
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
+            con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
+            con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
+            for sql in REFRESH_ENTITIES:
+                con.execute(sql)
+            con.execute("DROP TABLE affected_entities")
+            con.execute("DROP TABLE batch_documents")
+            if rejections:
+                con.executemany(
+                    "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+                    [[run_id, r.source_uri, r.reason, r.detail] for r in rejections],
+                )
+            save_items(con, run_id, items)
+            con.execute(
+                "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_changed = n_changed + ?, "
+                "n_skipped = n_skipped + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
+                [len(articles) + n_skipped + len(rejections), len(articles), n_changed, n_skipped, len(rejections),
+                 run_id],
             )
-        save_items(con, run_id, items)
-        con.execute(
-            "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_changed = n_changed + ?, "
-            "n_skipped = n_skipped + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
-            [len(articles) + n_skipped + len(rejections), len(articles), n_changed, n_skipped, len(rejections),
-             run_id],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     finally:
         for name in staged:
             con.unregister(f"staged_{name}")

@@ -9,6 +9,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.transaction import transaction
+
 _MIGRATION = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
@@ -39,17 +41,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, sql in migrations():
         if version in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, current_timestamp)",
                 [version, name, hashlib.sha256(sql.encode()).hexdigest()],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(version)
     for _, sql in views():
         con.execute(sql)

@@ -11,6 +11,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.transaction import transaction
+
 FTS_EXTENSION = resources.files("duckdb_extension_fts") / f"extensions/v{duckdb.__version__}/fts.duckdb_extension"
 
 
@@ -27,10 +29,5 @@ def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
 def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build both indexes and the macro, in one transaction: readers see the old index or the new one."""
     load_fts(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(resources.files("warehouse.fts").joinpath("index.sql").read_text("utf-8"))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
