@@ -197,6 +197,7 @@ def fetched_batches(source: str, planned: SourcePlan, policy: FetchPolicy, seen_
             item = _item(source, request, result)
             if isinstance(result, Fetched):
                 raw = to_raw_document(result)
+                item = replace(item, content_sha256=raw.content_sha256)
                 if unseen([raw], seen_content):
                     raws.append(raw)
                 else:
@@ -219,8 +220,7 @@ def _item(source: str, request: ItemRequest, result: Fetched | NotModified | Fet
     common = {"url": request.url, "item_updated": request.updated, "attempts": result.attempts}
     if isinstance(result, Fetched):
         return SourceItem(source, request.key, request.url, "loaded", etag=result.etag,
-                          last_modified=result.last_modified, http_status=result.status,
-                          content_sha256=hashlib.sha256(result.content).hexdigest(), **common)
+                          last_modified=result.last_modified, http_status=result.status, **common)
     if isinstance(result, NotModified):
         return SourceItem(source, request.key, request.url, "not-modified", etag=result.etag,
                           last_modified=result.last_modified, http_status=304, **common)

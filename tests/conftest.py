@@ -3,8 +3,12 @@ either a test fails under CI=true and is skipped elsewhere."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -43,6 +47,22 @@ def shared(relative: str) -> Path:
 @pytest.fixture(scope="session")
 def expected_seed() -> dict:
     return json.loads(shared("seed/expected.json").read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def write_lock_held(db: Path):
+    """Another process holding a write connection to `db` for the block: what a second writer meets."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys
+        con = duckdb.connect({str(db)!r})
+        print("ready", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.communicate("")
 
 
 @pytest.fixture(scope="session")

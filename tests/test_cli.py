@@ -1,16 +1,13 @@
 """The `corpus` command: exit codes, one-line errors, stats, and the README's contract with CI."""
 
 import re
-import subprocess
-import sys
-import textwrap
 import time
 
 import duckdb
 import pytest
 
 from flows.cli import main
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, write_lock_held
 
 
 @pytest.mark.parametrize("argv", [["ingest", "--map", "headline"], ["ingest", "--map", "titre=headline"],
@@ -33,19 +30,10 @@ def test_unusable_database_is_one_line_and_exit_1(tmp_path, capsys):
 def test_database_locked_by_another_writer_is_waited_for_then_reported(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CORPUS_LOCK_WAIT", "1.5")
     db = tmp_path / "locked.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, sys, time
-        con = duckdb.connect({str(db)!r})
-        print("ready", flush=True)
-        sys.stdin.read()
-    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with write_lock_held(db):
         started = time.monotonic()
         assert main(["ingest", str(SEED), "--db", str(db)]) == 1
         assert time.monotonic() - started >= 1.5
-    finally:
-        holder.communicate("")
     assert "in use by another process that writes to it, and stayed so for 2 s" in capsys.readouterr().err
 
 

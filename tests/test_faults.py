@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 
 import dashboard.data
 from flows.cli import main
-from tests.conftest import ROOT, shared
+from tests.conftest import ROOT, shared, write_lock_held
 from warehouse.load import open_warehouse
 
 ORANGESUM = "data/articles/orangesum/sample_500.jsonl"
@@ -195,18 +194,9 @@ def test_a_run_that_finds_the_database_held_says_so_in_one_line(records, env, tm
     """The in-process case is `tests/test_cli.py::test_database_locked_by_another_writer_is_waited_for_then_reported`;
     here the real command, whose whole console output must be that line."""
     db = tmp_path / "held.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, sys
-        con = duckdb.connect({str(db)!r})
-        print("ready", flush=True)
-        sys.stdin.read()
-    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with write_lock_held(db):
         run = ingest({**env, "CORPUS_LOCK_WAIT": "1"}, db, records["second"])
         out, err = run.communicate(timeout=120)
-    finally:
-        holder.communicate("")
     assert run.returncode == 1 and out == ""
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith(f"corpus: error: {db} is in use by another process that writes to it, and stayed so for 1 s")
