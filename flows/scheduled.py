@@ -190,6 +190,7 @@ def fetched_batches(source: str, planned: SourcePlan, policy: FetchPolicy, seen_
     """Fetch the planned pages `batch_size` at a time and parse them; each page is one item of `source`."""
     chunks = [planned.requests[i:i + batch_size] for i in range(0, len(planned.requests), batch_size)]
     rejections, items, n_skipped = list(planned.rejections), list(planned.items), planned.n_skipped
+    counted_up_front = len(rejections) + n_skipped
     for chunk in chunks or [[]]:
         results = fetch_all([(r.url, r.validators) for r in chunk], policy) if chunk else []
         raws = []
@@ -205,15 +206,15 @@ def fetched_batches(source: str, planned: SourcePlan, policy: FetchPolicy, seen_
             elif isinstance(result, NotModified):
                 n_skipped += 1
             else:
-                rejections.append(Rejection(request.url, result.reason,
-                                            f"{result.detail} (after {result.attempts} attempts)"))
+                tries = f"{result.attempts} attempt{'s' if result.attempts != 1 else ''}"
+                rejections.append(Rejection(request.url, result.reason, f"{result.detail} (after {tries})"))
             items.append(item)
         articles, parse_rejections = parse_batch(raws, jsonl_fields)
         outside = {a.source_uri for a in articles if not window.covers(a.published_date)}
         yield ParsedBatch([a for a in articles if a.source_uri not in outside], rejections + parse_rejections,
-                          len(chunk) + len(rejections), n_skipped + len(outside),
+                          len(chunk) + counted_up_front, n_skipped + len(outside),
                           tuple(i for i in items if i.source_uri not in outside))
-        rejections, items, n_skipped = [], [], 0
+        rejections, items, n_skipped, counted_up_front = [], [], 0, 0
 
 
 def _item(source: str, request: ItemRequest, result: Fetched | NotModified | FetchRejected) -> SourceItem:
