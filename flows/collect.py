@@ -16,10 +16,6 @@ from corpus.records import Article, RawDocument, Rejection
 from flows.sources import InputFile, Slice, discover, plan, read_slice
 from warehouse.state import SourceItem
 
-TRANSIENT_REASONS = ("timeout", "connection-error", "http-429")
-"""Fetch failures worth another try on the next run (with the 5xx statuses); other rejections are for good."""
-
-
 @dataclass(frozen=True)
 class ParsedBatch:
     """A batch ready for annotation, with what its load records besides."""
@@ -119,16 +115,10 @@ def file_batches(planned: FilePlan, seen: set[str], jsonl_fields: Mapping[str, t
         rejections = []
 
 
-def rejected_items(source: str, rejections: Sequence[Rejection], keys: Mapping[str, str] | None = None
-                   ) -> Iterator[SourceItem]:
-    """The items of `source` that `rejections` name, keyed by source_uri or by what `keys` maps it to (a feed entry id)."""
+def rejected_items(source: str, rejections: Sequence[Rejection]) -> Iterator[SourceItem]:
+    """The items of `source` that `rejections` name, keyed by their source_uri."""
     for r in rejections:
-        yield SourceItem(source, (keys or {}).get(r.source_uri, r.source_uri), r.source_uri,
-                         "retry" if is_transient(r.reason) else "rejected", reason=r.reason)
-
-
-def is_transient(reason: str) -> bool:
-    return reason in TRANSIENT_REASONS or (reason.startswith("http-5") and len(reason) == 8)
+        yield SourceItem(source, r.source_uri, r.source_uri, "rejected", reason=r.reason)
 
 
 def unseen(raws: Sequence[RawDocument], seen: set[str]) -> list[RawDocument]:

@@ -103,6 +103,8 @@ class FetchRejected:
     reason: str
     detail: str
     attempts: int
+    transient: bool = False
+    """A failure that may pass (a timeout, a connection error, a 5xx or 429): worth another try on a later run."""
 
 
 class FetchFailure(Exception):
@@ -194,7 +196,7 @@ def fetch_page(url: str, validators: Validators, policy: FetchPolicy) -> Fetched
     except TransientFetchError as error:
         if not last:
             raise
-        return FetchRejected(url, error.reason, error.detail, attempt)
+        return FetchRejected(url, error.reason, error.detail, attempt, transient=True)
 
 
 def fetch_page_task(policy: FetchPolicy) -> Task:

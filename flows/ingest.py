@@ -168,7 +168,8 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
         annotated, failed = done or ([], [])
         for rejection in failed:
             logger.error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
-        batch = replace(batch, rejections=batch.rejections + failed, items=_settled(batch.items, failed))
+        batch = replace(batch, rejections=batch.rejections + failed)
+        batch = replace(batch, items=_settled(batch.items, batch.rejections))
         totals["skipped"] += batch.n_skipped
         totals["rejected"] += len(batch.rejections)
         if annotated:
@@ -231,7 +232,8 @@ NOTHING_TO_LOAD = ParsedBatch([], [], 0, 0)
 
 
 def _settled(items: Sequence[SourceItem], failed: Sequence[Rejection]) -> tuple[SourceItem, ...]:
-    """The items, those whose annotation failed recorded as rejected, not loaded."""
+    """The items, those their batch rejected (the parser, after a fetch, or the annotation) recorded as rejected, not
+    loaded."""
     reasons = {r.source_uri: r.reason for r in failed}
     return tuple(replace(i, status="rejected", reason=reasons[i.source_uri])
                  if i.status == "loaded" and i.source_uri in reasons else i for i in items)

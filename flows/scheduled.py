@@ -27,7 +27,7 @@ from corpus.feeds import FeedError, parse_feed
 from corpus.jsonl import field_names
 from corpus.nlp import pipeline_version
 from corpus.records import Rejection
-from flows.collect import (EVERYTHING, ParsedBatch, Window, file_batches, is_transient, parse_batch, plan_files,
+from flows.collect import (EVERYTHING, ParsedBatch, Window, file_batches, parse_batch, plan_files,
                            unseen)
 from flows.config import Source, load_sources, read_url_list
 from flows.fetch import (FetchPolicy, Fetched, FetchRejected, NotModified, Validators, fetch_all, fetch_page_task,
@@ -225,7 +225,7 @@ def _item(source: str, request: ItemRequest, result: Fetched | NotModified | Fet
     if isinstance(result, NotModified):
         return SourceItem(source, request.key, request.url, "not-modified", etag=result.etag,
                           last_modified=result.last_modified, http_status=304, **common)
-    status = RETRY if is_transient(result.reason) else "rejected"
+    status = RETRY if result.transient else "rejected"
     http_status = int(result.reason[5:]) if result.reason.startswith("http-") else None
     return SourceItem(source, request.key, request.url, status, reason=result.reason, http_status=http_status, **common)
 

@@ -134,8 +134,9 @@ def test_fetch_faults_are_retried_or_rejected_and_recorded(tmp_path):
     flaky = {"/flaky": lambda n: Page(b"busy", status=500) if n < 3 else Page(article)}
     with serving({"/ok": Page((SAMPLES / "wikinews-44388.html").read_bytes()),
                   "/slow": Page(other, delay=2.0), "/big": Page(b"<html><body>" + b"x" * 300_000 + b"</body></html>"),
-                  "/gone": Page(b"gone", status=404), **flaky}) as site:
-        urls = [site.url(p) for p in ("/ok", "/flaky", "/slow", "/big", "/gone")]
+                  "/gone": Page(b"gone", status=404), "/blank": Page(b"<html><body><nav>Menu</nav></body></html>"),
+                  **flaky}) as site:
+        urls = [site.url(p) for p in ("/ok", "/flaky", "/slow", "/big", "/gone", "/blank")]
         sources = write(tmp_path, f"""
             [fetch]
             allow_private = true
@@ -149,20 +150,21 @@ def test_fetch_faults_are_retried_or_rejected_and_recorded(tmp_path):
         """.replace("'", '"'))
         db = tmp_path / "corpus.duckdb"
         summary = ingest_source(str(sources), "liste", show_progress=False)
-        assert (summary["n_loaded"], summary["n_rejected"]) == (2, 3)
+        assert (summary["n_loaded"], summary["n_rejected"]) == (2, 4)
         assert site.hits["/flaky"] == 3 and site.hits["/slow"] == 3 and site.hits["/gone"] == 1
         rejected = dict(rows(db, "SELECT source_uri, reason FROM rejected_inputs"))
         assert rejected == {site.url("/slow"): "timeout", site.url("/big"): "too-large",
-                            site.url("/gone"): "http-404"}
+                            site.url("/gone"): "http-404", site.url("/blank"): "no-article"}
         assert "3 attempts" in rows(db, "SELECT detail FROM rejected_inputs WHERE reason = 'timeout'")[0][0]
         items = {url: rest for url, *rest in rows(db, "SELECT url, status, reason, attempts, http_status FROM source_items")}
         assert items[site.url("/flaky")] == ["loaded", None, 3, 200]
         assert items[site.url("/slow")][:2] == ["retry", "timeout"]
         assert items[site.url("/gone")] == ["rejected", "http-404", 1, 404]
+        assert items[site.url("/blank")] == ["rejected", "no-article", 1, 200], "fetched, then rejected by the parser"
 
         site.routes["/slow"] = Page(other)
         again = ingest_source(str(sources), "liste", show_progress=False)
-        assert (again["n_loaded"], again["n_skipped"], again["n_rejected"]) == (1, 4, 0)
+        assert (again["n_loaded"], again["n_skipped"], again["n_rejected"]) == (1, 5, 0)
         assert site.hits["/slow"] == 4 and site.hits["/ok"] == 1 and site.hits["/gone"] == 1
         assert rows(db, "SELECT status FROM source_items WHERE url = ?", [site.url("/slow")]) == [("loaded",)]
 
