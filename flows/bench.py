@@ -336,6 +336,9 @@ def _say(message: str) -> None:
 def main(n: int, source: Path, workers: Sequence[int], batch_size: int, json_path: Path | None, keep: Path | None,
          rss_baseline: int) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Each measured process ends, and stops its ephemeral Prefect API, as soon as its flow returns: the API's event
+    # recorder, cancelled with events still queued, logs tracebacks that say nothing about the figures.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     folder = keep or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:

@@ -1,8 +1,8 @@
 """The ingest flow: find inputs, then per batch read -> parse -> annotate -> load.
 
 Tasks take batches, never single documents. The flow passes records, paths and ids to tasks; the
-spaCy pipeline and the DuckDB connection stay inside the tasks that use them. The warehouse is
-opened only while a batch loads, so that readers can get in between batches.
+spaCy pipeline stays inside the workers, and the DuckDB connection inside the run's one writer (`BatchWriter`), which
+keeps the warehouse open across batch loads for at most `HOLD_SECONDS` at a time, so that readers get in between.
 
 Annotation is the expensive stage, so it is the one task submitted to the flow's task runner: a process
 pool by default (one spaCy pipeline per worker process, loaded once per run), or any other Prefect task
@@ -39,8 +39,8 @@ from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.records import AnnotatedArticle, Article, Rejection
 from flows.collect import ParsedBatch, file_batches, plan_files
 from flows.progress import Progress
-from warehouse.load import (BatchResult, finish_run, known_content, load_batch, open_warehouse, rebuild_summaries,
-                            start_run)
+from warehouse.load import (BatchResult, BatchWriter, finish_run, known_content, load_batch, open_warehouse,
+                            rebuild_summaries, start_run)
 from warehouse.state import SourceItem
 
 DEFAULT_BATCH = 64
@@ -104,17 +104,17 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle]:
 
 
 @task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
-def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
+def load(writer: BatchWriter, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
          n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
-    """Load one batch; the run migrated the warehouse as it started, so the batch's open does not."""
-    with open_warehouse(db, migrate=False) as con:
-        return load_batch(con, run_id, annotated, rejections, n_skipped, items)
+    """Load one batch through the run's writer, which holds the warehouse across batches."""
+    return writer.load(run_id, annotated, rejections, n_skipped, items)
 
 
 @task(cache_policy=NO_CACHE)
 def summarise(db: str) -> None:
-    """Rebuild the entity pairs, the top co-mentions and the full-text index once per run: they summarise the whole
-    corpus, and rebuilding them per batch would cost more than the batch."""
+    """Recompute the entities the run's batches mentioned, and rebuild the entity pairs, the top co-mentions and the
+    full-text index, once per run: they summarise the whole corpus, and keeping them up to date per batch cost more
+    than the batch."""
     with open_warehouse(db, migrate=False) as con:
         rebuild_summaries(con)
 
@@ -159,6 +159,7 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
     depth = max(in_flight or _parallelism() + 1, 1)
     pending: deque[tuple[PrefectFuture | tuple | None, ParsedBatch]] = deque()
     carried = NOTHING_TO_LOAD
+    writer = BatchWriter(db)
 
     def load_oldest() -> None:
         nonlocal carried
@@ -174,7 +175,7 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
         totals["rejected"] += len(batch.rejections)
         if annotated:
             with _timed(seconds, "load"):
-                result = load(db, run_id, annotated, carried.rejections + batch.rejections,
+                result = load(writer, run_id, annotated, carried.rejections + batch.rejections,
                               carried.n_skipped + batch.n_skipped, carried.items + batch.items)
             carried = NOTHING_TO_LOAD
             for key, value in zip(("loaded", "changed", "mentions", "quotes"),
@@ -202,13 +203,16 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
             progress.close()
         with _timed(seconds, "finish"):
             try:
-                with open_warehouse(db, migrate=False) as con:
-                    if carried != NOTHING_TO_LOAD:
-                        load_batch(con, run_id, [], carried.rejections, carried.n_skipped, carried.items)
-                    counts = finish_run(con, run_id, status)
+                con = writer.connection()
+                if carried != NOTHING_TO_LOAD:
+                    load_batch(con, run_id, [], carried.rejections, carried.n_skipped, carried.items,
+                               refresh_entities=False)
+                counts = finish_run(con, run_id, status)
             except duckdb.Error:
                 logger.exception("could not record the end of run %s", run_id)
                 counts = {}
+            finally:
+                writer.release()
         if totals["loaded"]:
             with _timed(seconds, "summarise"):
                 try:

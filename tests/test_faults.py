@@ -46,10 +46,13 @@ def records(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def env(prefect_server) -> dict[str, str]:
-    """The runs' environment: the session's Prefect server, so that no run starts an API of its own."""
+    """The runs' environment: the session's Prefect server, so that no run starts an API of its own; and a writer
+    that holds the file for 2 s at a time (20 s by default), so that a reader polling these short runs gets in between
+    batches, while a run killed in its middle most likely dies holding it, its last batches committed but not
+    checkpointed."""
     from prefect.settings import get_current_settings
 
-    return {**os.environ, "PREFECT_API_URL": get_current_settings().api.url}
+    return {**os.environ, "PREFECT_API_URL": get_current_settings().api.url, "CORPUS_HOLD_SECONDS": "2"}
 
 
 def ingest(env: dict[str, str], db: Path, path: Path, *, workers: int = 1, batch: int = 16,
@@ -241,7 +244,8 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_whole_batches(records
 
 def test_ctrl_c_during_a_two_worker_run_stops_it_cleanly(records, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "CORPUS_HOLD_SECONDS": "2"}
     db = tmp_path / "interrupted.duckdb"
     run = ingest(env, db, records["first"], workers=2, batch=8)
     wait_for_documents(run, db, 8)

@@ -196,6 +196,7 @@ def test_a_run_migrates_a_fresh_database_once_however_many_batches_it_loads(tmp_
 
 def test_batches_with_nothing_to_load_open_no_connection_and_their_counters_and_rejections_land(tmp_path, monkeypatch):
     import flows.ingest
+    import warehouse.load
 
     records = [{"title": f"Article {i}", "article": f"Le maire de Lyon a inauguré le pont numéro {i} mardi."}
                for i in range(5)]
@@ -208,10 +209,11 @@ def test_batches_with_nothing_to_load_open_no_connection_and_their_counters_and_
                                            + "\n", encoding="utf-8")
     opened = []
     real = flows.ingest.open_warehouse
-    monkeypatch.setattr(flows.ingest, "open_warehouse", lambda *a, **k: opened.append(k) or real(*a, **k))
+    for module in (flows.ingest, warehouse.load):
+        monkeypatch.setattr(module, "open_warehouse", lambda *a, **k: opened.append(k) or real(*a, **k))
     summary = one_thread()(paths=[str(tmp_path / "second.jsonl")], db=str(db), batch_size=2, show_progress=False)
     assert (summary["n_inputs"], summary["n_loaded"], summary["n_skipped"], summary["n_rejected"]) == (6, 1, 4, 1)
-    assert len(opened) == 4  # the run's start, the one batch with a document, the end, the summaries
+    assert len(opened) == 3  # the run's start; the writer, for the one batch with a document and the end; summaries
     assert query(db, "SELECT n_inputs, n_loaded, n_skipped, n_rejected FROM ingest_runs WHERE run_id = ?",
                  [summary["run_id"]]) == [(6, 1, 4, 1)]
     assert query(db, "SELECT source_uri, reason FROM rejected_inputs WHERE run_id = ?", [summary["run_id"]]) == [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 
-from warehouse.load import _refresh_entities, open_warehouse
+from warehouse.load import open_warehouse, refresh_stale_entities
 from warehouse.search import build_search_index
 
 COPIED = {"entity_mentions": "mention_id", "quotes": "quote_id", "citations": "citation_id", "sentences": None}
@@ -27,7 +27,8 @@ def main(db: str, times: int) -> None:
             ids = "t.doc_id || '-' || k AS doc_id" + (f", t.{key} || '-' || k AS {key}" if key else "")
             con.execute(f"INSERT INTO {table} BY NAME SELECT t.* REPLACE ({ids}) FROM {table} t, copies")
         started = time.perf_counter()
-        _refresh_entities(con, "SELECT entity_id FROM entities")
+        con.execute("INSERT INTO stale_entities SELECT entity_id FROM entities ON CONFLICT DO NOTHING")
+        refresh_stale_entities(con)
         print(f"entity counts recomputed in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         build_search_index(con)

@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +122,8 @@ def open_warehouse(path: str | Path, read_only: bool = False, wait_seconds: floa
                    migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse at `path`, migrated to the latest schema unless read-only or `migrate` is
     false: a run migrates once, as it starts, and its batch loads then open the file without migrating (migrating
-    recreates every view, 0.1-0.5 s an open). While another process holds the file, retry for `wait_seconds`
-    (default: `LOCK_WAIT_SECONDS`)."""
+    recreates every view, 0.1-0.5 s an open); the migrating open also recomputes the entities a killed run left stale.
+    While another process holds the file, retry for `wait_seconds` (default: `LOCK_WAIT_SECONDS`)."""
     path = Path(path)
     if path.is_dir():
         raise WarehouseError(f"cannot use {path} as the database: it is a directory")
@@ -138,9 +138,7 @@ def open_warehouse(path: str | Path, read_only: bool = False, wait_seconds: floa
             load_fts(con)  # for `document_search` and the index; a batch's load needs neither (50 ms an open)
         if migrate and not read_only:
             apply_migrations(con)
-            uncounted = "SELECT entity_id FROM entities WHERE n_mentions IS NULL"
-            if con.execute(f"SELECT EXISTS ({uncounted})").fetchone()[0]:
-                _refresh_entities(con, uncounted)
+            refresh_stale_entities(con)
             if not has_search_index(con):
                 build_search_index(con)
         yield con
@@ -226,19 +224,32 @@ class BatchResult:
     n_quotes: int
 
 
-def _refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: str) -> None:
-    """Recompute the entities `entity_ids` selects, in one transaction (at open, only when some have no counts: those
-    loaded before schema 004)."""
+STALE_ENTITIES = "SELECT entity_id FROM stale_entities UNION SELECT entity_id FROM entities WHERE n_mentions IS NULL"
+"""The entities whose counts, name and aliases are out of date: those the loads since the last refresh marked, and
+those loaded before schema 004 (no counts)."""
+
+
+def refresh_stale_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the stale entities (`STALE_ENTITIES`) in one transaction; return how many there were."""
     with transaction(con):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE affected_entities AS {entity_ids}")
+        return _refresh_stale(con)
+
+
+def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE affected_entities AS {STALE_ENTITIES}")
+    n_stale = con.execute("SELECT count(*) FROM affected_entities").fetchone()[0]
+    if n_stale:
         for sql in REFRESH_ENTITIES:
             con.execute(sql)
-        con.execute("DROP TABLE affected_entities")
+        con.execute("DELETE FROM stale_entities")
+    con.execute("DROP TABLE affected_entities")
+    return n_stale
 
 
 def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the corpus-wide summaries (`REBUILD_SUMMARIES`) and the full-text index: each in one transaction, so
-    that readers see the old ones or the new ones."""
+    """Recompute the stale entities, then rebuild the corpus-wide summaries (`REBUILD_SUMMARIES`, which read the
+    entities) and the full-text index: each in one transaction, so that readers see the old ones or the new ones."""
+    refresh_stale_entities(con)
     with transaction(con):
         for sql in REBUILD_SUMMARIES:
             con.execute(sql)
@@ -246,33 +257,40 @@ def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[AnnotatedArticle],
-               rejections: Sequence[Rejection], n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
+               rejections: Sequence[Rejection], n_skipped: int, items: Sequence[SourceItem] = (), *,
+               refresh_entities: bool = True) -> BatchResult:
     """Load one batch in one transaction: its documents with all their rows, its rejections, the state of its
-    source's items, and the run's counters. Either all of it lands or none of it does."""
+    source's items, and the run's counters. Either all of it lands or none of it does.
+
+    The entities the batch mentions (and those the documents it replaces mentioned) are marked stale, and recomputed
+    in the same transaction if `refresh_entities`; an ingest run leaves them to the end of the run (`rebuild_summaries`),
+    so that a batch's load costs its own rows, not a join over every mention of the entities it names."""
     staged = _stage(articles, run_id)
     try:
         for name, table in staged.items():
             con.register(f"staged_{name}", table)
         with transaction(con):
-            doc_ids = "SELECT doc_id FROM staged_documents"
-            con.execute("CREATE OR REPLACE TEMP TABLE affected_entities AS SELECT entity_id FROM entity_mentions "
-                        f"WHERE doc_id IN ({doc_ids}) UNION SELECT entity_id FROM staged_entity_mentions")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE batch_documents AS {doc_ids}")
-            n_changed = con.execute("SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
-                                    ).fetchone()[0]
-            con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN ({doc_ids}))")
-            con.execute(f"DELETE FROM quotes WHERE doc_id IN ({doc_ids})")
-            for table in DOCUMENT_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({doc_ids})")
+            con.execute("CREATE OR REPLACE TEMP TABLE batch_documents AS SELECT doc_id FROM staged_documents")
+            replaced = "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
+            n_changed = con.execute(f"SELECT count(*) FROM ({replaced})").fetchone()[0]
+            if n_changed:
+                con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
+                            f"WHERE doc_id IN ({replaced}) ON CONFLICT DO NOTHING")
+                con.execute("DELETE FROM quote_citations WHERE quote_id IN "
+                            "(SELECT quote_id FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents))")
+                con.execute("DELETE FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
+                for table in DOCUMENT_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
             con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
             for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
                           "quotes", "citations", "quote_citations"):
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
             con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
             con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
-            for sql in REFRESH_ENTITIES:
-                con.execute(sql)
-            con.execute("DROP TABLE affected_entities")
+            con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM staged_entity_mentions "
+                        "ON CONFLICT DO NOTHING")
+            if refresh_entities:
+                _refresh_stale(con)
             con.execute("DROP TABLE batch_documents")
             if rejections:
                 con.executemany(
@@ -291,6 +309,57 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
             con.unregister(f"staged_{name}")
     return BatchResult(len(articles), n_changed, n_skipped, len(rejections), staged["entity_mentions"].num_rows,
                        staged["quotes"].num_rows)
+
+
+HOLD_SECONDS = 20.0
+"""How long (unless $CORPUS_HOLD_SECONDS gives other seconds) a run's writer keeps the warehouse open across its
+batch loads before it lets readers in: closing the file checkpoints it, and a checkpoint costs more the bigger the
+warehouse (0.7 s at 6,400 documents), so closing after every batch of 64 made loading a quarter of a run's time. A
+reader waits for its turn (`LOCK_WAIT_SECONDS`, longer than this)."""
+
+
+class BatchWriter:
+    """The one writer of a run: opens the warehouse (without migrating) for the first batch, keeps it across the
+    loads that follow, and closes it once it has been held `hold_seconds`, after a failed load (the retry opens it
+    afresh), and at the end (`release`, or leaving the `with` block)."""
+
+    def __init__(self, path: str | Path, hold_seconds: float | None = None):
+        self.path = path
+        self.hold_seconds = float(os.environ.get("CORPUS_HOLD_SECONDS", HOLD_SECONDS)
+                                  ) if hold_seconds is None else hold_seconds
+        self._open: ExitStack | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._since = 0.0
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            opening = ExitStack()
+            self._con = opening.enter_context(open_warehouse(self.path, migrate=False))
+            self._open, self._since = opening, time.monotonic()
+        return self._con
+
+    def load(self, run_id: str, articles: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
+             n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
+        """`load_batch`, the entities left stale for the end of the run."""
+        try:
+            return load_batch(self.connection(), run_id, articles, rejections, n_skipped, items, refresh_entities=False)
+        except BaseException:
+            self.release()
+            raise
+        finally:
+            if self._con is not None and time.monotonic() - self._since >= self.hold_seconds:
+                self.release()
+
+    def release(self) -> None:
+        if self._open is not None:
+            opening, self._open, self._con = self._open, None, None
+            opening.close()
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
 
 
 _OFFSET_RUN = pa.struct([("clean_start", pa.int32()), ("raw_start", pa.int32()), ("length", pa.int32())])
