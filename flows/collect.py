@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument, Rejection
@@ -97,7 +98,7 @@ def file_batches(planned: FilePlan, seen: set[str], jsonl_fields: Mapping[str, t
     for batch in planned.batches or [[]]:
         raws, read_rejections = read_batch(batch) if batch else ([], [])
         fresh = unseen(raws, seen)
-        articles, parse_rejections = parse_batch(fresh, jsonl_fields)
+        articles, parse_rejections = parse_batch(quote(fresh), jsonl_fields)
         content_of = {raw.source_uri: raw.content_sha256 for raw in fresh}
         rejected_content.update((content_of[r.source_uri], r) for r in parse_rejections if r.source_uri in content_of)
         fresh_uris = set(content_of)

@@ -33,6 +33,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.utilities.annotations import quote
 
 from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
@@ -77,10 +78,23 @@ def start_worker() -> None:
     load_pipeline()
 
 
+class Sealed:
+    """Articles handed to a worker in one piece. Prefect walks a task's parameters, every object of every article,
+    looking for futures (0.3 s a batch of 64 in the flow, and again in the worker, which rebuilds them), but not into
+    an object of a class it does not know. Prefect's own `quote` does the same for tasks run in the flow's process,
+    but it is a tuple, and Dask's task graph unpacks tuples."""
+
+    __slots__ = ("articles",)
+
+    def __init__(self, articles: Sequence[Article]):
+        self.articles = articles
+
+
 @task(cache_policy=NO_CACHE)
-def annotate_batch(articles: Sequence[Article]) -> tuple[list[AnnotatedArticle], list[Rejection]]:
+def annotate_batch(batch: Sealed) -> tuple[list[AnnotatedArticle], list[Rejection]]:
     """The batch's annotations; if the pipeline fails on it, the articles are annotated one by one, and those it
     fails on are rejected (a pipeline bug costs its documents, not the batch or the run)."""
+    articles = batch.articles
     try:
         return _annotate(articles), []
     except Exception:
@@ -175,8 +189,9 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
         totals["rejected"] += len(batch.rejections)
         if annotated:
             with _timed(seconds, "load"):
-                result = load(writer, run_id, annotated, carried.rejections + batch.rejections,
-                              carried.n_skipped + batch.n_skipped, carried.items + batch.items)
+                # quoted: Prefect would walk every object of the batch looking for futures, 0.3 s a batch of 64
+                result = load(writer, run_id, quote(annotated), quote(carried.rejections + batch.rejections),
+                              carried.n_skipped + batch.n_skipped, quote(carried.items + batch.items))
             carried = NOTHING_TO_LOAD
             for key, value in zip(("loaded", "changed", "mentions", "quotes"),
                                   (result.n_loaded, result.n_changed, result.n_mentions, result.n_quotes)):
@@ -263,7 +278,7 @@ def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple 
     cost more than they save."""
     if not articles:
         return None
-    return annotate_batch(articles) if inline else annotate_batch.submit(articles)
+    return annotate_batch(Sealed(articles)) if inline else annotate_batch.submit(Sealed(articles))
 
 
 def _parallelism() -> int:

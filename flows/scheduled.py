@@ -22,6 +22,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from corpus.feeds import FeedError, parse_feed
 from corpus.jsonl import field_names
@@ -209,7 +210,7 @@ def fetched_batches(source: str, planned: SourcePlan, policy: FetchPolicy, seen_
                 tries = f"{result.attempts} attempt{'s' if result.attempts != 1 else ''}"
                 rejections.append(Rejection(request.url, result.reason, f"{result.detail} (after {tries})"))
             items.append(item)
-        articles, parse_rejections = parse_batch(raws, jsonl_fields)
+        articles, parse_rejections = parse_batch(quote(raws), jsonl_fields)
         outside = {a.source_uri for a in articles if not window.covers(a.published_date)}
         yield ParsedBatch([a for a in articles if a.source_uri not in outside], rejections + parse_rejections,
                           len(chunk) + counted_up_front, n_skipped + len(outside),

@@ -133,7 +133,7 @@ def test_an_article_the_pipeline_fails_on_is_rejected_and_the_rest_of_its_batch_
             yield from real([article])
 
     monkeypatch.setattr(flows.ingest, "annotate", failing_on_the_seed)
-    annotated, rejected = flows.ingest.annotate_batch.fn(articles)
+    annotated, rejected = flows.ingest.annotate_batch.fn(flows.ingest.Sealed(articles))
     assert [a.article.source_uri for a in annotated] == [a.source_uri for a in articles if a.source_uri != str(SEED)]
     assert all(a.mentions for a in annotated)
     assert [(r.source_uri, r.reason) for r in rejected] == [(str(SEED), "annotate-error")]
