@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -329,6 +330,32 @@ def test_the_writer_holds_the_warehouse_across_loads_for_its_hold_seconds_then_l
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
         assert con.execute("SELECT count(*) FROM stale_entities").fetchone()[0] == 0  # the migrating open refreshed
         assert_derived_tables_agree_with_mentions(con)
+
+
+def test_the_writer_lets_a_waiting_connection_in_at_once(db):
+    """A connection that waits for the file marks it (`waiting_mark`); the writer, which would hold the file for an
+    hour here, lets it in at its next `let_in`. A plain DuckDB connection marks nothing, and waits for the hold."""
+    from warehouse.load import someone_waiting, waiting_mark
+
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+    with BatchWriter(db, hold_seconds=3600) as writer:
+        writer.load("r1", [annotated_seed()], [], 0)
+        assert not other_process_can_read(db)
+        writer.let_in()
+        assert writer.holding
+        reader = subprocess.Popen([sys.executable, "-c", "import sys; from warehouse.load import open_warehouse\n"
+                                   "with open_warehouse(sys.argv[1], read_only=True, wait_seconds=60) as con:\n"
+                                   "    print(con.execute('SELECT count(*) FROM documents').fetchone()[0])", str(db)],
+                                  stdout=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not someone_waiting(db):
+            assert time.monotonic() < deadline and reader.poll() is None, "the reader never marked its wait"
+            time.sleep(0.05)
+        writer.let_in()
+        assert not writer.holding
+        assert reader.communicate(timeout=30)[0].strip() == "1"
+        assert not waiting_mark(db).exists()
 
 
 def test_sources_view_counts_outlets_across_documents(db):

@@ -146,16 +146,45 @@ def open_warehouse(path: str | Path, read_only: bool = False, wait_seconds: floa
         con.close()
 
 
+WAITING_SECONDS = 3.0
+"""How recent the mark of a waiting connection (`waiting_mark`) must be for the writer to let it in: a waiting open
+renews it at each retry, at least every second."""
+
+
+def waiting_mark(path: str | Path) -> Path:
+    """The file whose modification time says that a connection is waiting for the warehouse at `path`: DuckDB tells
+    the process that holds a file nothing of those it turns away, so they say it here, and the run's writer, which
+    would otherwise hold the file for `HOLD_SECONDS`, lets it go after its current batch."""
+    path = Path(path)
+    return path.with_name(path.name + ".waiting")
+
+
+def someone_waiting(path: str | Path) -> bool:
+    try:
+        return time.time() - waiting_mark(path).stat().st_mtime < WAITING_SECONDS
+    except OSError:
+        return False
+
+
 def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
+    waited = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
+            con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
+            if waited:
+                waiting_mark(path).unlink(missing_ok=True)  # others still waiting renew it at their next retry
+            return con
         except duckdb.IOException as error:
             message = str(error).splitlines()[0]
             if "lock" not in message.lower():
                 raise WarehouseError(f"cannot open {path} as a DuckDB database: {message}") from error
+            waited = True
+            try:
+                waiting_mark(path).touch()
+            except OSError:
+                pass  # a read-only folder: the writer lets go after `HOLD_SECONDS` all the same
             left = deadline - time.monotonic()
             if left <= 0:
                 waited = f", and stayed so for {wait_seconds:.0f} s" if wait_seconds else ""
@@ -315,13 +344,15 @@ HOLD_SECONDS = 20.0
 """How long (unless $CORPUS_HOLD_SECONDS gives other seconds) a run's writer keeps the warehouse open across its
 batch loads before it lets readers in: closing the file checkpoints it, and a checkpoint costs more the bigger the
 warehouse (0.7 s at 6,400 documents), so closing after every batch of 64 made loading a quarter of a run's time. A
-reader waits for its turn (`LOCK_WAIT_SECONDS`, longer than this)."""
+connection that waits for the file says so (`waiting_mark`), and the writer lets it in sooner: after its current
+batch, or within a quarter of a second while the flow waits for annotations."""
 
 
 class BatchWriter:
     """The one writer of a run: opens the warehouse (without migrating) for the first batch, keeps it across the
-    loads that follow, and closes it once it has been held `hold_seconds`, after a failed load (the retry opens it
-    afresh), and at the end (`release`, or leaving the `with` block)."""
+    loads that follow, and closes it once it has been held `hold_seconds` or another connection waits for it
+    (`let_in`), after a failed load (the retry opens it afresh), and at the end (`release`, or leaving the `with`
+    block)."""
 
     def __init__(self, path: str | Path, hold_seconds: float | None = None):
         self.path = path
@@ -347,8 +378,17 @@ class BatchWriter:
             self.release()
             raise
         finally:
-            if self._con is not None and time.monotonic() - self._since >= self.hold_seconds:
-                self.release()
+            self.let_in()
+
+    def let_in(self) -> None:
+        """Close the warehouse if it has been held `hold_seconds`, or if another connection is waiting for it."""
+        if self._con is not None and (time.monotonic() - self._since >= self.hold_seconds
+                                      or someone_waiting(self.path)):
+            self.release()
+
+    @property
+    def holding(self) -> bool:
+        return self._con is not None
 
     def release(self) -> None:
         if self._open is not None:
