@@ -279,7 +279,7 @@ def _annotations(submitted: PrefectFuture | tuple | None, writer: BatchWriter) -
     if not isinstance(submitted, PrefectFuture):
         return submitted
     while writer.holding and not _done(submitted):
-        submitted.wait(timeout=0.25)
+        time.sleep(0.25)  # not `submitted.wait(timeout)`, which asks the API at each timeout, and a Ctrl-C then hung
         writer.let_in()
     return submitted.result()
 
