@@ -348,6 +348,13 @@ connection that waits for the file says so (`waiting_mark`), and the writer lets
 batch, or within a quarter of a second while the flow waits for annotations."""
 
 
+WRITER_THREADS = 1
+"""DuckDB threads of a run's writer. A batch's inserts are small, and the NLP workers keep every core busy meanwhile:
+with DuckDB's default (one thread a core), the loads of 640 documents beside two workers took 2.6-2.9 s, with one
+thread 2.1-2.4 s (two runs each, `flows/ingest.py` at 2 workers). The setting is the open database's: the summaries
+at the end of a run open the file once the writer has closed it, with every thread."""
+
+
 class BatchWriter:
     """The one writer of a run: opens the warehouse (without migrating) for the first batch, keeps it across the
     loads that follow, and closes it once it has been held `hold_seconds` or another connection waits for it
@@ -366,6 +373,7 @@ class BatchWriter:
         if self._con is None:
             opening = ExitStack()
             self._con = opening.enter_context(open_warehouse(self.path, migrate=False))
+            self._con.execute(f"SET threads = {WRITER_THREADS}")
             self._open, self._since = opening, time.monotonic()
         return self._con
 
