@@ -32,6 +32,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
@@ -213,6 +214,9 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
         while pending:
             load_oldest()
         status = "completed"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
         if progress:
             progress.close()
@@ -295,7 +299,30 @@ def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple 
     cost more than they save."""
     if not articles:
         return None
-    return annotate_batch(Sealed(articles)) if inline else annotate_batch.submit(Sealed(articles))
+    if inline:
+        return annotate_batch(Sealed(articles))
+    with _workers_on_this_api():
+        return annotate_batch.submit(Sealed(articles))
+
+
+@contextmanager
+def _workers_on_this_api() -> Iterator[None]:
+    """Point a local process pool's workers at this process's Prefect API. With no API configured (Prefect's
+    ephemeral mode, a flow called from Python), this process runs a temporary server, and each worker started one of
+    its own: seconds of start-up in the run, then a share of a core each beside the model for the whole run (seen in
+    `corpus bench`). `corpus ingest` configures the API itself. Dask workers, perhaps on other machines, keep their own
+    settings. The pool reads the settings once, at its first task."""
+    if get_current_settings().api.url or not isinstance(FlowRunContext.get().task_runner, ProcessPoolTaskRunner):
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer  # Prefect's clients import it as late
+
+    server = SubprocessASGIServer()  # one per process: the one this process's Prefect client started
+    if not server.running:
+        yield
+        return
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
 
 
 def _parallelism() -> int:

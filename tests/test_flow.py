@@ -3,15 +3,56 @@ while the run goes on."""
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import duckdb
 import pytest
+from prefect import task
+from prefect.settings import get_current_settings
 
 from corpus.nlp import pipeline_version
 from flows.ingest import ingest
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@task
+def api_seen_by_worker() -> str | None:
+    return get_current_settings().api.url
+
+
+def test_local_workers_report_to_the_flows_ephemeral_api_not_to_servers_of_their_own(tmp_path):
+    """A flow called from Python with no Prefect API configured: the process pool's workers get the flow's temporary
+    server (each would otherwise start its own, beside the model, for the whole run)."""
+    script = tmp_path / "probe.py"
+    script.write_text(textwrap.dedent('''
+        from prefect import flow
+        from prefect.server.api.server import SubprocessASGIServer
+        from prefect.task_runners import ProcessPoolTaskRunner
+        from flows.ingest import _workers_on_this_api
+        from tests.test_flow import api_seen_by_worker
+
+        @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
+        def probe():
+            with _workers_on_this_api():
+                future = api_seen_by_worker.submit()
+            return future.result(), SubprocessASGIServer().api_url
+
+        if __name__ == "__main__":
+            print(*probe())
+    '''))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_LOGGING_LEVEL": "ERROR", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    seen, own = run.stdout.split()
+    assert own.startswith("http://127.0.0.1:") and seen == own
 
 
 def query(db, sql, params=None):
