@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--source", default=None, help="the JSONL dump (default: OrangeSum in ../shared)")
     bench.add_argument("--workers", type=_worker_counts, default=[1, 2], metavar="1,2",
                        help="the worker counts to measure, comma-separated (default 1,2)")
-    bench.add_argument("--batch-size", type=int, default=64, help="documents per batch (default 64)")
+    bench.add_argument("--batch-size", type=int, default=128, help="documents per batch (default 128)")
     bench.add_argument("--rss-baseline", type=int, default=None, metavar="M",
                        help="also ingest the first M records, to compare peak memory (default N/5; 0: no)")
     bench.add_argument("--json", default=None, metavar="FILE", help="also write every figure to FILE")
@@ -145,7 +145,8 @@ def _annotating_options(command: argparse.ArgumentParser, db_help: str, map_help
 def _run_options(command: argparse.ArgumentParser, db_help: str) -> None:
     """The options of every command that annotates and loads."""
     command.add_argument("--db", default=None, help=db_help)
-    command.add_argument("--batch-size", type=int, default=64, help="documents per batch and transaction (default 64)")
+    command.add_argument("--batch-size", type=int, default=128,
+                         help="documents per batch and transaction (default 128)")
     command.add_argument("--workers", type=int, default=None,
                          help="processes that annotate batches side by side (default: one per core)")
     command.add_argument("--dask", default=None, metavar="ADDRESS",
