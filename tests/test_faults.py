@@ -244,8 +244,10 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_whole_batches(records
 
 def test_ctrl_c_during_a_two_worker_run_stops_it_cleanly(records, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    # the writer closes the file after each batch: held 2 s at a time, it let the poller in only once two workers had
+    # loaded all 150 documents, and the SIGINT then came after the last batch
     env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "CORPUS_HOLD_SECONDS": "2"}
+            "CORPUS_HOLD_SECONDS": "0"}
     db = tmp_path / "interrupted.duckdb"
     run = ingest(env, db, records["first"], workers=2, batch=8)
     wait_for_documents(run, db, 8)
