@@ -47,8 +47,9 @@ from warehouse.state import SourceItem
 
 DEFAULT_BATCH = 128
 """Documents per batch: per task and per transaction. Each batch costs two Prefect task runs (their API calls and
-the server's writes) and a transaction's fixed statements, beside two workers on two cores; from 64 to 128, with
-the other changes of that day, loading fell from 3.6 to 1.8 ms a document (`corpus bench`, docs/performance.md)."""
+the server's writes) and a transaction's fixed statements, beside two workers on two cores. Loading beside two
+workers went from 3.6 ms a document (batches of 64, `corpus bench --n 10000`) to 1.8 (128, `--n 2000`, with the workers'
+own Prefect servers gone too): docs/performance.md, 2026-12-02."""
 NLP_LANGUAGES = ("fr", "und")
 """French NER runs on these; other languages are loaded with their structure but no entities."""
 
