@@ -14,7 +14,7 @@ from prefect import task
 from prefect.settings import get_current_settings
 
 from corpus.nlp import pipeline_version
-from flows.ingest import ingest
+from flows.ingest import TAIL_PIECE_MIN, ingest, tail_pieces
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -53,6 +53,22 @@ def test_local_workers_report_to_the_flows_ephemeral_api_not_to_servers_of_their
     assert run.returncode == 0, run.stderr
     seen, own = run.stdout.split()
     assert own.startswith("http://127.0.0.1:") and seen == own
+
+
+def test_the_last_batches_of_a_run_go_to_the_workers_in_pieces_that_add_up_to_each_batch():
+    """The 600 documents of the acceptance run in batches of 128 on two workers: the batches read while fewer than two
+    batches are left to read go in pieces of a quarter, in order; one worker, or small batches, are never cut finer."""
+    sizes, cut = [128, 128, 128, 128, 88], []
+    unread = sum(sizes)
+    for size in sizes:
+        unread -= size
+        batch = list(range(unread, unread + size))
+        pieces = tail_pieces(batch, unread, workers=2)
+        assert [doc for piece in pieces for doc in piece] == batch
+        cut.append([len(piece) for piece in pieces])
+        assert tail_pieces(batch, unread, workers=1) == [batch]
+    assert cut == [[128], [128], [32] * 4, [32] * 4, [22] * 4]
+    assert tail_pieces(list(range(12)), 0, workers=2) == [list(range(TAIL_PIECE_MIN)), list(range(TAIL_PIECE_MIN, 12))]
 
 
 def query(db, sql, params=None):
