@@ -214,7 +214,7 @@ def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], tota
             if batch is None:
                 break
             n_read += batch.n_read
-            pieces = tail_pieces(batch.articles, total - n_read, workers)
+            pieces = tail_pieces(batch.articles, total - n_read, 1 if inline else workers)  # inline: no one to share
             pending.append(([_submit(piece, inline) for piece in pieces], batch))
             while len(pending) >= depth:
                 load_oldest()
@@ -294,8 +294,8 @@ def tail_pieces(articles: Sequence[Article], n_unread: int, workers: int) -> lis
 
     Workers finish their batches out of step: at the end of a run, whole batches left one worker busy with the last
     one while the others had nothing to do (8 s of a two-worker run of 2,000 documents that took 146 s, 10 s of 56 s
-    at 600; 2.5 s with pieces). Pieces let every worker take a share of the end. Each is one more task run, and the batch still
-    loads in one transaction, once all its pieces are back."""
+    at 600; 2.5 s with pieces). Pieces let every worker take a share of the end. Each is one more task run, and the
+    batch still loads in one transaction, once all its pieces are back."""
     if workers <= 1 or n_unread >= workers * len(articles):
         return [articles]
     size = max(-(-len(articles) // (2 * workers)), TAIL_PIECE_MIN)
@@ -309,7 +309,8 @@ def _annotations(submitted: Sequence[PrefectFuture | tuple | None], writer: Batc
     for piece in submitted:
         if isinstance(piece, PrefectFuture):
             while writer.holding and not _done(piece):
-                time.sleep(0.25)  # not `piece.wait(timeout)`, which asks the API at each timeout, and a Ctrl-C then hung
+                # not `piece.wait(timeout)`, which asks the API at each timeout, and a Ctrl-C then hung
+                time.sleep(0.25)
                 writer.let_in()
             piece = piece.result()
         if piece is not None:
