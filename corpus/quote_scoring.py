@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 KINDS = ("direct", "partial", "indirect")
@@ -111,12 +112,23 @@ class Counts:
 
 @dataclass(frozen=True)
 class QuoteScores:
-    """Counts by kind ("all", "direct", "partial", "indirect") at each threshold, and speaker counts."""
+    """Counts by kind ("all", "direct", "partial", "indirect") at each threshold, speaker counts, and pair
+    counts: a quote found *with its right speaker*. Scores of articles add up to the scores of a set."""
 
     lenient: dict[str, Counts]
     strict: dict[str, Counts]
     speaker_correct: int
     speaker_total: int
+    pairs: Counts = Counts()
+    """Gold quotes with a speaker, found by a prediction (30 % coverage) that names the same speaker
+    (`tp_gold`) or not (`fn`); predictions with a speaker, matching a gold quote with the same speaker
+    (`tp_pred`) or not (`fp`). Blanking a speaker or dropping a quote cannot raise its F1."""
+
+    def __add__(self, other: QuoteScores) -> QuoteScores:
+        return QuoteScores({k: c + other.lenient[k] for k, c in self.lenient.items()},
+                           {k: c + other.strict[k] for k, c in self.strict.items()},
+                           self.speaker_correct + other.speaker_correct, self.speaker_total + other.speaker_total,
+                           self.pairs + other.pairs)
 
     @property
     def speaker_accuracy(self) -> float:
@@ -134,40 +146,81 @@ class QuoteScores:
                          f" {high.tp_pred + high.fp:7}")
         lines.append(f"speaker accuracy (matched, with a gold speaker): {self.speaker_accuracy:.3f}"
                      f" ({self.speaker_correct}/{self.speaker_total})")
+        p = self.pairs
+        lines.append(f"pair (quote and speaker) P {p.precision:.3f} R {p.recall:.3f} F1 {p.f1:.3f}"
+                     f" ({p.tp_gold}/{p.tp_gold + p.fn} gold, {p.tp_pred}/{p.tp_pred + p.fp} predicted)")
         return "\n".join(lines)
 
 
 def score(pairs: Iterable[tuple[Sequence[ScoredQuote], Sequence[ScoredQuote]]]) -> QuoteScores:
-    """Scores (predicted quotes, gold quotes) per article. `term` quotes are left out on both sides, and a
-    prediction that only matches a gold `term` is neither right nor wrong: nobody said those words."""
+    """Scores (predicted quotes, gold quotes) per article and adds them up."""
+    return sum((score_article(predicted, gold) for predicted, gold in pairs), _NOTHING)
+
+
+def score_article(predicted: Sequence[ScoredQuote], gold: Sequence[ScoredQuote]) -> QuoteScores:
+    """Scores one article. `term` quotes are left out on both sides, and a prediction that only matches
+    a gold `term` is neither right nor wrong: nobody said those words."""
     tally: Counter[tuple[str, str, str]] = Counter()
     speaker_correct = speaker_total = 0
-    for predicted, gold in pairs:
-        preds = [(q, Counter(normalize_words(q.text))) for q in predicted if q.kind != TERM]
-        golds = [(q, Counter(normalize_words(q.text))) for q in gold if q.kind != TERM]
-        terms = [Counter(normalize_words(q.text)) for q in gold if q.kind == TERM]
-        for threshold in (LENIENT, STRICT):
-            for g, g_words in golds:
-                found = any(_matches(threshold, p_words, g_words) for _, p_words in preds)
-                tally[threshold, g.kind, "tp_gold" if found else "fn"] += 1
-            for p, p_words in preds:
-                if any(_matches(threshold, p_words, g_words) for _, g_words in golds):
-                    tally[threshold, p.kind, "tp_pred"] += 1
-                elif not any(_matches(threshold, p_words, t_words) for t_words in terms):
-                    tally[threshold, p.kind, "fp"] += 1
-        for g, _ in golds:
-            best = best_match(g, predicted)
-            if g.speaker is None or best is None:
-                continue
-            speaker_total += 1
-            speaker_correct += same_speaker(best.speaker, g.speaker)
+    preds = [(q, Counter(normalize_words(q.text))) for q in predicted if q.kind != TERM]
+    golds = [(q, Counter(normalize_words(q.text))) for q in gold if q.kind != TERM]
+    terms = [Counter(normalize_words(q.text)) for q in gold if q.kind == TERM]
+    for threshold in (LENIENT, STRICT):
+        for g, g_words in golds:
+            found = any(_matches(threshold, p_words, g_words) for _, p_words in preds)
+            tally[threshold, g.kind, "tp_gold" if found else "fn"] += 1
+        for p, p_words in preds:
+            if any(_matches(threshold, p_words, g_words) for _, g_words in golds):
+                tally[threshold, p.kind, "tp_pred"] += 1
+            elif not any(_matches(threshold, p_words, t_words) for t_words in terms):
+                tally[threshold, p.kind, "fp"] += 1
+    for g, _ in golds:
+        best = best_match(g, predicted)
+        if g.speaker is None or best is None:
+            continue
+        speaker_total += 1
+        speaker_correct += same_speaker(best.speaker, g.speaker)
+    return QuoteScores(_by_kind(tally, LENIENT), _by_kind(tally, STRICT), speaker_correct, speaker_total,
+                       _pair_counts(preds, golds, terms))
 
-    def by_kind(threshold: str) -> dict[str, Counts]:
-        counts = {k: Counts(*(tally[threshold, k, f] for f in ("tp_gold", "fn", "tp_pred", "fp")))
-                  for k in KINDS}
-        return {"all": sum(counts.values(), Counts()), **counts}
 
-    return QuoteScores(by_kind(LENIENT), by_kind(STRICT), speaker_correct, speaker_total)
+def _by_kind(tally: Counter[tuple[str, str, str]], threshold: str) -> dict[str, Counts]:
+    counts = {k: Counts(*(tally[threshold, k, f] for f in ("tp_gold", "fn", "tp_pred", "fp"))) for k in KINDS}
+    return {"all": sum(counts.values(), Counts()), **counts}
+
+
+def _pair_counts(preds: list[tuple[ScoredQuote, Counter[str]]], golds: list[tuple[ScoredQuote, Counter[str]]],
+                 terms: list[Counter[str]]) -> Counts:
+    """A gold quote with a speaker is found when any prediction covers it at 30 % and names the same
+    speaker; a prediction with a speaker is right when it covers such a gold quote, wrong otherwise
+    (also when the gold says nobody is named), and left out when it only covers a `term`."""
+    spoken = [(g, g_words) for g, g_words in golds if g.speaker is not None]
+    found = sum(any(_matches(LENIENT, p_words, g_words) and same_speaker(p.speaker, g.speaker) for p, p_words in preds)
+                for g, g_words in spoken)
+    right = wrong = 0
+    for p, p_words in preds:
+        if p.speaker is None:
+            continue
+        if any(_matches(LENIENT, p_words, g_words) and same_speaker(p.speaker, g.speaker) for g, g_words in spoken):
+            right += 1
+        elif any(_matches(LENIENT, p_words, g_words) for _, g_words in golds) or \
+                not any(_matches(LENIENT, p_words, t_words) for t_words in terms):
+            wrong += 1
+    return Counts(found, len(spoken) - found, right, wrong)
+
+
+_NOTHING = QuoteScores(_by_kind(Counter(), LENIENT), _by_kind(Counter(), STRICT), 0, 0)
+
+
+def bootstrap_interval(articles: Sequence[QuoteScores], metric: Callable[[QuoteScores], float],
+                       draws: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """A percentile bootstrap confidence interval of `metric` over articles drawn with replacement."""
+    if not articles:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    values = sorted(metric(sum(rng.choices(articles, k=len(articles)), _NOTHING)) for _ in range(draws))
+    tail = (1 - level) / 2
+    return values[int(tail * (draws - 1))], values[int((1 - tail) * (draws - 1))]
 
 
 def best_match(gold: ScoredQuote, predicted: Sequence[ScoredQuote]) -> ScoredQuote | None:

@@ -132,6 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
     evaluate.add_argument("--shared", default=None, help="the shared data folder (default: ../shared beside the project)")
     evaluate.add_argument("--errors", action="store_true", help="also list missed, extra and misattributed quotes")
+    evaluate.add_argument("--locked-test", action="store_true",
+                          help="score the locked test part of eval/orangesum_quotes instead (totals only, no errors)")
     evaluate.set_defaults(run=_evaluate)
     return parser
 
@@ -447,6 +449,17 @@ def _evaluate(args: argparse.Namespace) -> int:
             print(f"corpus: error: no gold entities under {shared}; give the shared folder with --shared", file=sys.stderr)
             return 1
         print(evaluate_ner(shared))
+        return 0
+    if args.locked_test:
+        if args.errors:
+            print("corpus: error: the locked test part is scored in totals only; --errors is refused", file=sys.stderr)
+            return 2
+        from flows.evaluate import evaluate_orangesum_quotes, interval_report
+
+        scores = evaluate_orangesum_quotes(shared, "test")
+        print(f"Quotes on the locked test part of eval/orangesum_quotes ({len(scores)} articles)")
+        print(sum(scores[1:], scores[0]).report())
+        print(interval_report(scores))
         return 0
     print("Quotes on wikinews_fr_dev (50 articles; kinds direct, partial, indirect; terms excluded)")
     print(evaluate_wikinews_quotes(shared, show_errors=args.errors).report())

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
+from corpus.jsonl import field_names, parse_jsonl_record
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.parse import parse_document
-from corpus.quote_scoring import QuoteScores, ScoredQuote, best_match, gold_quotes, lenient_match, same_speaker, score
+from corpus.quote_scoring import (
+    QuoteScores,
+    ScoredQuote,
+    best_match,
+    bootstrap_interval,
+    gold_quotes,
+    lenient_match,
+    same_speaker,
+    score,
+    score_article,
+)
 from corpus.records import Article, RawDocument
 
 
@@ -39,6 +53,66 @@ def evaluate_wikinews_quotes(shared: Path, gold_file: Path | None = None, show_e
         if show_errors:
             _print_errors(record["id"], predicted, gold)
     return score(pairs)
+
+
+ORANGESUM = Path(__file__).resolve().parent.parent / "eval/orangesum_quotes"
+"""This project's gold quotes of 170 OrangeSum articles, split by article into `dev` and a locked `test` part."""
+ORANGESUM_DUMP = "data/articles/orangesum/orangesum_articles.jsonl.gz"
+
+
+def orangesum_gold(part: str) -> list[dict]:
+    """The gold records of one part of `eval/orangesum_quotes` ("dev" or "test"), in id order."""
+    ids = {str(i) for i in json.loads((ORANGESUM / "split.json").read_text(encoding="utf-8"))[part]}
+    records = [json.loads(line) for line in (ORANGESUM / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return sorted((r for r in records if r["id"] in ids), key=lambda r: int(r["id"]))
+
+
+def orangesum_articles(shared: Path, ids: Iterable[str]) -> list[Article]:
+    """The OrangeSum records of `ids`, parsed as `corpus ingest` parses the dump, in the order of `ids`."""
+    wanted = list(ids)
+    lines: dict[str, str] = {}
+    names = field_names(None)
+    with gzip.open(shared / ORANGESUM_DUMP, "rt", encoding="utf-8") as dump:
+        for line in dump:
+            key = line[line.index(":") + 1:line.index(",")].strip()  # '{"id": 123, ...'
+            if key in wanted:
+                lines[key] = line
+    missing = [key for key in wanted if key not in lines]
+    if missing:
+        raise RuntimeError(f"ids not in {shared / ORANGESUM_DUMP}: {', '.join(missing[:5])}")
+    return [parse_jsonl_record(lines[key], source_uri=f"orangesum:{key}",
+                               content_sha256=hashlib.sha256(lines[key].encode()).hexdigest(), names=names)
+            for key in wanted]
+
+
+def predicted_quotes(articles: list[Article]) -> list[list[ScoredQuote]]:
+    """The pipeline's quotes of each article, as scored."""
+    return [[ScoredQuote(q.text, q.kind, q.speaker_name) for q in annotated.quotes] for annotated in annotate(articles)]
+
+
+def evaluate_orangesum_quotes(shared: Path, part: str = "dev", show_errors: bool = False) -> list[QuoteScores]:
+    """Scores of each article of one part of `eval/orangesum_quotes`. The test part is locked: its errors
+    are never listed, only its totals."""
+    if part == "test" and show_errors:
+        raise ValueError("the test part is locked: its errors are not listed")
+    records = orangesum_gold(part)
+    articles = orangesum_articles(shared, [r["id"] for r in records])
+    scores = []
+    for record, predicted in zip(records, predicted_quotes(articles)):
+        gold = gold_quotes(record)
+        scores.append(score_article(predicted, gold))
+        if show_errors:
+            _print_errors(record["id"], predicted, gold)
+    return scores
+
+
+def interval_report(articles: list[QuoteScores]) -> str:
+    """95 % bootstrap intervals over articles of speaker accuracy, pair F1 and quote F1 (30 % coverage)."""
+    metrics = {"speaker accuracy": lambda s: s.speaker_accuracy, "pair F1": lambda s: s.pairs.f1,
+               "quote F1 (30 %)": lambda s: s.lenient["all"].f1}
+    return "95 % bootstrap intervals over articles: " + ", ".join(
+        f"{name} [{low:.3f}, {high:.3f}]" for name, metric in metrics.items()
+        for low, high in [bootstrap_interval(articles, metric)])
 
 
 def evaluate_litbank_quotes(shared: Path) -> QuoteScores:

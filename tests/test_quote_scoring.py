@@ -7,11 +7,13 @@ import pytest
 
 from corpus.quote_scoring import (
     ScoredQuote,
+    bootstrap_interval,
     gold_quotes,
     lenient_match,
     normalize_words,
     same_speaker,
     score,
+    score_article,
     shared_words,
     strict_match,
 )
@@ -117,7 +119,46 @@ def test_report_lists_kinds_and_speaker_accuracy():
     rows = report.splitlines()
     assert [row.split()[0] for row in rows[2:6]] == ["all", "direct", "partial", "indirect"]
     assert rows[2].split() == ["all"] + ["1.000"] * 6 + ["1", "1", "1"]
-    assert rows[-1] == "speaker accuracy (matched, with a gold speaker): 1.000 (1/1)"
+    assert rows[-2] == "speaker accuracy (matched, with a gold speaker): 1.000 (1/1)"
+    assert rows[-1] == "pair (quote and speaker) P 1.000 R 1.000 F1 1.000 (1/1 gold, 1/1 predicted)"
+
+
+def test_pair_f1_needs_the_quote_and_its_speaker():
+    gold = [ScoredQuote(SAMARAS, "direct", "Antonis Samaras"),
+            ScoredQuote("nous resterons dans la zone euro", "indirect", "Evangelos Venizelos"),
+            ScoredQuote("la troïka arrive mardi", "indirect", None),
+            ScoredQuote("Nouvelle Démocratie", "term", None)]
+    predicted = [ScoredQuote(SAMARAS, "direct", "M. Samaras"),  # right pair
+                 ScoredQuote("nous resterons dans la zone euro", "indirect", "Antonis Samaras"),  # wrong speaker
+                 ScoredQuote("la troïka arrive mardi", "indirect", "Venizelos"),  # the gold names nobody
+                 ScoredQuote("Nouvelle Démocratie", "partial", "Samaras"),  # only a term: left out
+                 ScoredQuote("un tout autre propos", "direct", None)]  # no speaker: not in the precision
+    pairs = score([(predicted, gold)]).pairs
+    assert (pairs.tp_gold, pairs.fn, pairs.tp_pred, pairs.fp) == (1, 1, 1, 2)
+    assert pairs.precision == pytest.approx(1 / 3) and pairs.recall == pytest.approx(1 / 2)
+
+
+def test_pair_f1_is_not_raised_by_blanking_speakers_or_dropping_quotes():
+    gold = [ScoredQuote(SAMARAS, "direct", "Antonis Samaras"),
+            ScoredQuote("nous resterons dans la zone euro", "indirect", "Evangelos Venizelos")]
+    right = [ScoredQuote(SAMARAS, "direct", "Samaras"), ScoredQuote("nous resterons dans la zone euro", "indirect", "Venizelos")]
+    blanked = [right[0], dataclasses.replace(right[1], speaker=None)]
+    wrong = [right[0], dataclasses.replace(right[1], speaker="Samaras")]
+    f1 = {name: score([(quotes, gold)]).pairs.f1 for name, quotes in
+          (("right", right), ("blanked", blanked), ("dropped", right[:1]), ("wrong", wrong))}
+    assert f1["right"] == 1.0 and f1["blanked"] == f1["dropped"] == pytest.approx(2 / 3)
+    assert f1["wrong"] == 0.5  # a wrong speaker costs precision as well as recall
+
+
+def test_article_scores_add_up_and_bootstrap_brackets_the_total():
+    gold = [ScoredQuote(SAMARAS, "direct", "Antonis Samaras")]
+    articles = [score_article([ScoredQuote(SAMARAS, "direct", name)], gold)
+                for name in ("Samaras", "Samaras", "Barroso", "Samaras")]
+    total = sum(articles[1:], articles[0])
+    assert total.speaker_correct == 3 and total.speaker_total == 4 and total == score(
+        [([ScoredQuote(SAMARAS, "direct", n)], gold) for n in ("Samaras", "Samaras", "Barroso", "Samaras")])
+    low, high = bootstrap_interval(articles, lambda s: s.speaker_accuracy, draws=500)
+    assert low < 0.75 < high and 0.0 <= low and high <= 1.0
 
 
 @pytest.fixture(scope="module")
