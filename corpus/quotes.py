@@ -23,6 +23,8 @@ from corpus.cues import conditional, cue_lemma, cue_tokens, is_cue, passive
 from corpus.quote_marks import quoted_spans
 from corpus.quote_rules import QuoteRules
 from corpus.records import Note, NoteRef, Quote
+from corpus.roles import role_key, role_mentions
+from corpus.speaker_ranking import Chooser, load_ranker, model_chooser, rank_speakers
 from corpus.speakers import (
     can_speak,
     cue_speaker,
@@ -46,29 +48,39 @@ from corpus.syntax import (
 )
 
 Doc.set_extension("quotes", default=None, force=True)
+Doc.set_extension("roles", default=None, force=True)
 
 
 @Language.factory(
     "quote_ruler",
-    default_config={"spans_key": "quotes", "rules_path": None, "verbs_path": None},
+    default_config={"spans_key": "quotes", "rules_path": None, "verbs_path": None, "ranker_path": None,
+                    "use_ranker": True},
     requires=["token.dep", "token.lemma", "doc.ents", "doc.sents"],
     assigns=["doc.spans", "doc._.quotes"],
 )
-def make_quote_ruler(nlp: Language, name: str, spans_key: str, rules_path: str | None, verbs_path: str | None):
-    return QuoteRuler(spans_key, QuoteRules.load(rules_path, verbs_path).tokenized(nlp.tokenizer))
+def make_quote_ruler(nlp: Language, name: str, spans_key: str, rules_path: str | None, verbs_path: str | None,
+                     ranker_path: str | None, use_ranker: bool):
+    ranker = load_ranker(ranker_path) if use_ranker else None
+    return QuoteRuler(spans_key, QuoteRules.load(rules_path, verbs_path).tokenized(nlp.tokenizer),
+                      model_chooser(ranker) if ranker is not None else None)
 
 
 class QuoteRuler:
     """Sets `doc._.quotes` (a list of `Quote` fields as dicts, which survive `n_process > 1`) and
-    `doc.spans[spans_key]` (labelled by kind)."""
+    `doc.spans[spans_key]` (labelled by kind), and `doc._.roles` (the people named with a role, as dicts).
+    `chooser` picks each quote's speaker among the candidates
+    (`corpus.speaker_ranking`); without one, the rules' speaker stands."""
 
-    def __init__(self, spans_key: str, rules: QuoteRules):
+    def __init__(self, spans_key: str, rules: QuoteRules, chooser: Chooser | None = None):
         self.spans_key = spans_key
         self.rules = rules
+        self.chooser = chooser
 
     def __call__(self, doc: Doc) -> Doc:
-        quotes = extract_quotes(doc, self.rules)
+        quotes = extract_quotes(doc, self.rules, self.chooser)
         doc._.quotes = [dataclasses.asdict(q) for q in quotes]
+        with document_memo(doc):
+            doc._.roles = [dataclasses.asdict(r) for r in role_mentions(doc, self.rules)]
         spans = [doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand") for q in quotes]
         doc.spans[self.spans_key] = [s for s in spans if s is not None]
         return doc
@@ -89,7 +101,7 @@ class _Attribution:
                    reported_via=reported_via or _credited_outlet(verb, rules, speaker), conditional=conditional(verb))
 
 
-def extract_quotes(doc: Doc, rules: QuoteRules) -> list[Quote]:
+def extract_quotes(doc: Doc, rules: QuoteRules, chooser: Chooser | None = None) -> list[Quote]:
     with document_memo(doc):
         quotes: list[Quote] = []
         covered: list[tuple[int, int]] = []
@@ -101,7 +113,17 @@ def extract_quotes(doc: Doc, rules: QuoteRules) -> list[Quote]:
             quotes.extend(_quoted(doc, content, rules))
         quotes.extend(_indirect(doc, rules, covered))
         quotes.sort(key=lambda q: q.start)
-        return _continue_speakers(quotes, [m.start() for m in re.finditer("\n\n", document_text(doc))])
+        quotes = _continue_speakers(quotes, [m.start() for m in re.finditer("\n\n", document_text(doc))])
+        if chooser is not None:
+            quotes = rank_speakers(doc, quotes, rules, chooser)
+        return [_with_role(q) for q in quotes]
+
+
+def _with_role(quote: Quote) -> Quote:
+    """A speaker that is a description, not a name ("le chef de l'Etat", "la porte-parole"), keeps its role key."""
+    name = quote.speaker_name
+    role = role_key(name) if name and name[0].islower() and quote.kind != "term" else None
+    return dataclasses.replace(quote, speaker_role=role or None)
 
 
 def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
@@ -539,12 +561,12 @@ def notes_for_quotes(quotes: tuple[Quote, ...], refs: tuple[NoteRef, ...], sente
 
 
 def speakers_from_notes(quotes: tuple[Quote, ...], refs: tuple[NoteRef, ...], notes: tuple[Note, ...]) -> tuple[Quote, ...]:
-    """A direct quote with no speaker, followed by a note call whose note opens with an author's name
-    ("Robert M. Dover, op. cit."), is that author's."""
+    """A direct quote with no cue of its own, followed by a note call whose note opens with an author's name
+    ("Robert M. Dover, op. cit."), is that author's: the note names its source, whoever stands nearby."""
     by_marker = {note.marker: note.text for note in notes}
     result = []
     for quote in quotes:
-        if quote.kind == "direct" and quote.speaker_name is None:
+        if quote.kind == "direct" and (quote.speaker_name is None or quote.cue is None):
             ref = next((r for r in refs if quote.end <= r.offset <= quote.end + 3), None)
             match = _NOTE_AUTHOR.match(by_marker.get(ref.marker, "")) if ref else None
             if match:

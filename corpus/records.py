@@ -160,6 +160,23 @@ class Quote:
     """Reported in the conditional ("aurait répondu"): an unconfirmed report."""
     speaker_from: str | None = None
     """`note` when the speaker is the author of the footnote the quote calls."""
+    speaker_role: str | None = None
+    """The role's key (`corpus.roles.role_key`) when the speaker is a description the article names no one
+    for ("le chef de l'Etat"): the warehouse's `speaker_roles` view finds its holder in the corpus."""
+
+
+@dataclass(frozen=True)
+class RoleMention:
+    """A person named with a role in `Article.text`: "le Premier ministre Édouard Philippe" gives the role
+    "Premier ministre" (its span, without the determiner's meaning) and the holder "Édouard Philippe"."""
+
+    start: int
+    end: int
+    role: str
+    holder: str
+    """The fullest name the article gives the person."""
+    holder_start: int
+    holder_end: int
 
 
 @dataclass(frozen=True)
@@ -204,3 +221,4 @@ class AnnotatedArticle:
     citations: tuple[Citation, ...] = ()
     quote_citations: tuple[tuple[str, ...], ...] = ()
     """For each quote, the keys of the citations it comes from."""
+    roles: tuple[RoleMention, ...] = ()

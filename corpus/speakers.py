@@ -14,6 +14,7 @@ from corpus.cues import auxiliary_before, cue_lemma
 from corpus.entities import expand_acronym, is_acronym
 from corpus.outlets import Outlets
 from corpus.quote_rules import QuoteRules
+from corpus.roles import holder_in_document
 from corpus.syntax import (
     INVERTED_PRONOUNS,
     SUBJECT_DEPS,
@@ -91,6 +92,9 @@ def inverted_subject(verb: Token, window: Span, rules: QuoteRules) -> Span | Non
     n = 0
     while n < len(tokens):
         token = tokens[n]
+        if token.lower_ == "t" and n + 1 < len(tokens) and tokens[n + 1].lower_ in INVERTED_PRONOUNS:
+            n += 1  # "estime t-elle": the euphonic t written apart from its pronoun
+            continue
         if token.text in (".", "«", '"', ":", ";") or token.pos_ in ("SCONJ", "VERB") or token.lower_ in ("que", "qu'"):
             break
         if token.lower_ in INVERTED_PRONOUNS or token.lower_ in ("il", "elle"):
@@ -164,7 +168,8 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     named = named_in_phrase(doc, mention, rules)
     if named is not None:
         return fullest_name(doc, named)
-    return _named_role(doc, mention, rules) or _described(doc, mention, rules) or role_text(mention, rules)
+    return (_named_role(doc, mention, rules) or holder_in_document(doc, mention, rules) or _described(doc, mention, rules)
+            or role_text(mention, rules))
 
 
 def named_in_phrase(doc: Doc, mention: Span, rules: QuoteRules) -> Span | None:
@@ -211,6 +216,8 @@ def document_author(mention: Span, rules: QuoteRules) -> str | None:
         if agent.pos_ not in ("PROPN", "NOUN"):
             continue
         phrase = noun_phrase(agent)
+        if head.lemma_.lower() in rules.interview_nouns and is_outlet(phrase, rules):
+            return None  # "une interview au Monde": the outlet publishes it, the one interviewed speaks
         named = named_in_phrase(doc, phrase, rules)
         if named is not None:
             return fullest_name(doc, named)
@@ -274,23 +281,24 @@ def _content_words(phrase: Span) -> set[str]:
 
 
 def _described(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
-    """A definite description of someone the article named just before: "l'ONG" -> "Human Rights
-    Watch", "le chercheur" -> "Michel Mayor": the latest organisation or person named in the five
-    sentences up to the mention. Only a bare description ("le chercheur", not "le chef de l'aviation
-    civile") and not an institution that speaks as itself ("l'armée", "la police")."""
-    if mention[0].lower_ not in ("le", "la", "l'", "l’") or "Plur" in mention.root.morph.get("Number"):
-        return None  # "les analystes" are not the one person named last
-    if any(t.dep_ == "nmod" for t in mention):
+    """A definite or demonstrative description of someone the article named before: "l'ONG" -> "Human
+    Rights Watch", "le chercheur" -> "Michel Mayor", "cet homme de 26 ans" -> "Ravi", "le chanteur de 64
+    ans" -> "Claude Barzotti": the latest person (for a noun for people) or organisation (for a noun for
+    organisations, or outlets) named before it outside quotation marks. Not a description whose complement
+    names someone else ("le porte-parole de la CGT"), and not an institution that speaks as itself
+    ("l'armée", "la police")."""
+    if mention[0].lower_ not in ("le", "la", "l'", "l’", "ce", "cet", "cette") or "Plur" in mention.root.morph.get("Number"):
+        return None  # "les analystes" are not the one person named last; "un homme" is someone new
+    if any(t.ent_type_ in ("PER", "ORG") for t in mention):
         return None
     head = mention.root.lemma_.lower()
     outlet = head in rules.outlet_nouns
     label = "ORG" if head in rules.organisation_nouns or outlet else "PER" if head in rules.person_nouns else None
     if label is None:
         return None
-    earlier = [start for start in sentence_starts(doc) if start <= mention.start][-5:]
-    window_start = 0 if outlet else earlier[0] if earlier else mention.sent.start
-    named = [e for e in named_entities(doc) if e.label_ == label and window_start <= e.start and e.end <= mention.start
-             and (not outlet or is_outlet(e, rules))]  # "le quotidien" is the newspaper the article named last
+    quoted = quoted_tokens(doc, rules.marks)
+    named = [e for e in named_entities(doc) if e.label_ == label and e.end <= mention.start and e.start not in quoted
+             and is_outlet(e, rules) == outlet]  # "le quotidien" is the newspaper the article named last
     return fullest_name(doc, named[-1]) if named else None
 
 
@@ -414,6 +422,8 @@ def _referent_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int, 
     """What the mention headed by `token` refers to, if it is one pronoun resolution considers."""
     if token.i in entities:
         entity = entities[token.i]
+        if entity.label_ == "PER" and is_outlet(entity, rules):
+            return None  # an outlet the NER took for a person ("Médiapart")
         plural = entity.start > 0 and doc[entity.start - 1].lower_ in ("les", "des", "aux")
         name = fullest_name(doc, entity)
         return _Referent(name, name, entity.label_, True, "Plur" if plural else "Sing", _entity_gender(entity, rules))
@@ -464,6 +474,12 @@ def role_text(mention: Span, rules: QuoteRules) -> str:
 
 def is_outlet(phrase: Span, rules: QuoteRules) -> bool:
     """A media outlet by name ("l'AFP") or by its noun ("le quotidien", "au micro de")."""
+    return _is_outlet(phrase.doc, phrase.start, phrase.end, rules)
+
+
+@per_document(key=lambda start, end, rules: (start, end))
+def _is_outlet(doc: Doc, start: int, end: int, rules: QuoteRules) -> bool:
+    phrase = doc[start:end]
     text = phrase.text.lower()
     bare = re.sub(r"^(l'|l’|le |la |les )", "", text)
     return (text in rules.outlets or bare in rules.outlets or phrase.root.lower_ in rules.outlet_nouns

@@ -128,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--keep", default=None, metavar="DIR", help="keep the sample and the databases in DIR")
     bench.set_defaults(run=_bench)
 
+    train = commands.add_parser("train", help="learn from the gold data in ../shared and eval/ (the `train` extra)")
+    train.add_argument("target", choices=["speakers"], help="what to learn: the speaker ranker")
+    train.add_argument("--shared", default=None, help="the shared data folder (default: ../shared beside the project)")
+    train.add_argument("--folds", type=int, default=5, help="folds of the k-fold figures, by article (default: 5)")
+    train.set_defaults(run=_train)
     evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
     evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
     evaluate.add_argument("--shared", default=None, help="the shared data folder (default: ../shared beside the project)")
@@ -433,6 +438,23 @@ def _refused_write_line(error: BaseException, db: str) -> str:
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
+
+
+def _train(args: argparse.Namespace) -> int:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("corpus: error: training needs scikit-learn: pip install -c constraints.txt -e '.[train]'", file=sys.stderr)
+        return 1
+    from flows.evaluate import WIKINEWS_DEV
+    from flows.train import train_speakers
+
+    shared = Path(args.shared) if args.shared else Path(__file__).resolve().parent.parent.parent / "shared"
+    if not (shared / WIKINEWS_DEV).exists():
+        print(f"corpus: error: no gold quotes under {shared}; give the shared folder with --shared", file=sys.stderr)
+        return 1
+    print(train_speakers(shared, folds=args.folds))
+    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -35,16 +35,8 @@ WIKINEWS_25 = Path(__file__).resolve().parent.parent / "eval/wikinews_fr_25/gold
 def evaluate_wikinews_quotes(shared: Path, gold_file: Path | None = None, show_errors: bool = False) -> QuoteScores:
     """Run the pipeline over gold Wikinews articles (by default the shared 50) and score its quotes."""
     gold_file = gold_file or shared / WIKINEWS_DEV
-    documents = shared / "data/articles/wikinews_fr_100/documents"
     records = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    articles = []
-    for record in records:
-        path = documents / f"{record['id']}.html"
-        content = path.read_bytes()
-        article = parse_document(RawDocument.from_bytes(str(path), content, "html"))
-        if not isinstance(article, Article):
-            raise RuntimeError(f"{path} did not parse: {article}")
-        articles.append(article)
+    articles = wikinews_articles(shared, [record["id"] for record in records])
     pairs = []
     for record, annotated in zip(records, annotate(articles)):
         predicted = [ScoredQuote(q.text, q.kind, q.speaker_name) for q in annotated.quotes]
@@ -113,6 +105,19 @@ def interval_report(articles: list[QuoteScores]) -> str:
     return "95 % bootstrap intervals over articles: " + ", ".join(
         f"{name} [{low:.3f}, {high:.3f}]" for name, metric in metrics.items()
         for low, high in [bootstrap_interval(articles, metric)])
+
+
+def wikinews_articles(shared: Path, ids: Iterable[str]) -> list[Article]:
+    """The Wikinews pages of `ids`, parsed as `corpus ingest` parses them."""
+    documents = shared / "data/articles/wikinews_fr_100/documents"
+    articles = []
+    for key in ids:
+        path = documents / f"{key}.html"
+        article = parse_document(RawDocument.from_bytes(str(path), path.read_bytes(), "html"))
+        if not isinstance(article, Article):
+            raise RuntimeError(f"{path} did not parse: {article}")
+        articles.append(article)
+    return articles
 
 
 def evaluate_litbank_quotes(shared: Path) -> QuoteScores:

@@ -22,12 +22,13 @@ import pyarrow as pa
 
 from corpus.entities import entity_id, entity_key, key_label
 from corpus.records import AnnotatedArticle, Rejection
+from corpus.roles import role_key
 from warehouse.migrate import migrate as apply_migrations
 from warehouse.search import build_search_index, has_search_index, load_fts
 from warehouse.state import SourceItem, save_items
 from warehouse.transaction import transaction
 
-DOCUMENT_TABLES = ("quote_entities", "raw_documents", "paragraphs", "sentences", "entity_mentions", "notes",
+DOCUMENT_TABLES = ("quote_entities", "role_mentions", "raw_documents", "paragraphs", "sentences", "entity_mentions", "notes",
                    "note_refs", "links", "citations", "documents")
 """Tables whose rows belong to one document and are replaced with it; quotes and their citation links
 are replaced first, as quote_citations is keyed by quote."""
@@ -312,7 +313,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
                     con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
             con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
             for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
-                          "quotes", "citations", "quote_citations"):
+                          "quotes", "citations", "quote_citations", "role_mentions"):
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
             con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
             con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
@@ -454,7 +455,12 @@ _SCHEMAS = {
         ("speaker_entity_id", pa.string()), ("speaker_mention", pa.string()), ("cue", pa.string()),
         ("reported_via", pa.string()), ("speaker_start", pa.int32()), ("speaker_end", pa.int32()),
         ("is_conditional", pa.bool_()), ("speaker_from", pa.string()), ("note_markers", pa.list_(pa.string())),
-        ("sentence_index", pa.int32()), ("paragraph_index", pa.int32()),
+        ("sentence_index", pa.int32()), ("paragraph_index", pa.int32()), ("speaker_role_key", pa.string()),
+    ]),
+    "role_mentions": pa.schema([
+        ("doc_id", pa.string()), ("role_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
+        ("role", pa.string()), ("role_key", pa.string()), ("holder", pa.string()), ("holder_entity_id", pa.string()),
+        ("holder_start", pa.int32()), ("holder_end", pa.int32()),
     ]),
     "links": pa.schema([
         ("doc_id", pa.string()), ("link_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
@@ -517,7 +523,10 @@ def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Ta
             paragraph = annotated.sentences[sentence].paragraph_index if annotated.sentences else 0
             add("quotes", f"{doc}:q{i}", doc, q.start, q.end, q.text, q.kind, q.speaker_name, speaker_id,
                 q.speaker_mention, q.cue, q.reported_via, q.speaker_start, q.speaker_end, q.conditional,
-                q.speaker_from, list(markers), sentence, paragraph)
+                q.speaker_from, list(markers), sentence, paragraph, q.speaker_role)
+        for i, r in enumerate(annotated.roles):
+            add("role_mentions", doc, i, r.start, r.end, r.role, role_key(r.role), r.holder,
+                entity_id(entity_key(r.holder, "PER")), r.holder_start, r.holder_end)
         for c in annotated.citations:
             add("citations", f"{doc}:{c.key}", doc, c.marker, c.kind, c.raw_text, c.author, c.publication,
                 c.published_date, c.url, c.domain, f"{doc}:{c.same_as}" if c.same_as else None, c.title, c.publisher,

@@ -1,0 +1,76 @@
+"""`corpus train speakers`: fit the speaker ranker on the development gold (the development part of
+eval/orangesum_quotes and the shared wikinews_fr_dev), report k-fold figures by article beside the rules'
+own, and write the weights to corpus/data/speaker_ranker.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from corpus.nlp import load_pipeline
+from corpus.quote_rules import QuoteRules
+from corpus.quote_scoring import QuoteScores, gold_quotes
+from corpus.records import Quote
+from corpus.speaker_ranking import RANKER_FILE, rule_chooser
+from corpus.speaker_training import THRESHOLDS, UNATTRIBUTED_THRESHOLD, GoldDocument, data_hash, decode, k_fold, score_documents, train_ranker
+from flows.evaluate import ORANGESUM, WIKINEWS_DEV, orangesum_articles, orangesum_gold, wikinews_articles
+
+RANKER_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / RANKER_FILE
+
+
+def training_sets(shared: Path) -> dict[str, list[dict]]:
+    """The gold records the ranker learns from, by set: never the locked test part."""
+    wikinews_lines = (shared / WIKINEWS_DEV).read_text(encoding="utf-8").splitlines()
+    return {"orangesum_dev": orangesum_gold("dev"),
+            "wikinews_fr_dev": [json.loads(line) for line in wikinews_lines if line]}
+
+
+def training_data_hash(sets: dict[str, list[dict]]) -> str:
+    """What the weights' `data_sha256` records: the training records and the split they were drawn by."""
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for records in sets.values() for r in records]
+    return data_hash(lines + [(ORANGESUM / "split.json").read_text(encoding="utf-8")])
+
+
+def gold_documents(shared: Path) -> tuple[list[GoldDocument], str, QuoteRules]:
+    """The development gold, parsed and quoted by the rules alone, and the hash of its records."""
+    nlp = load_pipeline(use_ranker=False)
+    rules = nlp.get_pipe("quote_ruler").rules
+    sets = training_sets(shared)
+    articles = {"orangesum_dev": orangesum_articles(shared, [r["id"] for r in sets["orangesum_dev"]]),
+                "wikinews_fr_dev": wikinews_articles(shared, [r["id"] for r in sets["wikinews_fr_dev"]])}
+    documents = []
+    for name, records in sets.items():
+        texts = [a.text for a in articles[name]]
+        for record, doc in zip(records, nlp.pipe(texts, batch_size=16)):
+            quotes = tuple(Quote(**q) for q in doc._.quotes)
+            documents.append(GoldDocument(f"{name}:{record['id']}", doc, quotes, tuple(gold_quotes(record)), name))
+    return documents, training_data_hash(sets), rules
+
+
+def train_speakers(shared: Path, out: Path = RANKER_PATH, folds: int = 5, model: str = "trees") -> str:
+    """Train, report and write the ranker; returns the report."""
+    documents, data_sha256, rules = gold_documents(shared)
+    names = sorted({d.corpus for d in documents})
+    rules_only = score_documents(documents, [decode(d, rules, rule_chooser) for d in documents])
+    folded = k_fold(documents, rules, folds, model)
+    by_threshold = {t: score_documents(documents, quotes) for t, quotes in folded.items()}
+    threshold = max(THRESHOLDS, key=lambda t: (_total(by_threshold[t]).pairs.f1, -t))
+    report = [f"{len(documents)} development articles; {folds}-fold by article; threshold {threshold} (the best "
+              f"k-fold pair F1 of {', '.join(map(str, THRESHOLDS))}); {UNATTRIBUTED_THRESHOLD} for quotes the rules "
+              "attribute to nobody",
+              f"{'set':18} {'system':22} {'speaker acc':>11} {'pair P':>7} {'pair R':>7} {'pair F1':>7} {'quote F1':>8}"]
+    for name in names + ["all"]:
+        keep = [n for n, d in enumerate(documents) if name in ("all", d.corpus)]
+        for system, scores in (("rules", rules_only), (f"ranker, {folds}-fold", by_threshold[threshold])):
+            total = _total([scores[n] for n in keep])
+            report.append(f"{name:18} {system:22} {total.speaker_accuracy:11.3f} {total.pairs.precision:7.3f} "
+                          f"{total.pairs.recall:7.3f} {total.pairs.f1:7.3f} {total.lenient['all'].f1:8.3f}")
+    ranker = train_ranker(documents, rules, threshold, data_sha256, model)
+    out.write_text(ranker.to_json(), encoding="utf-8")
+    size = f"{len(ranker.trees)} trees" if ranker.trees else f"weights of {len(ranker.weights)} features"
+    report.append(f"{size} -> {out} (data sha256 {ranker.data_sha256[:12]})")
+    return "\n".join(report)
+
+
+def _total(scores: list[QuoteScores]) -> QuoteScores:
+    return sum(scores[1:], scores[0])
