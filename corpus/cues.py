@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from corpus.quote_rules import QuoteRules
@@ -39,8 +43,22 @@ def cue_lemma(token: Token, rules: QuoteRules) -> str | None:
 @per_document()
 def _document_cues(doc: Doc, rules: QuoteRules) -> tuple[dict[int, str], frozenset[int]]:
     """Every token's cue lemma, and the tokens that report, once per document pass."""
-    lemmas = {token.i: lemma for token in doc if (lemma := _cue_lemma(token, rules)) is not None}
+    verbs, forms = _ids(rules.verbs), _ids(rules.verb_forms)
+    maybe = [i for i, (lemma, lower) in enumerate(doc.to_array([LEMMA, LOWER]).tolist())
+             if lemma in verbs or lower in forms]  # the others cannot be cues: no token is made for them
+    lemmas = {i: lemma for i in maybe if (lemma := _cue_lemma(doc[i], rules)) is not None}
     return lemmas, frozenset(i for i in lemmas if _reports(doc[i], rules, lemmas[i]))
+
+
+def _ids(words: Collection[str]) -> frozenset[int]:
+    """The string hashes of the words, as token attributes hold them, computed once per word list."""
+    cached = _IDS.get(id(words))
+    if cached is None or cached[0] is not words:
+        cached = _IDS[id(words)] = (words, frozenset(hash_string(w) for w in words))
+    return cached[1]
+
+
+_IDS: dict[int, tuple[Collection[str], frozenset[int]]] = {}
 
 
 def _reports(token: Token, rules: QuoteRules, lemma: str | None = None) -> bool:

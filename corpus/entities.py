@@ -37,15 +37,15 @@ _MINOR_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", 
 
 
 def is_acronym(name: str) -> bool:
-    """"HRW", "PP", "ONU": two to six capitals (dots ignored)."""
-    return bool(_ACRONYM.match(name.replace(".", "")))
+    """"HRW", "PP", "ONU", "AP-HP": two to six capitals (dots and hyphens ignored)."""
+    return bool(_ACRONYM.match(name.replace(".", "").replace("-", "")))
 
 
 def spells(acronym: str, name: str) -> bool:
     """Whether the initials of `name` spell `acronym`: every significant word gives its letter and a
     minor word ("de", "pour", "sans") may ("Parti populaire" -> PP, "Reporters sans frontières" -> RSF,
     "Union pour un mouvement populaire" -> UMP)."""
-    letters = acronym.replace(".", "").upper()
+    letters = acronym.replace(".", "").replace("-", "").upper()
     words = [w for w in re.split(r"[\s'’-]+", name) if w]
     if len(words) < 2:
         return False

@@ -21,6 +21,9 @@ from corpus.textmap import TextBuilder
 _GLUED = re.compile(r"(?<=[^\W_][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[\"»”][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[.!?…][\"»”])(?=[A-ZÀ-ÖØ-Þ\"«])")
 """Where a paragraph break was lost: ".Le", "…domestique.Consternant", "\\".\\"Le ministre", ".\\"Le"."""
 _LOWER_BEFORE = re.compile(r"[a-zà-öø-ÿ0-9%)\]»\"”]")
+_ACRONYM_END = re.compile(r"(?<![\w.])[A-ZÀ-ÖØ-Þ]{3,}[.!?]$")
+"""A sentence that ends on an acronym ("… le DPS.Les …"), unlike an abbreviation ("M.Dupont", "O.N.U.")."""
+_WORD_START = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _LOWER_INTO_CAPITAL = re.compile(r"(?<![\w/.'’_-])([a-zà-öø-ÿ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{3,})([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)(?![\w/'_=:])")
 """A paragraph glued to the next without punctuation: "accruLa prime", "franceinfoPour les suspects"."""
 _CAPITALS_INTO_WORD = re.compile(r"(?<![\w/.'’_-])[A-ZÀ-ÖØ-Þ]{4,}(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})")
@@ -127,11 +130,19 @@ def split_paragraphs(body: str) -> list[tuple[int, int]]:
     return [trimmed for s, e in spans if (trimmed := _trim(body, s, e))]
 
 
+def glue_splits(body: str) -> list[int]:
+    """Where `split_paragraphs` cuts a body between a word and the next with no separator ("accru|La",
+    "Borne|par Europe 1"), as opposed to after a sentence's end mark ("tranché.|Les")."""
+    spans = split_paragraphs(body)
+    return [start for (_, end), (start, _) in zip(spans, spans[1:]) if end == start and not body[start - 1] in ".!?…\"»”"]
+
+
 def _glued_breaks(body: str, start: int, end: int) -> list[int]:
     cuts = []
     segment_start = start
     for cut in sorted({m.start() for m in _GLUED.finditer(body, start, end)} | set(_lowercase_glue(body, start, end))):
-        if not _LOWER_BEFORE.match(body[cut - 2]) and body[cut - 1] not in "\"»”" and not body[cut - 1].isalpha():
+        if (not _LOWER_BEFORE.match(body[cut - 2]) and body[cut - 1] not in "\"»”" and not body[cut - 1].isalpha()
+                and not (_ACRONYM_END.search(body, max(start, cut - 12), cut) and _WORD_START.match(body, cut))):
             continue
         if body[cut] == '"' and body[segment_start:cut].count('"') % 2 == 1:
             cut += 1
@@ -147,12 +158,12 @@ def _lowercase_glue(body: str, start: int, end: int) -> list[int]:
     """Where a word runs into a capitalised one with no space: after a lower-case word ("accru|La"), after a
     heading in capitals ("SARKOZY|Marine"), or after a
     capitalised word of four letters or more into a word that opens sentences ("Paris|Le"), not after a
-    function word ("parCyril" lost a space, not a paragraph break). Words written
-    with an inner capital (iPhone, easyJet, YouTube, McDonald, LeBron) stay whole."""
+    function word ("parCyril" lost a space, not a paragraph break). Words written with an inner capital
+    (iPhone, easyJet, YouTube, McDonald, LeBron) stay whole."""
     cuts = []
     for match in _LOWER_INTO_CAPITAL.finditer(body, start, end):
         left, right = match.group(1), match.group(2)
-        if match.group(0).lower() in _inner_capital_words():
+        if match.group(0).lower() in _words_kept_whole():
             continue
         if left[0].isupper() and right.lower() not in _sentence_openers() or left in _sentence_openers():
             continue  # "formé parCyril Lignac": a space lost inside a sentence, not a paragraph break
@@ -162,8 +173,8 @@ def _lowercase_glue(body: str, start: int, end: int) -> list[int]:
 
 
 @lru_cache(maxsize=1)
-def _inner_capital_words() -> frozenset[str]:
-    text = resources.files("corpus.data").joinpath("inner_capital_words.txt").read_text("utf-8")
+def _words_kept_whole() -> frozenset[str]:
+    text = resources.files("corpus.data").joinpath("words_kept_whole.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 

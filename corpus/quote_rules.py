@@ -16,7 +16,7 @@ from corpus.outlets import Outlets
 
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns", "interview_nouns",
               "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",
-              "institution_nouns")
+              "institution_nouns", "indefinite_determiners")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
@@ -52,6 +52,8 @@ class QuoteRules:
     """Documents that speak for their authors ("le communiqué du ministère", "un rapport de la Ligue arabe")."""
     interview_nouns: frozenset[str]
     """Documents whose words are the interviewee's, not the outlet's that publishes them ("une interview au Monde")."""
+    indefinite_determiners: frozenset[str]
+    """"un conseiller", "des proches": someone the article does not name, never the holder of a role it names."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 

@@ -40,6 +40,8 @@ from corpus.syntax import (
     SUBJECT_DEPS,
     document_memo,
     document_text,
+    entities,
+    entities_in,
     noun_phrase,
     phrase_end,
     quoted_tokens,
@@ -77,10 +79,10 @@ class QuoteRuler:
         self.chooser = chooser
 
     def __call__(self, doc: Doc) -> Doc:
-        quotes = extract_quotes(doc, self.rules, self.chooser)
-        doc._.quotes = [dataclasses.asdict(q) for q in quotes]
         with document_memo(doc):
-            doc._.roles = [dataclasses.asdict(r) for r in role_mentions(doc, self.rules)]
+            quotes = extract_quotes(doc, self.rules, self.chooser)
+            doc._.quotes = [dict(vars(q)) for q in quotes]
+            doc._.roles = [dict(vars(r)) for r in role_mentions(doc, self.rules)]
         spans = [doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand") for q in quotes]
         doc.spans[self.spans_key] = [s for s in spans if s is not None]
         return doc
@@ -391,7 +393,7 @@ def _markers(tokens: list[Token], rules: QuoteRules, allow_pour: bool):
             if phrase is None:
                 continue
             head = phrase.root
-            named = any(e.label_ in ("PER", "ORG") for e in phrase.ents)
+            named = any(e.label_ in ("PER", "ORG") for e in entities_in(doc, phrase.start, phrase.end))
             edge = max((t.i for t in head.subtree if not t.is_punct), default=head.i) + 1
             closed = any(i < len(doc) and doc[i].text in (",", ":") for i in (phrase.end, edge))
             opening = n == 0 and (head.pos_ == "PROPN" or head.lemma_.lower() in rules.speaking_nouns)
@@ -410,7 +412,7 @@ def _marked_phrase(doc: Doc, i: int) -> Span | None:
     if i >= len(doc):
         return None
     if doc[i].ent_iob_ == "B":
-        entity = next(e for e in doc.ents if e.start == i)
+        entity = next(e for e in entities(doc) if e.start == i)
         if entity.label_ == "MISC" or doc[i].pos_ not in ("PROPN", "NOUN", "PRON"):
             return entity  # a name the tagger read as other words
         return noun_phrase(doc[i].head if doc[i].dep_ in ("flat:name", "flat") and doc[i].head.i >= i else doc[i])

@@ -19,10 +19,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Span
+import numpy
+from spacy.attrs import LOWER, POS
+from spacy.symbols import NOUN
+from spacy.tokens import Doc, Span, Token
 
 from corpus.cues import cue_lemma
 from corpus.outlets import Outlets
@@ -74,11 +77,59 @@ class Tree:
     right: tuple[int, ...]
     values: tuple[float, ...]
 
-    def value(self, features: dict[str, float]) -> float:
-        n = 0
-        while self.left[n] != -1:
-            n = self.left[n] if features.get(self.features[n], 0.0) <= self.thresholds[n] else self.right[n]
-        return self.values[n]
+
+
+class _Ensemble:
+    """The trees as flat arrays (tree t's node n at t * width + n), so that every candidate of a quote goes down
+    every tree in a few array steps: all splits are compared at once, then each level is one lookup. A leaf
+    points to itself (child 0 and 1) and never splits (threshold +inf)."""
+
+    def __init__(self, trees: Sequence[Tree]):
+        names = sorted({f for tree in trees for f in tree.features if f})
+        self.columns = {name: n for n, name in enumerate(names)}
+        width = max(len(tree.left) for tree in trees)
+        size = len(trees) * width
+        self.feature = numpy.zeros(size, dtype=numpy.intp)
+        self.threshold = numpy.full(size, numpy.inf)
+        self.child = numpy.repeat(numpy.arange(size)[:, None], 2, axis=1)
+        """Where a node sends a candidate: [value > threshold, value <= threshold]."""
+        self.value = numpy.zeros(size)
+        for t, tree in enumerate(trees):
+            at = t * width
+            for n, left in enumerate(tree.left):
+                self.value[at + n] = tree.values[n]
+                if left != -1:
+                    self.feature[at + n] = self.columns[tree.features[n]]
+                    self.threshold[at + n] = tree.thresholds[n]
+                    self.child[at + n] = (at + tree.right[n], at + left)
+        self.depth = max(_depth(tree) for tree in trees)
+        self.roots = numpy.arange(len(trees))[:, None] * width
+        splits = numpy.flatnonzero(numpy.isfinite(self.threshold))
+        self.split_feature, self.split_threshold = self.feature[splits], self.threshold[splits][:, None]
+        self.split_of = numpy.zeros(size, dtype=numpy.intp)
+        """Each node's row among the splits (a leaf's is any: both its children are itself)."""
+        self.split_of[splits] = numpy.arange(len(splits))
+
+    def values(self, rows: Sequence[dict[str, float]]) -> numpy.ndarray:
+        """The sum of the trees' leaf values for each row of features."""
+        x = numpy.zeros((len(rows), len(self.columns) or 1))
+        for r, features in enumerate(rows):
+            for name, value in features.items():
+                column = self.columns.get(name)
+                if column is not None:
+                    x[r, column] = value
+        goes_left = (numpy.take(x.T, self.split_feature, axis=0) <= self.split_threshold).view(numpy.int8)
+        node = numpy.repeat(self.roots, len(rows), axis=1)
+        candidates = numpy.arange(len(rows))[None, :]
+        for _ in range(self.depth):
+            node = self.child[node, goes_left[self.split_of[node], candidates]]
+        return self.value[node].sum(axis=0)
+
+
+def _depth(tree: Tree, node: int = 0) -> int:
+    if tree.left[node] == -1:
+        return 0
+    return 1 + max(_depth(tree, tree.left[node]), _depth(tree, tree.right[node]))
 
 
 @dataclass(frozen=True)
@@ -98,17 +149,27 @@ class SpeakerRanker:
     mention): there a wrong name costs more than no name."""
 
     def probability(self, features: dict[str, float]) -> float:
+        return self.probabilities([features])[0]
+
+    def probabilities(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        """The probability of each candidate's features; the trees walk all candidates at once."""
         if self.trees:
-            z = self.bias + self.learning_rate * sum(tree.value(features) for tree in self.trees)
+            z = self.bias + self.learning_rate * self._ensemble.values(rows)
         else:
-            z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+            z = numpy.array([self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+                             for features in rows])
+        return (1.0 / (1.0 + numpy.exp(-numpy.clip(z, -30.0, 30.0)))).tolist()
+
+    @cached_property
+    def _ensemble(self) -> _Ensemble:
+        return _Ensemble(self.trees)
 
     def choose(self, quote: Quote, candidates: Sequence[Candidate]) -> Candidate | None:
         """The most probable candidate (the first of equals), if it passes the threshold for the quote."""
         if not candidates:
             return None
-        scored = [(self.probability(c.features), -n) for n, c in enumerate(candidates)]
+        probabilities = self.probabilities([c.features for c in candidates])
+        scored = [(p, -n) for n, p in enumerate(probabilities)]
         best = max(range(len(candidates)), key=lambda n: scored[n])
         unattributed = quote.cue is None and quote.speaker_name is None
         threshold = max(self.threshold, self.threshold_unattributed) if unattributed else self.threshold
@@ -162,13 +223,14 @@ def rank_speakers(doc: Doc, quotes: Sequence[Quote], rules: QuoteRules, chooser:
     that the previous quote's speaker is the one chosen for it."""
     result: list[Quote] = []
     previous: Quote | None = None
-    for quote in quotes:
-        if quote.kind == "term" or quote.speaker_start is not None and quote.speaker_name is None or _named_by_cue(quote):
+    for n, quote in enumerate(quotes):
+        if quote.kind == "term" or _subject_is_a_thing(quote, rules) or _named_by_cue(quote):
             result.append(quote)  # a term, a quote whose subject the rules found to be a thing, or one a cue names
             if quote.speaker_name is not None and quote.kind != "term":
                 previous = quote
             continue
-        candidates = speaker_candidates(doc, quote, previous, rules)
+        others = [q.speaker_name for m, q in enumerate(quotes) if m != n and q.kind != "term" and q.cue and q.speaker_name]
+        candidates = speaker_candidates(doc, quote, previous, rules, others)
         chosen = chooser(quote, candidates)
         quote = _with_speaker(quote, chosen)
         result.append(quote)
@@ -177,12 +239,30 @@ def rank_speakers(doc: Doc, quotes: Sequence[Quote], rules: QuoteRules, chooser:
     return result
 
 
+def _subject_is_a_thing(quote: Quote, rules: QuoteRules) -> bool:
+    """The rules found the cue's subject and it is not someone ("la mesure prévoit …"); a pronoun they could
+    not resolve is still someone, for the ranker to find."""
+    mention = quote.speaker_mention
+    return (quote.speaker_start is not None and quote.speaker_name is None and mention is not None
+            and mention.lower().replace("-t-", "").lstrip("-") not in rules.pronouns)
+
+
+_DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "son", "sa", "ses", "ce", "cet", "cette", "ces",
+                          "leur", "leurs", "notre", "nos", "votre", "vos", "mon", "ma", "mes", "on"})
+_NAME_JOINERS = frozenset({"de", "du", "des", "d", "la", "le", "l", "et", "von", "van", "der", "den", "al", "ben", "bin"})
+
+
 def _named_by_cue(quote: Quote) -> bool:
     """The rules are sure: a cue names the speaker by a proper name ("« … », a déclaré Nicole Belloubet"),
-    not by a pronoun, a description or an outlet. The ranker decides the other quotes."""
+    not by a pronoun, a description ("La ministre des Transports" at a sentence's start) or an outlet. The
+    ranker decides the other quotes."""
     mention, name = quote.speaker_mention, quote.speaker_name
-    return (quote.cue is not None and mention is not None and name is not None and mention[:1].isupper()
-            and same_person(mention, name) and Outlets.load().find(name) is None)
+    if quote.cue is None or mention is None or name is None or not same_person(mention, name):
+        return False
+    words = _WORD.findall(mention)
+    return (bool(words) and words[0].lower() not in _DETERMINERS and Outlets.load().find(name) is None
+            and all(w[:1].isupper() or w[:1].isdigit() or w in _NAME_JOINERS for w in words)
+            and not mention.isupper())
 
 
 def _with_speaker(quote: Quote, chosen: Candidate | None) -> Quote:
@@ -194,7 +274,8 @@ def _with_speaker(quote: Quote, chosen: Candidate | None) -> Quote:
                                speaker_end=end)
 
 
-def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: QuoteRules) -> list[Candidate]:
+def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: QuoteRules,
+                       cue_speakers: Sequence[str] = ()) -> list[Candidate]:
     """The candidates for `quote`: the rules' speaker, then every name, subject pronoun and description
     that can speak in its sentences and the two before and one after, outside quotation marks, and the
     previous quote's speaker; one candidate per mention, with its features."""
@@ -210,10 +291,14 @@ def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: Qu
     context = _QuoteContext(doc, span, first, last, starts, quote, previous)
     found: list[tuple[Span, str]] = []
     seen: set[tuple[int, int]] = set()
-    if quote.speaker_start is not None and quote.speaker_name is not None:
+    unresolved: list[Span] = []  # the rules' pronoun that they could not resolve: its antecedents are candidates
+    if quote.speaker_start is not None:
         mention = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
         if mention is not None:
-            found.append((mention, quote.speaker_name))
+            if quote.speaker_name is not None:
+                found.append((mention, quote.speaker_name))
+            else:
+                unresolved.append(mention)
             seen.add((mention.start, mention.end))
     for mention in _mentions(doc, window, span, quoted, rules):
         if (mention.start, mention.end) in seen or any(m.start <= mention.root.i < m.end for m, _ in found):
@@ -228,6 +313,10 @@ def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: Qu
         candidates.append(Candidate(name, (m.start_char, m.end_char, m.text), features))
         if features["rule_mention"] and (features["pronoun"] or features["description"]):
             candidates.extend(_antecedents(context, m, name, features, quoted, rules))
+    for m in unresolved:
+        features = _features(context, m, m.text, rules)
+        features["rule_mention"] = 1.0
+        candidates.extend(_antecedents(context, m, m.text, features, quoted, rules))
     candidates.extend(_document_candidates(context, candidates, quoted, rules))
     rule_name = quote.speaker_name
     if rule_name is not None and not any(c.name == rule_name for c in candidates):  # a speaker the rules carried over
@@ -236,6 +325,12 @@ def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: Qu
         candidates.append(Candidate(previous.speaker_name, None, _carried_features(context, previous.speaker_name)))
     for candidate in candidates:
         candidate.features["salience"] = _salience(doc, candidate.name)
+        candidate.features.update(_name_evidence(doc, candidate.name, rules))
+        candidate.features["cue_speaker_elsewhere"] = math.log1p(
+            sum(same_person(candidate.name, name) for name in cue_speakers))
+    if quote.reported_via is not None and quote.cue in rules.relay_verbs:  # "…, rapporte Ouest-France": not its words
+        candidates = [c for c in candidates if not same_person(c.name, quote.reported_via)]
+    _relative_features(candidates)
     return candidates
 
 
@@ -277,9 +372,10 @@ def _sentence_mentions(doc: Doc, n: int, rules: QuoteRules) -> tuple[Span, ...]:
     names = [e for e in candidate_names(doc) if e.start >= sentence.start and e.end <= sentence.end]
     inside_names = {i for e in names for i in range(e.start, e.end)}
     found = list(names)
-    for token in sentence:
-        if token.i in inside_names:
+    for i in _pronouns_and_nouns(doc, rules):
+        if i < sentence.start or i >= sentence.end or i in inside_names:
             continue
+        token = doc[i]
         lemma = token.lemma_.lower()
         if token.lower_.replace("-t-", "").lstrip("-") in rules.pronouns and (
                 token.dep_ in SUBJECT_DEPS or token.text.startswith("-")):
@@ -288,6 +384,15 @@ def _sentence_mentions(doc: Doc, n: int, rules: QuoteRules) -> tuple[Span, ...]:
                                        or lemma in rules.document_nouns):
             found.append(noun_phrase(token))
     return tuple(found)
+
+
+@per_document(key=lambda rules: ())
+def _pronouns_and_nouns(doc: Doc, rules: QuoteRules) -> tuple[int, ...]:
+    """The tokens that may be a subject pronoun or a speaking noun (the others are not read: a token is made on
+    each access)."""
+    strings = doc.vocab.strings
+    return tuple(i for i, (pos, lower) in enumerate(doc.to_array([POS, LOWER]).tolist())
+                 if pos == NOUN or strings[lower].replace("-t-", "").lstrip("-") in rules.pronouns)
 
 
 def _outside(i: int, quote: Span, quoted: frozenset[int]) -> bool:
@@ -317,7 +422,7 @@ def _features(context: _QuoteContext, mention: Span, name: str, rules: QuoteRule
         "name_is_credited_outlet": float(quote.reported_via is not None and same_person(name, quote.reported_via)),
         f"kind_{quote.kind}": 1.0,
         "no_cue": float(quote.cue is None),
-        "colon_before": float(before and in_own and any(t.text == ":" for t in doc[mention.end:span.start])),
+        "colon_before": float(before and in_own and ":" in document_text(doc)[mention.end_char:span.start_char]),
     })
     f["rule_outlet"] = f["rule_mention"] * f["outlet"]
     f["rule_unresolved_description"] = f["rule_mention"] * f["unresolved_description"]
@@ -437,10 +542,22 @@ def _anaphor_gender(anaphor: Span, rules: QuoteRules) -> str | None:
     return gender[0] if len(gender) == 1 else None
 
 
+@per_document()
+def _name_texts(doc: Doc) -> tuple[str, ...]:
+    """The text of each of `candidate_names` (a span's text is joined again on every access)."""
+    return tuple(e.text for e in candidate_names(doc))
+
+
+@per_document(key=lambda name: (name,))
+def _mentions_of(doc: Doc, name: str) -> tuple[Span, ...]:
+    """The names of the document that are the same person as `name`."""
+    return tuple(e for e, text in zip(candidate_names(doc), _name_texts(doc)) if same_person(text, name))
+
+
 @per_document(key=lambda name: (name,))
 def _name_label(doc: Doc, name: str) -> str | None:
     """The label of the entities that bear a name (PER or ORG), if they agree."""
-    labels = {e.label_ for e in candidate_names(doc) if e.label_ in ("PER", "ORG") and same_person(e.text, name)}
+    labels = {e.label_ for e in _mentions_of(doc, name) if e.label_ in ("PER", "ORG")}
     return labels.pop() if len(labels) == 1 else None
 
 
@@ -456,8 +573,8 @@ def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
             noun = next((t for t in span if t.pos_ == "NOUN"), None) if span is not None else None
             if noun is not None:
                 found.update(noun.morph.get("Gender"))
-    for entity in candidate_names(doc):
-        if entity.label_ != "PER" or not same_person(entity.text, name) or entity.start == 0:
+    for entity in _mentions_of(doc, name):
+        if entity.label_ != "PER" or entity.start == 0:
             continue
         before = doc[entity.start - 1]
         if before.text in rules.honorific_genders:
@@ -480,13 +597,16 @@ def _document_candidates(context: _QuoteContext, near: list[Candidate], quoted: 
     rule_weak = bool(rule_description or rule.get("outlet") or rule.get("non_speaking_noun")
                      or rule.get("single_unlabelled_word") or not rule)
     found: dict[str, list[Span]] = {}
-    for entity in candidate_names(doc):
-        if entity.label_ not in ("PER", "ORG") or not _outside(entity.start, span, quoted):
+    near_names = {c.name for c in near}
+    key_of: dict[str, str | None] = {}  # each name's group, or None when it is a candidate already
+    for entity, name in _document_names(doc, rules):
+        if not _outside(entity.start, span, quoted):
             continue
-        name = speaker_name(doc, entity, rules)
-        if name and not any(same_person(name, c.name) for c in near):
-            key = next((k for k in found if same_person(k, name)), name)
-            found.setdefault(key, []).append(entity)
+        if name not in key_of:
+            key_of[name] = None if any(same_person(name, n) for n in near_names) else next(
+                (k for k in found if same_person(k, name)), name)
+        if key_of[name] is not None:
+            found.setdefault(key_of[name], []).append(entity)
     people = sorted(found, key=lambda k: -len(found[k]))
     before = [e for k in found for e in found[k] if e.end <= span.start]
     latest = max(before, key=lambda e: e.start) if before else None
@@ -531,6 +651,13 @@ def _document_candidates(context: _QuoteContext, near: list[Candidate], quoted: 
     return candidates
 
 
+@per_document(key=lambda rules: ())
+def _document_names(doc: Doc, rules: QuoteRules) -> tuple[tuple[Span, str], ...]:
+    """The people and organisations the document names, each mention with the name it resolves to."""
+    return tuple((entity, name) for entity in candidate_names(doc) if entity.label_ in ("PER", "ORG")
+                 and (name := speaker_name(doc, entity, rules)))
+
+
 def _carried_features(context: _QuoteContext, name: str) -> dict[str, float]:
     """A candidate no mention near the quote proposes: the previous quote's speaker, or a speaker the rules
     carried from an enclosing or earlier quote."""
@@ -562,6 +689,51 @@ def _junk(name: str) -> bool:
     return not words or any(c.isdigit() for c in name) or all(len(w) <= 1 for w in words)
 
 
+@per_document(key=lambda name, rules: (name,))
+def _name_evidence(doc: Doc, name: str, rules: QuoteRules) -> dict[str, float]:
+    """What the whole article says a name is: how often the NER calls it a person or an organisation, whether
+    a form of address precedes it ("Mme Borne"), whether a common noun that is not a role does ("l'hôpital
+    Lokmanya Tilak", "le film Risky Business": a thing named, not a speaker)."""
+    mentions = _mentions_of(doc, name)
+    if not mentions:
+        return {"name_mentions_unknown": 1.0}
+    before = [doc[e.start - 1] if e.start else None for e in mentions]
+    nouns = [_noun_before(doc, e.start) for e in mentions]
+    thing = sum(t is not None and t.lemma_.lower() not in rules.speaking_nouns
+                and t.lemma_.lower() not in rules.outlet_nouns for t in nouns)
+    return {"name_per_share": sum(e.label_ == "PER" for e in mentions) / len(mentions),
+            "name_org_share": sum(e.label_ == "ORG" for e in mentions) / len(mentions),
+            "name_addressed": float(any(t is not None and t.text in rules.honorific_genders for t in before)),
+            "name_after_thing_noun": thing / len(mentions)}
+
+
+def _noun_before(doc: Doc, start: int) -> Token | None:
+    """The common noun a name follows, past adjectives: "l'hôpital public [Lokmanya Tilak]"."""
+    i = start - 1
+    while i >= 0 and doc[i].pos_ == "ADJ" and start - i <= 3:
+        i -= 1
+    return doc[i] if i >= 0 and doc[i].pos_ == "NOUN" else None
+
+
+def _relative_features(candidates: list[Candidate]) -> None:
+    """How each candidate compares with the quote's others (a pointwise model sees one at a time): the
+    nearest person in the window, its rank by distance and by salience, how many people compete."""
+    near = [c for c in candidates if "log_distance" in c.features]
+    people = [c for c in near if c.features.get("per") or c.features.get("antecedent_per")]
+    nearest_person = min(people, key=lambda c: c.features["log_distance"], default=None)
+    by_distance = sorted({c.features["log_distance"] for c in near})
+    by_salience = sorted({c.features.get("salience", 0.0) for c in candidates}, reverse=True)
+    subjects = sum(bool(c.features.get("subject_of_cue")) for c in near)
+    names = len({name_key(c.name) for c in people})
+    for c in candidates:
+        f = c.features
+        f["nearest_person"] = float(c is nearest_person)
+        f["distance_rank"] = float(by_distance.index(f["log_distance"])) if "log_distance" in f else 9.0
+        f["salience_rank"] = float(by_salience.index(f.get("salience", 0.0)))
+        f["other_subjects_of_cue"] = float(subjects - bool(f.get("subject_of_cue")))
+        f["people_in_window"] = float(names)
+
+
 @per_document(key=lambda name: (name,))
 def _salience(doc: Doc, name: str) -> float:
     """log(1 + how often the document names the person or organisation)."""
@@ -572,8 +744,8 @@ def _salience(doc: Doc, name: str) -> float:
 def _name_counts(doc: Doc) -> dict[str, int]:
     """How often each name is written in the document."""
     counts: dict[str, int] = {}
-    for entity in candidate_names(doc):
-        counts[entity.text] = counts.get(entity.text, 0) + 1
+    for text in _name_texts(doc):
+        counts[text] = counts.get(text, 0) + 1
     return counts
 
 

@@ -20,7 +20,9 @@ from corpus.syntax import (
     SUBJECT_DEPS,
     after_preposition,
     candidate_names,
+    entities_in,
     named_entities,
+    named_entity_texts,
     noun_phrase,
     nouns_by_lemma,
     per_document,
@@ -168,6 +170,8 @@ def _speaker_name(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:
     named = named_in_phrase(doc, mention, rules)
     if named is not None:
         return fullest_name(doc, named)
+    if mention[0].lower_ in rules.indefinite_determiners:
+        return role_text(mention, rules)  # "un conseiller": an unnamed one, not the adviser the article names
     return (_named_role(doc, mention, rules) or holder_in_document(doc, mention, rules) or _described(doc, mention, rules)
             or role_text(mention, rules))
 
@@ -234,7 +238,8 @@ def fullest_name(doc: Doc, entity: Span) -> str:
         if expansion:
             return expansion
     words = set(entity.text.lower().split())
-    candidates = [e.text for e in named_entities(doc) if e.label_ == entity.label_ and words <= set(e.text.lower().split())]
+    candidates = [text for e, text in zip(named_entities(doc), named_entity_texts(doc))
+                  if e.label_ == entity.label_ and words <= set(text.lower().split())]
     return max(candidates, key=len, default=entity.text)
 
 
@@ -483,7 +488,7 @@ def _is_outlet(doc: Doc, start: int, end: int, rules: QuoteRules) -> bool:
     text = phrase.text.lower()
     bare = re.sub(r"^(l'|l’|le |la |les )", "", text)
     return (text in rules.outlets or bare in rules.outlets or phrase.root.lower_ in rules.outlet_nouns
-            or any(e.text.lower() in rules.outlets for e in phrase.ents))
+            or any(e.text.lower() in rules.outlets for e in entities_in(doc, start, end)))
 
 
 def outlet_name(phrase: Span, rules: QuoteRules) -> str:

@@ -10,6 +10,9 @@ import functools
 from collections.abc import Callable
 from contextlib import contextmanager
 
+import numpy
+from spacy.attrs import POS
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from corpus.quote_marks import quoted_spans
@@ -103,7 +106,11 @@ _MEMO = "corpus.syntax.memo"
 @contextmanager
 def document_memo(doc: Doc):
     """Caches for one pass over a document (its names, sentences, resolved speakers), dropped at the
-    end: nothing stays on the Doc, which `n_process > 1` pickles back to the main process."""
+    end: nothing stays on the Doc, which `n_process > 1` pickles back to the main process. A pass inside
+    another shares its caches."""
+    if _MEMO in doc.user_data:
+        yield
+        return
     doc.user_data[_MEMO] = {}
     try:
         yield
@@ -134,9 +141,26 @@ def per_document(key: Callable[..., tuple] = lambda *args: ()):
 
 
 @per_document()
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """The document's entities (`doc.ents`, and a span's `ents`, make new spans of all of them on every access)."""
+    return tuple(doc.ents)
+
+
+def entities_in(doc: Doc, start: int, end: int) -> list[Span]:
+    """The entities within tokens [start, end), as `doc[start:end].ents`."""
+    return [e for e in entities(doc) if e.start >= start and e.end <= end]
+
+
+@per_document()
 def named_entities(doc: Doc) -> tuple[Span, ...]:
-    """The document's PER and ORG entities (`doc.ents` makes new spans on every access)."""
-    return tuple(e for e in doc.ents if e.label_ in ("PER", "ORG"))
+    """The document's PER and ORG entities."""
+    return tuple(e for e in entities(doc) if e.label_ in ("PER", "ORG"))
+
+
+@per_document()
+def named_entity_texts(doc: Doc) -> tuple[str, ...]:
+    """The text of each of `named_entities` (a span joins its text again on every access)."""
+    return tuple(e.text for e in named_entities(doc))
 
 
 @per_document()
@@ -144,15 +168,16 @@ def candidate_names(doc: Doc) -> tuple[Span, ...]:
     """PER and ORG entities, and the other runs of proper nouns that can name a speaker (a MISC entity
     or a name the NER missed: "Joechen Zaumseil"), the latter without a label."""
     names = list(named_entities(doc))
-    taken = {i for e in doc.ents for i in range(e.start, e.end) if e.label_ != "MISC"}
+    taken = {i for e in entities(doc) for i in range(e.start, e.end) if e.label_ != "MISC"}
     run: list[int] = []
-    for token in [*doc, None]:
-        if token is not None and token.pos_ == "PROPN" and token.i not in taken and token.text[:1].isupper():
-            run.append(token.i)
+    proper = [int(i) for i in numpy.flatnonzero(doc.to_array(POS) == PROPN)]  # the tokens read, not all of them
+    for i in [*proper, None]:
+        if i is not None and i not in taken and doc[i].text[:1].isupper() and (not run or run[-1] == i - 1):
+            run.append(i)
             continue
         if run:
             names.append(Span(doc, run[0], run[-1] + 1, label=""))
-            run = []
+            run = [i] if i is not None and i not in taken and doc[i].text[:1].isupper() else []
     return tuple(sorted(names, key=lambda e: e.start))
 
 
@@ -178,9 +203,9 @@ def sentence_starts(doc: Doc) -> tuple[int, ...]:
 def nouns_by_lemma(doc: Doc) -> dict[str, tuple[Token, ...]]:
     """The document's common nouns, by lemma."""
     found: dict[str, list[Token]] = {}
-    for token in doc:
-        if token.pos_ == "NOUN":
-            found.setdefault(token.lemma_, []).append(token)
+    for i in numpy.flatnonzero(doc.to_array(POS) == NOUN):  # the nouns only: a token is made on each access
+        token = doc[int(i)]
+        found.setdefault(token.lemma_, []).append(token)
     return {lemma: tuple(tokens) for lemma, tokens in found.items()}
 
 

@@ -4,8 +4,11 @@ import json
 
 import pytest
 
-from corpus.jsonl import BadRecord, field_names, parse_jsonl_record, split_paragraphs
-from tests.conftest import shared
+from corpus.jsonl import BadRecord, field_names, glue_splits, parse_jsonl_record, split_paragraphs
+from tests.conftest import ROOT, shared
+
+GLUE_SPLITS_ON_SAMPLE_500 = 88
+"""What `python tools/glue_splits.py` counts (eval/glue_splits/README.md)."""
 
 
 def parse(record, mapping=None):
@@ -52,6 +55,36 @@ def test_glued_paragraphs_are_split_but_not_abbreviations_or_numbers():
         'La suite est "claire."',
         "Le débat continue.",
     ]
+
+
+def test_a_sentence_ending_on_an_acronym_is_split_but_not_an_abbreviation():
+    body = "Le scrutin a été remporté par le DPS.Les coalitions de l'opposition contestent. M.Dupont et O.N.U.Les autres."
+    assert [body[s:e] for s, e in split_paragraphs(body)] == [
+        "Le scrutin a été remporté par le DPS.", "Les coalitions de l'opposition contestent. M.Dupont et O.N.U.Les autres."]
+
+
+def test_words_glued_across_a_lost_break_are_split_but_names_with_inner_capitals_are_not():
+    body = ("Le nombre de malades a fortement accruLa prime sera versée en juillet. Une vidéo de la ministre "
+            "Elisabeth Borne. Le débat continue. LA FAUTE DE NICOLAS SARKOZYMarine Le Pen a parlé. "
+            "Il a posté sur YouTube et WhatsApp depuis son iPhone, chez McDonald avec LeBron et Gaspar Noé, "
+            "formé parCyril Lignac.")
+    spans = [body[s:e] for s, e in split_paragraphs(body)]
+    assert spans == [
+        "Le nombre de malades a fortement accru",
+        "La prime sera versée en juillet. Une vidéo de la ministre Elisabeth Borne. Le débat continue. "
+        "LA FAUTE DE NICOLAS SARKOZY",
+        "Marine Le Pen a parlé. Il a posté sur YouTube et WhatsApp depuis son iPhone, chez McDonald avec LeBron "
+        "et Gaspar Noé, formé parCyril Lignac.",
+    ]
+
+
+def test_every_glue_split_on_sample_500_is_listed_and_the_judged_ones_still_happen():
+    records = [json.loads(line) for line in shared("data/articles/orangesum/sample_500.jsonl").open(encoding="utf-8")]
+    found = {(str(r["id"]), r["article"][max(0, cut - 60):cut].replace("\n", " ").replace("\t", " ")) for r in records for cut in glue_splits(r["article"])}
+    judged = [line.split("\t") for line in (ROOT / "eval/glue_splits/judgements.tsv").read_text("utf-8").splitlines()[1:]]
+    assert len(found) == GLUE_SPLITS_ON_SAMPLE_500
+    assert len(judged) == 50 and all((record_id, before) in found for record_id, before, *_ in judged)
+    assert sum(verdict == "right" for *_, verdict, _ in judged) >= 48
 
 
 def test_other_field_names_are_mapped():

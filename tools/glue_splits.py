@@ -14,17 +14,11 @@ import json
 import random
 from pathlib import Path
 
-from corpus.jsonl import split_paragraphs
+from corpus.jsonl import glue_splits
 
 SEED = 20261205
 HERE = Path(__file__).resolve().parent.parent
 CONTEXT = 60
-
-
-def glue_splits(body: str) -> list[int]:
-    """Cuts between two letters with no separator: the ones the glue rule makes (punctuation marks the others)."""
-    spans = split_paragraphs(body)
-    return [start for (_, end), (start, _) in zip(spans, spans[1:]) if end == start and body[start - 1].isalpha()]
 
 
 def main() -> None:
