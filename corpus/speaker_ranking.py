@@ -618,6 +618,7 @@ def _document_candidates(context: _QuoteContext, near: list[Candidate], quoted: 
         nearest = min(mentions, key=lambda e: abs(e.start - span.start))
         distance = abs(context.sentence_of(nearest.start) - context.first)
         per = mentions[0].label_ == "PER"
+        is_latest = name == latest_name
         f = {
             "document": 1.0,
             "document_per": float(per),
@@ -626,18 +627,15 @@ def _document_candidates(context: _QuoteContext, near: list[Candidate], quoted: 
             "document_most_named": float(rank == 0),
             "document_only_before": float(all(e.end <= span.start for e in mentions)),
             "document_holder_of_description": float(rule_description and per),
-            "document_latest_before": float(latest is not None and any(e.start == latest.start for e in mentions)),
+            "document_latest_before": float(is_latest),
             "document_rule_weak": float(rule_weak),
-            "document_rule_weak_latest": float(rule_weak and latest is not None
-                                               and any(e.start == latest.start for e in mentions)),
+            "document_rule_weak_latest": float(rule_weak and is_latest),
             "document_rule_weak_most_named": float(rule_weak and rank == 0),
             "document_description_most_named_per": float(rule_description and rank == 0 and per),
             "document_label_matches_rule": float(rule_description and (per == rule_person_noun)),
             "document_label_matches_rule_latest": float(rule_description and (per == rule_person_noun)
-                                                        and latest is not None and latest.label_ == mentions[0].label_
-                                                        and any(e.start == latest.start for e in mentions)),
-            "document_rule_pronoun_latest_per": float(rule_pronoun and per and latest is not None
-                                                      and any(e.start == latest.start for e in mentions)),
+                                                        and is_latest and latest.label_ == mentions[0].label_),
+            "document_rule_pronoun_latest_per": float(rule_pronoun and per and is_latest),
             "document_rule_pronoun_most_named_per": float(rule_pronoun and per and rank == 0),
             "document_outlet": float(is_outlet(mentions[0], rules)),
             "multiword_name": float(len(name_key(name)) >= 2),
