@@ -1,12 +1,12 @@
 """Who speaks, decided by a model learnt from annotated articles: the rules of `corpus.speakers` and
 `corpus.quotes` propose candidates for each quote (the rules' own speaker, the names, pronouns and
 descriptions around it, the previous quote's speaker), each described by features (where it stands, its
-syntactic role, what kind of thing it is, how salient it is), and a logistic model trained by
-`corpus train speakers` picks the most likely one, or nobody when none is likely enough.
+syntactic role, what kind of thing it is, how salient it is, whether its gender fits a pronoun or role), and
+gradient-boosted trees trained by `corpus train speakers` pick the most likely one, or nobody when none is likely
+enough.
 
-The weights are a small JSON file (`data/speaker_ranker.json`) with the hash of the gold data they came
-from; as a file of `corpus/data` it is part of `pipeline_version`. Scoring is a dot product: deterministic
-and cheap.
+The trees are a small JSON file (`data/speaker_ranker.json`) with the hash of the gold data they came from; as a
+file of `corpus/data` it is part of `pipeline_version`. Scoring walks a few array lookups: deterministic and cheap.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -28,6 +29,7 @@ from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
 from corpus.cues import cue_lemma
+from corpus.first_names import first_name_gender
 from corpus.outlets import Outlets
 from corpus.quote_rules import QuoteRules
 from corpus.records import Quote
@@ -223,20 +225,40 @@ def rank_speakers(doc: Doc, quotes: Sequence[Quote], rules: QuoteRules, chooser:
     that the previous quote's speaker is the one chosen for it."""
     result: list[Quote] = []
     previous: Quote | None = None
-    for n, quote in enumerate(quotes):
+    cue_speakers = _CueSpeakers(quotes)
+    for quote in quotes:
         if quote.kind == "term" or _subject_is_a_thing(quote, rules) or _named_by_cue(quote):
             result.append(quote)  # a term, a quote whose subject the rules found to be a thing, or one a cue names
             if quote.speaker_name is not None and quote.kind != "term":
                 previous = quote
             continue
-        others = [q.speaker_name for m, q in enumerate(quotes) if m != n and q.kind != "term" and q.cue and q.speaker_name]
-        candidates = speaker_candidates(doc, quote, previous, rules, others)
+        candidates = speaker_candidates(doc, quote, previous, rules, cue_speakers)
         chosen = chooser(quote, candidates)
         quote = _with_speaker(quote, chosen)
         result.append(quote)
         if quote.speaker_name is not None:
             previous = quote
     return result
+
+
+class _CueSpeakers:
+    """The speakers the rules give the document's quotes that have a cue, counted once per document: a candidate
+    who speaks elsewhere with a cue of their own is likelier to speak here."""
+
+    def __init__(self, quotes: Sequence[Quote]):
+        self._counts = Counter(q.speaker_name for q in quotes if _has_cue_speaker(q))
+        self._totals: dict[str, int] = {}
+
+    def elsewhere(self, name: str, quote: Quote) -> int:
+        """How many of the other quotes with a cue `name` speaks."""
+        total = self._totals.get(name)
+        if total is None:
+            total = self._totals[name] = sum(n for other, n in self._counts.items() if same_person(name, other))
+        return total - (_has_cue_speaker(quote) and same_person(name, quote.speaker_name))
+
+
+def _has_cue_speaker(quote: Quote) -> bool:
+    return quote.kind != "term" and bool(quote.cue) and bool(quote.speaker_name)
 
 
 def _subject_is_a_thing(quote: Quote, rules: QuoteRules) -> bool:
@@ -260,7 +282,7 @@ def _named_by_cue(quote: Quote) -> bool:
     if quote.cue is None or mention is None or name is None or not same_person(mention, name):
         return False
     words = _WORD.findall(mention)
-    return (bool(words) and words[0].lower() not in _DETERMINERS and Outlets.load().find(name) is None
+    return (bool(words) and words[0].lower() not in _DETERMINERS and not _names_outlet(name)
             and all(w[:1].isupper() or w[:1].isdigit() or w in _NAME_JOINERS for w in words)
             and not mention.isupper())
 
@@ -275,7 +297,7 @@ def _with_speaker(quote: Quote, chosen: Candidate | None) -> Quote:
 
 
 def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: QuoteRules,
-                       cue_speakers: Sequence[str] = ()) -> list[Candidate]:
+                       cue_speakers: _CueSpeakers | None = None) -> list[Candidate]:
     """The candidates for `quote`: the rules' speaker, then every name, subject pronoun and description
     that can speak in its sentences and the two before and one after, outside quotation marks, and the
     previous quote's speaker; one candidate per mention, with its features."""
@@ -327,11 +349,51 @@ def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: Qu
         candidate.features["salience"] = _salience(doc, candidate.name)
         candidate.features.update(_name_evidence(doc, candidate.name, rules))
         candidate.features["cue_speaker_elsewhere"] = math.log1p(
-            sum(same_person(candidate.name, name) for name in cue_speakers))
+            cue_speakers.elsewhere(candidate.name, quote) if cue_speakers is not None else 0)
+    _agreement_features(doc, quote, candidates, rules)
     if quote.reported_via is not None and quote.cue in rules.relay_verbs:  # "…, rapporte Ouest-France": not its words
         candidates = [c for c in candidates if not same_person(c.name, quote.reported_via)]
     _relative_features(candidates)
     return candidates
+
+
+def _agreement_features(doc: Doc, quote: Quote, candidates: list[Candidate], rules: QuoteRules) -> None:
+    """How each candidate fits the pronoun or description the rules found as the cue's subject ("elle", "la
+    maire"): whether the article gives it that description's role elsewhere, whether its gender agrees, and
+    whether it is the only person among the candidates who agrees (the one woman the article names is who
+    "la maire" is)."""
+    if quote.speaker_start is None or quote.speaker_end is None:
+        return
+    mention = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    if mention is None or mention.root.pos_ == "PROPN" or mention.root.ent_type_:
+        return
+    if mention.root.pos_ == "NOUN":
+        lemma = mention.root.lemma_.lower()
+        holders = [holder for holder, noun in _role_nouns(doc, rules) if noun == lemma]
+        for c in candidates:
+            c.features["holds_role_of_description"] = float(any(same_person(c.name, h) for h in holders))
+    gender = _anaphor_gender(mention, rules)
+    if gender is None:
+        return
+    genders = [_entity_gender_in(doc, c.name, rules) for c in candidates]
+    agreeing = {name_key(c.name) for c, g in zip(candidates, genders) if g == gender}
+    for c, g in zip(candidates, genders):
+        c.features["anaphor_gender_agrees"] = float(g == gender)
+        c.features["anaphor_gender_conflicts"] = float(g is not None and g != gender)
+        c.features["anaphor_only_agreeing"] = float(g == gender and len(agreeing) == 1)
+
+
+@per_document(key=lambda rules: ())
+def _role_nouns(doc: Doc, rules: QuoteRules) -> tuple[tuple[str, str], ...]:
+    """(holder, lemma of the role's noun) for each role the article gives a person: "la ministre des Transports
+    Élisabeth Borne" makes her a "ministre", whom "la ministre" may be."""
+    found = []
+    for role in role_mentions(doc, rules):
+        span = doc.char_span(role.start, role.end, alignment_mode="expand")
+        noun = next((t for t in span if t.pos_ == "NOUN"), None) if span is not None else None
+        if noun is not None:
+            found.append((role.holder, noun.lemma_.lower()))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -463,7 +525,7 @@ def _mention_features(doc: Doc, mention: Span, name: str, rules: QuoteRules) -> 
         "plural": float("Plur" in root.morph.get("Number")),
         "multiword_name": float(len(name_key(name)) >= 2),
         "junk_name": float(_junk(name)),
-        "name_is_outlet": float(Outlets.load().find(name) is not None),
+        "name_is_outlet": float(_names_outlet(name)),
     }
     if pronoun or not label and root.pos_ != "PROPN":  # what the rules resolved a pronoun or description to
         gender, name_gender = _anaphor_gender(mention, rules), _entity_gender_in(doc, name, rules)
@@ -471,12 +533,40 @@ def _mention_features(doc: Doc, mention: Span, name: str, rules: QuoteRules) -> 
         f["resolved_gender_agrees"] = float(gender is not None and gender == name_gender)
         f["resolved_is_organisation"] = float(_name_label(doc, name) == "ORG")
         f["resolved_to_person_from_pronoun"] = float(pronoun and _name_label(doc, name) == "PER")
+    if f["description"]:
+        f["head_personhood"] = _personhood(root, rules)
     speaking = lemma in rules.speaking_nouns or f["outlet"] or f["document_noun"]
     f["non_speaking_noun"] = float(f["description"] and not speaking)
     f["unresolved_description"] = float(f["description"] and not f["resolved_to_other_words"])
     f["demonstrative"] = float(mention[0].lower_ in ("ce", "cet", "cette", "ces"))
     f["single_unlabelled_word"] = float(f["propn"] and len(mention) == 1)
     return f
+
+
+def _personhood(noun: Token, rules: QuoteRules) -> float:
+    """How close the noun's word vector is to those of the nouns for people who speak: "porte-parole" or
+    "syndicat" near 0.6-0.8, "amélioration" or "résultats" near 0.2, so that a noun no list has is still told
+    apart from someone; 0 without a vector."""
+    lemma = noun.lemma_.lower()
+    return _word_personhood(noun.vocab, lemma if noun.vocab.has_vector(lemma) else noun.text, rules.person_nouns)
+
+
+@lru_cache(maxsize=65536)
+def _word_personhood(vocab, word: str, person_nouns: frozenset[str]) -> float:
+    vector = vocab[word].vector
+    centroid = _person_centroid(vocab, person_nouns)
+    norm = float(numpy.linalg.norm(vector))
+    return float(vector @ centroid) / norm if norm and centroid is not None else 0.0
+
+
+@lru_cache(maxsize=4)
+def _person_centroid(vocab, nouns: frozenset[str]) -> numpy.ndarray | None:
+    """The unit mean vector of the person nouns the vectors know."""
+    vectors = [vocab[noun].vector for noun in sorted(nouns) if vocab.has_vector(noun)]
+    if not vectors:
+        return None
+    mean = numpy.mean(vectors, axis=0)
+    return mean / numpy.linalg.norm(mean)
 
 
 ANTECEDENTS = 3
@@ -522,7 +612,7 @@ def _antecedents(context: _QuoteContext, anaphor: Span, resolved: str, features:
             "antecedent_gender_conflicts": float(gender is not None and entity_gender is not None and entity_gender != gender),
             "antecedent_subject": float(entity.root.dep_ in SUBJECT_DEPS),
             "antecedent_log_sentences": math.log1p(context.sentence_of(anaphor.start) - context.sentence_of(entity.start)),
-            "name_is_outlet": float(Outlets.load().find(name) is not None),
+            "name_is_outlet": float(_names_outlet(name)),
             "resolved_to_other_words": 1.0,
             "multiword_name": float(len(name_key(name)) >= 2),
             "junk_name": float(_junk(name)),
@@ -565,7 +655,8 @@ def _name_label(doc: Doc, name: str) -> str | None:
 def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
     """The gender the article gives a name: a form of address or a gendered noun right before one of its
     mentions ("Mme Borne", "la ministre Élisabeth Borne"), or the role it is given ("Laura Andrade,
-    directrice de …"); None when it gives none, or both."""
+    directrice de …"); failing those, the gender its given name marks; None when nothing says, or the article
+    says both."""
     found = set()
     for role in role_mentions(doc, rules):
         if same_person(role.holder, name):
@@ -581,7 +672,9 @@ def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
             found.add(rules.honorific_genders[before.text])
         elif before.pos_ == "NOUN" and before.lemma_.lower() in rules.person_nouns:
             found.update(before.morph.get("Gender"))
-    return found.pop() if len(found) == 1 else None
+    if found:
+        return found.pop() if len(found) == 1 else None
+    return first_name_gender(name) if _name_label(doc, name) == "PER" else None
 
 
 def _document_candidates(context: _QuoteContext, near: list[Candidate], quoted: frozenset[int], rules: QuoteRules
@@ -681,6 +774,12 @@ def _carried_features(context: _QuoteContext, name: str) -> dict[str, float]:
     return f
 
 
+@lru_cache(maxsize=65536)
+def _names_outlet(name: str) -> bool:
+    return Outlets.load().find(name) is not None
+
+
+@lru_cache(maxsize=65536)
 def _junk(name: str) -> bool:
     """Not a name at all: digits or a percentage, a lone letter, or no letter."""
     words = name_key(name)
@@ -702,6 +801,7 @@ def _name_evidence(doc: Doc, name: str, rules: QuoteRules) -> dict[str, float]:
     return {"name_per_share": sum(e.label_ == "PER" for e in mentions) / len(mentions),
             "name_org_share": sum(e.label_ == "ORG" for e in mentions) / len(mentions),
             "name_addressed": float(any(t is not None and t.text in rules.honorific_genders for t in before)),
+            "name_in_capitals": float(name.isupper() and len(name) >= 4),
             "name_after_thing_noun": thing / len(mentions)}
 
 

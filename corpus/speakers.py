@@ -184,7 +184,8 @@ def named_in_phrase(doc: Doc, mention: Span, rules: QuoteRules) -> Span | None:
     speaker. The parse is not trusted here: quotes next to the phrase often derail it."""
     names = candidate_names(doc)
     end = phrase_end(doc, mention)
-    head = [e for e in names if e.start <= mention.root.i < e.end]
+    root = mention.root.i
+    head = [e for e in names if e.start <= root < e.end]
     apposed = [e for e in names if mention.start <= e.start < end and e not in head and not after_preposition(doc, e)]
     for label in ("PER", "ORG", ""):  # "le ministre de l'Intérieur [ORG], Manuel Valls [PER]"
         found = [e for e in head + apposed if e.label_ == label]

@@ -19,6 +19,9 @@ SEED = 20261204
 N_ARTICLES = 170
 N_TEST = 60
 N_TWICE = 20
+N_ADDED_DEV = 120
+"""Articles drawn after the first 170 (same seed, same generator, so the first draw is unchanged) and annotated
+later, all for the development part: the ranker's learning curve was still rising."""
 HERE = Path(__file__).resolve().parent.parent
 SPLIT = HERE / "eval/orangesum_quotes/split.json"
 
@@ -40,15 +43,17 @@ def main() -> None:
     chosen = rng.sample(sorted(records), N_ARTICLES)
     test, dev = sorted(chosen[:N_TEST]), sorted(chosen[N_TEST:])
     twice = sorted(rng.sample(chosen, N_TWICE))
-    SPLIT.write_text(json.dumps({"seed": SEED, "dev": dev, "test": test, "annotated_twice": twice}, indent=1) + "\n",
-                     encoding="utf-8")
+    added = sorted(rng.sample(sorted(set(records) - set(chosen)), N_ADDED_DEV))
+    SPLIT.write_text(json.dumps({"seed": SEED, "dev": sorted(dev + added), "test": test, "annotated_twice": twice,
+                                 "added_to_dev": added}, indent=1) + "\n", encoding="utf-8")
     if args.texts:
         args.texts.mkdir(parents=True, exist_ok=True)
-        for key in chosen:
+        for key in chosen + added:
             record = records[key]
             text = "\n\n".join([record["title"] or "", record["heading"] or "", record["article"]])
             (args.texts / f"{key}.txt").write_text(text, encoding="utf-8")
-    print(f"{len(dev)} development and {len(test)} test articles, {len(twice)} annotated twice -> {SPLIT}")
+    print(f"{len(dev) + len(added)} development ({len(added)} added later) and {len(test)} test articles, "
+          f"{len(twice)} annotated twice -> {SPLIT}")
 
 
 if __name__ == "__main__":
