@@ -7,9 +7,10 @@ Masc or Fem; names used for both (Claude, Dominique, Camille) are left out.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from importlib import resources
+
+from corpus.entities import fold
 
 FIRST_NAMES_FILE = "first_names.tsv"
 
@@ -21,11 +22,7 @@ def first_name_gender(name: str) -> str | None:
     if len(words) < 2:
         return None
     first = words[0]
-    return _genders().get(_fold(first)) or _genders().get(_fold(first.split("-")[0]))
-
-
-def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return _genders().get(fold(first)) or _genders().get(fold(first.split("-")[0]))
 
 
 @lru_cache(maxsize=1)
@@ -35,5 +32,5 @@ def _genders() -> dict[str, str]:
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, gender = line.split("\t")
-            genders[_fold(name)] = gender
+            genders[fold(name)] = gender
     return genders

@@ -297,7 +297,7 @@ def _with_speaker(quote: Quote, chosen: Candidate | None) -> Quote:
 
 
 def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: QuoteRules,
-                       cue_speakers: _CueSpeakers | None = None) -> list[Candidate]:
+                       cue_speakers: _CueSpeakers) -> list[Candidate]:
     """The candidates for `quote`: the rules' speaker, then every name, subject pronoun and description
     that can speak in its sentences and the two before and one after, outside quotation marks, and the
     previous quote's speaker; one candidate per mention, with its features."""
@@ -349,7 +349,7 @@ def speaker_candidates(doc: Doc, quote: Quote, previous: Quote | None, rules: Qu
         candidate.features["salience"] = _salience(doc, candidate.name)
         candidate.features.update(_name_evidence(doc, candidate.name, rules))
         candidate.features["cue_speaker_elsewhere"] = math.log1p(
-            cue_speakers.elsewhere(candidate.name, quote) if cue_speakers is not None else 0)
+            cue_speakers.elsewhere(candidate.name, quote))
     _agreement_features(doc, quote, candidates, rules)
     if quote.reported_via is not None and quote.cue in rules.relay_verbs:  # "…, rapporte Ouest-France": not its words
         candidates = [c for c in candidates if not same_person(c.name, quote.reported_via)]
@@ -369,7 +369,7 @@ def _agreement_features(doc: Doc, quote: Quote, candidates: list[Candidate], rul
         return
     if mention.root.pos_ == "NOUN":
         lemma = mention.root.lemma_.lower()
-        holders = [holder for holder, noun in _role_nouns(doc, rules) if noun == lemma]
+        holders = [holder for holder, noun in _role_nouns(doc, rules) if noun.lemma_.lower() == lemma]
         for c in candidates:
             c.features["holds_role_of_description"] = float(any(same_person(c.name, h) for h in holders))
     gender = _anaphor_gender(mention, rules)
@@ -384,15 +384,15 @@ def _agreement_features(doc: Doc, quote: Quote, candidates: list[Candidate], rul
 
 
 @per_document(key=lambda rules: ())
-def _role_nouns(doc: Doc, rules: QuoteRules) -> tuple[tuple[str, str], ...]:
-    """(holder, lemma of the role's noun) for each role the article gives a person: "la ministre des Transports
-    Élisabeth Borne" makes her a "ministre", whom "la ministre" may be."""
+def _role_nouns(doc: Doc, rules: QuoteRules) -> tuple[tuple[str, Token], ...]:
+    """(holder, the role's noun) for each role the article gives a person: "la ministre des Transports Élisabeth
+    Borne" makes her a "ministre" (whom "la ministre" may be), and a woman."""
     found = []
     for role in role_mentions(doc, rules):
         span = doc.char_span(role.start, role.end, alignment_mode="expand")
         noun = next((t for t in span if t.pos_ == "NOUN"), None) if span is not None else None
         if noun is not None:
-            found.append((role.holder, noun.lemma_.lower()))
+            found.append((role.holder, noun))
     return tuple(found)
 
 
@@ -658,12 +658,9 @@ def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
     directrice de …"); failing those, the gender its given name marks; None when nothing says, or the article
     says both."""
     found = set()
-    for role in role_mentions(doc, rules):
-        if same_person(role.holder, name):
-            span = doc.char_span(role.start, role.end, alignment_mode="expand")
-            noun = next((t for t in span if t.pos_ == "NOUN"), None) if span is not None else None
-            if noun is not None:
-                found.update(noun.morph.get("Gender"))
+    for holder, noun in _role_nouns(doc, rules):
+        if same_person(holder, name):
+            found.update(noun.morph.get("Gender"))
     for entity in _mentions_of(doc, name):
         if entity.label_ != "PER" or entity.start == 0:
             continue
