@@ -27,8 +27,8 @@ DEFAULT_SOURCE = Path(__file__).resolve().parent.parent.parent / "shared/data/ar
 PROFILE_DOCS = 200
 """The serial profile's documents (the first ones of the sample): enough for stable shares, few enough to be short."""
 SAMPLE_SECONDS = 1.0
-"""A pass lists /proc and reads each process's memory (1.9 ms of CPU here): every 0.2 s it took ~1 % of a core from
-the run it measured; the model's memory rises in steps and plateaus, which one sample a second sees."""
+"""A pass lists /proc and reads each process's memory (1.9 ms of CPU here): every 0.2 s it would take ~1 % of a core
+from the run it measures; the model's memory rises in steps and plateaus, which one sample a second sees."""
 PIPE_BATCH = 32
 """`nlp.pipe`'s batch size, as `corpus.nlp.annotate` uses it."""
 

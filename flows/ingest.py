@@ -47,9 +47,9 @@ from warehouse.state import SourceItem
 
 DEFAULT_BATCH = 128
 """Documents per batch: per task and per transaction. Each batch costs two Prefect task runs (their API calls and
-the server's writes) and a transaction's fixed statements, beside two workers on two cores. Loading beside two
-workers went from 3.6 ms a document (batches of 64, `corpus bench --n 10000`) to 1.8 (128, `--n 2000`, with the workers'
-own Prefect servers gone too): docs/performance.md, 2026-12-02."""
+the server's writes) and a transaction's fixed statements, beside two workers on two cores: 128 documents spread
+those fixed costs thinly enough that loading stays under 5 % of a run's wall time (docs/performance.md), while a
+batch still holds little memory."""
 NLP_LANGUAGES = ("fr", "und")
 """French NER runs on these; other languages are loaded with their structure but no entities."""
 
@@ -292,10 +292,10 @@ def tail_pieces(articles: Sequence[Article], n_unread: int, workers: int) -> lis
     """A batch cut in pieces of a quarter of it (with two workers), if it is among the run's last ones, those
     read while fewer than one batch per worker is left to read; else the batch whole.
 
-    Workers finish their batches out of step: at the end of a run, whole batches left one worker busy with the last
-    one while the others had nothing to do (8 s of a two-worker run of 2,000 documents that took 146 s, 10 s of 56 s
-    at 600; 2.5 s with pieces). Pieces let every worker take a share of the end. Each is one more task run, and the
-    batch still loads in one transaction, once all its pieces are back."""
+    Workers finish their batches out of step: at the end of a run of whole batches, one worker annotates the last
+    one while the others have nothing to do (8 s of a 146 s two-worker run of 2,000 documents; at 600 documents,
+    10 s of 56 s with whole batches against 2.5 s with pieces). Pieces let every worker take a share of the end.
+    Each is one more task run, and the batch still loads in one transaction, once all its pieces are back."""
     if workers <= 1 or n_unread >= workers * len(articles):
         return [articles]
     size = max(-(-len(articles) // (2 * workers)), TAIL_PIECE_MIN)
