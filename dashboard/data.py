@@ -20,8 +20,8 @@ T = TypeVar("T")
 
 RETRY_DELAYS = (0.1, 0.2) + (0.25,) * 32
 """Seconds to wait before each new attempt while a writer holds the file: 35 attempts over 8.3 s. On the full
-OrangeSum run a batch's load held the file 3.4-4.7 s, with gaps of 1-3 s between loads, so polling every 0.25 s gets
-a render in between two batches; the 1.5 s of the first version gave up on 44% of renders. A longer hold (the
+OrangeSum run a batch's load held the file 3.4-4.7 s, with gaps of 1-3 s between loads, so polling every 0.25 s for
+8.3 s gets a render in between two batches, where 1.5 s of attempts gave up on 44% of renders. A longer hold (the
 rebuild of the summaries at the end of a run) ends the wait."""
 
 COUNTED = ("documents", "entity_mentions", "entities", "quotes", "citations")
