@@ -212,7 +212,7 @@ def _attribution(doc: Doc, context: Span, content: Span, rules: QuoteRules) -> _
     """Who the quote is attributed to, trying the constructions from the most to the least telling:
     a cue right after the quote, a marker right before it, the clause before its colon, then the
     nearest cue that names a speaker."""
-    outside = [t for t in context if not (content.start <= t.i < content.end)]
+    outside = [*doc[context.start:content.start], *doc[content.end:context.end]]
     found = (_following_cue(doc, content, context, rules) or _leading_marker(doc, content, rules)
              or _colon_clause(doc, content, context, rules) or _nearest_cue(content, context, outside, rules))
     if found.speaker is None and found.reported_via is not None and found.cue is None:

@@ -402,8 +402,7 @@ class _Candidate:
 def _sentence_candidates(doc: Doc, start: int, rules: QuoteRules) -> tuple[tuple[int, ...], tuple[_Candidate, ...]]:
     """The words of the sentence at `start` outside quotes, and its candidate mentions, once per document."""
     quoted = quoted_tokens(doc, rules.marks)
-    entities = {e.root.i: e for e in named_entities(doc)}
-    inside = {i for e in named_entities(doc) for i in range(e.start, e.end)}
+    entities, inside = _entities_by_root(doc)
     sentence = doc[start:doc[start].sent.end]
     words = tuple(t.i for t in sentence if t.i not in quoted and not t.is_punct and not t.is_space)
     candidates = []
@@ -421,6 +420,13 @@ def _sentence_candidates(doc: Doc, start: int, rules: QuoteRules) -> tuple[tuple
         weight = role + (50 if heads else 0) + (i - start) / 1000
         candidates.append(_Candidate(i, weight, referent))
     return words, tuple(candidates)
+
+
+@per_document()
+def _entities_by_root(doc: Doc) -> tuple[dict[int, Span], set[int]]:
+    """The named entities by their root token, and the tokens inside one."""
+    return ({e.root.i: e for e in named_entities(doc)},
+            {i for e in named_entities(doc) for i in range(e.start, e.end)})
 
 
 def _referent_at(doc: Doc, token: Token, rules: QuoteRules, entities: dict[int, Span], inside: set[int]

@@ -132,10 +132,13 @@ def per_document(key: Callable[..., tuple] = lambda *args: ()):
             memo = doc.user_data.get(_MEMO)
             if memo is None:
                 return function(doc, *args)
-            slot = (function.__qualname__, *key(*args))
-            if slot not in memo:
-                memo[slot] = function(doc, *args)
-            return memo[slot]
+            table = memo.get(function)
+            if table is None:
+                table = memo[function] = {}
+            slot = key(*args)
+            if slot not in table:
+                table[slot] = function(doc, *args)
+            return table[slot]
         return cached
     return decorate
 
