@@ -16,9 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import time
 import traceback
-import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,12 +25,8 @@ from pathlib import Path
 
 import duckdb
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
-from prefect.runtime import flow_run
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
@@ -40,9 +34,11 @@ from corpus.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.records import AnnotatedArticle, Article, Rejection
 from flows.collect import ParsedBatch, file_batches, plan_files
+from flows.prefect_workarounds import Sealed, runner_parallelism, wait_for, workers_on_this_api
 from flows.progress import Progress
+from flows.run import Run, publish
 from warehouse.load import (BatchResult, BatchWriter, finish_run, known_content, load_batch, open_warehouse,
-                            rebuild_summaries, start_run)
+                            rebuild_summaries)
 from warehouse.state import SourceItem
 
 DEFAULT_BATCH = 128
@@ -83,18 +79,6 @@ def start_worker() -> None:
     load_pipeline()
 
 
-class Sealed:
-    """Articles handed to a worker in one piece. Prefect walks a task's parameters, every object of every article,
-    looking for futures (0.3 s a batch of 64 in the flow, and again in the worker, which rebuilds them), but not into
-    an object of a class it does not know. Prefect's own `quote` does the same for tasks run in the flow's process,
-    but it is a tuple, and Dask's task graph unpacks tuples."""
-
-    __slots__ = ("articles",)
-
-    def __init__(self, articles: Sequence[Article]):
-        self.articles = articles
-
-
 @task(cache_policy=NO_CACHE)
 def annotate_batch(batch: Sealed) -> tuple[list[AnnotatedArticle], list[Rejection]]:
     """The batch's annotations; if the pipeline fails on it, the articles are annotated one by one, and those it
@@ -123,10 +107,27 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle]:
 
 
 @task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
-def load(writer: BatchWriter, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
+def load(db: str, run_id: str, annotated: Sequence[AnnotatedArticle], rejections: Sequence[Rejection],
          n_skipped: int, items: Sequence[SourceItem] = ()) -> BatchResult:
-    """Load one batch through the run's writer, which holds the warehouse across batches."""
-    return writer.load(run_id, annotated, rejections, n_skipped, items)
+    """Load one batch through the run's writer of `db`, which holds the warehouse across batches (a retry opens it
+    afresh)."""
+    return _WRITERS[db].load(run_id, annotated, rejections, n_skipped, items)
+
+
+_WRITERS: dict[str, BatchWriter] = {}
+"""The writer of each warehouse a run of this process is loading (`held_writer`): the one connection holder, which the
+`load` task finds by the warehouse's path."""
+
+
+@contextmanager
+def held_writer(db: str) -> Iterator[BatchWriter]:
+    """The run's one writer of `db`, released at the end."""
+    writer = _WRITERS[db] = BatchWriter(db)
+    try:
+        yield writer
+    finally:
+        writer.release()
+        del _WRITERS[db]
 
 
 @task(cache_policy=NO_CACHE)
@@ -147,118 +148,136 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
     worker waits while a batch loads). Run it on other workers with `ingest.with_options(task_runner=...)`."""
     logger = get_run_logger()
     jsonl_fields = field_names(field_map)
-    run_id = uuid.uuid4().hex[:12]
+    run = Run(db)
     planned = plan_files(paths, batch_size)
     with open_warehouse(db) as con:
         seen = known_content(con)
-        start_run(con, run_id, pipeline_version=pipeline_version(), flow_run_id=str(flow_run.id or ""),
-                  arguments=" ".join(paths))
-    logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run_id, len(planned.files),
+        run.begin(con, arguments=" ".join(paths))
+    logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run.id, len(planned.files),
                 planned.total, len(planned.batches), len(planned.rejections))
-    summary = annotate_and_load(db, run_id, file_batches(planned, seen, jsonl_fields), planned.total,
+    summary = annotate_and_load(run, file_batches(planned, seen, jsonl_fields), planned.total,
                                 show_progress=show_progress, in_flight=in_flight, inline=len(planned.batches) <= 1)
-    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown("Ingest", summary),
-                             description=f"ingest run {run_id}")
+    publish("Ingest", "ingest-summary", summary)
     return summary
 
 
-def annotate_and_load(db: str, run_id: str, batches: Iterator[ParsedBatch], total: int, *, show_progress: bool,
+def annotate_and_load(run: Run, batches: Iterator[ParsedBatch], total: int, *, show_progress: bool,
                       in_flight: int | None, inline: bool) -> dict:
-    """Annotate `batches` on the flow's task runner (here, if `inline`), keeping `in_flight` of them at once, and
-    load them in order; then record the end of run `run_id`, rebuild the corpus summaries if anything was loaded, and
-    return the run's summary, with the seconds the flow spent in each stage (`STAGES`).
+    """Annotate `batches` on the flow's task runner (here, if `inline`), keeping `in_flight` of them at once (default:
+    one more than the workers, so that no worker waits while a batch loads), and load them in order; then record the
+    end of the run, rebuild the corpus summaries if anything was loaded, and return the run's summary."""
+    workers = runner_parallelism() or default_workers()
+    loader = InOrderLoader(run, Progress(total) if show_progress else None)
+    with held_writer(run.db) as writer:
+        try:
+            for batch in _read(run, batches):
+                loader.submit(batch, tail_pieces(batch.articles, total - loader.n_read, 1 if inline else workers),
+                              inline)
+                loader.load_ready(keep=max(in_flight or workers + 1, 1) - 1)
+            loader.load_ready(keep=0)
+            run.status = "completed"
+        except KeyboardInterrupt:
+            run.status = "interrupted"
+            raise
+        finally:
+            loader.close()
+            counts = _finish(run, writer, loader.carried)
+            if run.totals["loaded"]:
+                _summarise(run)
+    summary = run.summary(counts)
+    get_run_logger().info("run %s %s: %s", run.id, run.status, summary)
+    return summary
+
+
+def _read(run: Run, batches: Iterator[ParsedBatch]) -> Iterator[ParsedBatch]:
+    """The batches, their reading and parsing timed."""
+    while True:
+        with run.timed("read_parse"):
+            batch = next(batches, None)
+        if batch is None:
+            return
+        yield batch
+
+
+class InOrderLoader:
+    """Batches submitted to the workers, loaded in the order they were read as their annotations come back.
 
     A batch with nothing to load (all skipped or rejected) opens no connection: its counters, rejections and items
     are carried to the next batch that loads documents, or to the end of the run, even a failed one."""
-    logger = get_run_logger()
-    progress = Progress(total) if show_progress else None
-    totals = {"loaded": 0, "changed": 0, "skipped": 0, "rejected": 0, "mentions": 0, "quotes": 0}
-    seconds = dict.fromkeys(STAGES, 0.0)
-    status = "failed"
-    workers = _parallelism()
-    depth = max(in_flight or workers + 1, 1)
-    pending: deque[tuple[list[PrefectFuture | tuple], ParsedBatch]] = deque()
-    n_read = 0
-    carried = NOTHING_TO_LOAD
-    writer = BatchWriter(db)
 
-    def load_oldest() -> None:
-        nonlocal carried
-        submitted, batch = pending.popleft()
-        with _timed(seconds, "annotate_wait"):
-            annotated, failed = _annotations(submitted, writer)
+    def __init__(self, run: Run, progress: Progress | None):
+        self.run, self.progress = run, progress
+        self.pending: deque[tuple[list[PrefectFuture | tuple | None], ParsedBatch]] = deque()
+        self.n_read = 0
+        self.carried = NOTHING_TO_LOAD
+
+    def submit(self, batch: ParsedBatch, pieces: list[Sequence[Article]], inline: bool) -> None:
+        self.n_read += batch.n_read
+        self.pending.append(([_submit(piece, inline) for piece in pieces], batch))
+
+    def load_ready(self, keep: int) -> None:
+        """Load the oldest batches until `keep` are left in flight."""
+        while len(self.pending) > keep:
+            self._load_oldest()
+
+    def _load_oldest(self) -> None:
+        submitted, batch = self.pending.popleft()
+        with self.run.timed("annotate_wait"):
+            annotated, failed = _annotations(submitted, _WRITERS[self.run.db])
         for rejection in failed:
-            logger.error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
-        batch = replace(batch, rejections=batch.rejections + failed)
-        batch = replace(batch, items=_settled(batch.items, batch.rejections))
-        totals["skipped"] += batch.n_skipped
-        totals["rejected"] += len(batch.rejections)
+            get_run_logger().error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
+        rejections = batch.rejections + failed
+        batch = replace(batch, rejections=rejections, items=_settled(batch.items, rejections))
+        self.run.totals["skipped"] += batch.n_skipped
+        self.run.totals["rejected"] += len(batch.rejections)
         if annotated:
-            with _timed(seconds, "load"):
-                # quoted: Prefect would walk every object of the batch looking for futures, 0.3 s a batch of 64
-                result = load(writer, run_id, quote(annotated), quote(carried.rejections + batch.rejections),
-                              carried.n_skipped + batch.n_skipped, quote(carried.items + batch.items))
-            carried = NOTHING_TO_LOAD
-            for key, value in zip(("loaded", "changed", "mentions", "quotes"),
-                                  (result.n_loaded, result.n_changed, result.n_mentions, result.n_quotes)):
-                totals[key] += value
+            self._load(annotated, batch)
         else:
-            carried = _carry(carried, batch)
-        if progress:
-            progress.advance(batch.n_read, **totals)
+            self.carried = _carry(self.carried, batch)
+        if self.progress:
+            self.progress.advance(batch.n_read, **self.run.totals)
 
-    try:
-        while True:
-            with _timed(seconds, "read_parse"):
-                batch = next(batches, None)
-            if batch is None:
-                break
-            n_read += batch.n_read
-            pieces = tail_pieces(batch.articles, total - n_read, 1 if inline else workers)  # inline: no one to share
-            pending.append(([_submit(piece, inline) for piece in pieces], batch))
-            while len(pending) >= depth:
-                load_oldest()
-        while pending:
-            load_oldest()
-        status = "completed"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        if progress:
-            progress.close()
-        with _timed(seconds, "finish"):
-            try:
-                con = writer.connection()
-                if carried != NOTHING_TO_LOAD:
-                    load_batch(con, run_id, [], carried.rejections, carried.n_skipped, carried.items,
-                               refresh_entities=False)
-                counts = finish_run(con, run_id, status)
-            except duckdb.Error:
-                logger.exception("could not record the end of run %s", run_id)
-                counts = {}
-            finally:
-                writer.release()
-        if totals["loaded"]:
-            with _timed(seconds, "summarise"):
-                try:
-                    summarise(db)
-                except duckdb.Error:
-                    logger.exception("could not rebuild the corpus summaries after run %s", run_id)
-    summary = {"run_id": run_id, "db": db, "status": status, **counts, "n_mentions": totals["mentions"],
-               "n_quotes": totals["quotes"], "seconds": {k: round(v, 3) for k, v in seconds.items()}}
-    if counts:
-        summary["n_new"] = counts["n_loaded"] - counts["n_changed"]
-    logger.info("run %s %s: %s", run_id, status, summary)
-    return summary
+    def _load(self, annotated: list[AnnotatedArticle], batch: ParsedBatch) -> None:
+        """One transaction for the batch and what earlier batches carried. The records are quoted: Prefect would walk
+        every object of the batch looking for futures, 0.3 s a batch of 64."""
+        carried = self.carried
+        with self.run.timed("load"):
+            result = load(self.run.db, self.run.id, quote(annotated), quote(carried.rejections + batch.rejections),
+                          carried.n_skipped + batch.n_skipped, quote(carried.items + batch.items))
+        self.carried = NOTHING_TO_LOAD
+        self.run.count_loaded(result)
 
+    def close(self) -> None:
+        if self.progress:
+            self.progress.close()
 
-STAGES = ("read_parse", "annotate_wait", "load", "finish", "summarise")
-"""Where the flow's own time goes: reading and parsing batches, waiting for annotations, loading batches, recording
-the end of the run (with the counters carried to it), rebuilding the corpus summaries. The workers annotate meanwhile,
-so these add up to the run's time less Prefect's overhead."""
 
 NOTHING_TO_LOAD = ParsedBatch([], [], 0, 0)
+
+
+def _finish(run: Run, writer: BatchWriter, carried: ParsedBatch) -> dict:
+    """Load what the last batches carried and record the end of the run; its counts as `ingest_runs` has them, or
+    none if the warehouse could not be written."""
+    with run.timed("finish"):
+        try:
+            con = writer.connection()
+            if carried != NOTHING_TO_LOAD:
+                load_batch(con, run.id, [], carried.rejections, carried.n_skipped, carried.items,
+                           refresh_entities=False)
+            return finish_run(con, run.id, run.status)
+        except duckdb.Error:
+            get_run_logger().exception("could not record the end of run %s", run.id)
+            return {}
+        finally:
+            writer.release()
+
+
+def _summarise(run: Run) -> None:
+    with run.timed("summarise"):
+        try:
+            summarise(run.db)
+        except duckdb.Error:
+            get_run_logger().exception("could not rebuild the corpus summaries after run %s", run.id)
 
 
 def _settled(items: Sequence[SourceItem], failed: Sequence[Rejection]) -> tuple[SourceItem, ...]:
@@ -273,15 +292,6 @@ def _carry(carried: ParsedBatch, batch: ParsedBatch) -> ParsedBatch:
     """What `carried` and a batch with no documents to load leave for a later transaction."""
     return ParsedBatch([], carried.rejections + batch.rejections, carried.n_read + batch.n_read,
                        carried.n_skipped + batch.n_skipped, carried.items + batch.items)
-
-
-@contextmanager
-def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        seconds[stage] += time.perf_counter() - started
 
 
 TAIL_PIECE_MIN = 8
@@ -308,21 +318,17 @@ def _annotations(submitted: Sequence[PrefectFuture | tuple | None], writer: Batc
     annotated, rejections = [], []
     for piece in submitted:
         if isinstance(piece, PrefectFuture):
-            while writer.holding and not _done(piece):
-                # not `piece.wait(timeout)`, which asks the API at each timeout, and a Ctrl-C then hung
-                time.sleep(0.25)
-                writer.let_in()
-            piece = piece.result()
+            piece = wait_for(piece, meanwhile=lambda: _let_in(writer))
         if piece is not None:
             annotated += piece[0]
             rejections += piece[1]
     return annotated, rejections
 
 
-def _done(future: PrefectFuture) -> bool:
-    """Without asking the API: the process pool's and Dask's futures wrap one that knows."""
-    wrapped = getattr(future, "wrapped_future", None)
-    return wrapped.done() if wrapped is not None else future.state.is_final()
+def _let_in(writer: BatchWriter) -> bool:
+    """Let a waiting reader have the warehouse; whether the writer still holds it."""
+    writer.let_in()
+    return writer.holding
 
 
 def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple | None:
@@ -332,49 +338,5 @@ def _submit(articles: Sequence[Article], inline: bool) -> PrefectFuture | tuple 
         return None
     if inline:
         return annotate_batch(Sealed(articles))
-    with _workers_on_this_api():
+    with workers_on_this_api():
         return annotate_batch.submit(Sealed(articles))
-
-
-@contextmanager
-def _workers_on_this_api() -> Iterator[None]:
-    """Point a local process pool's workers at this process's Prefect API. With no API configured (Prefect's
-    ephemeral mode, a flow called from Python), this process runs a temporary server, and each worker started one of
-    its own: seconds of start-up in the run, then a share of a core each beside the model for the whole run (seen in
-    `corpus bench`). `corpus ingest` configures the API itself. Dask workers, perhaps on other machines, keep their own
-    settings. The pool reads the settings once, at its first task."""
-    if get_current_settings().api.url or not isinstance(FlowRunContext.get().task_runner, ProcessPoolTaskRunner):
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer  # Prefect's clients import it as late
-
-    server = SubprocessASGIServer()  # one per process: the one this process's Prefect client started
-    if not server.running:
-        yield
-        return
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
-        yield
-
-
-def _parallelism() -> int:
-    """The current task runner's workers, if it says (a process pool its size, a Dask runner its cluster's
-    threads), else this machine's cores."""
-    runner = FlowRunContext.get().task_runner
-    if getattr(runner, "address", None):
-        return sum(runner.client.nthreads().values()) or default_workers()
-    return getattr(runner, "_max_workers", None) or default_workers()
-
-
-SUMMARY_ROWS = (("new", "n_new"), ("changed", "n_changed"), ("unchanged, skipped", "n_skipped"),
-                ("rejected", "n_rejected"), ("inputs", "n_inputs"), ("entity mentions", "n_mentions"),
-                ("quotes", "n_quotes"))
-
-
-def summary_markdown(kind: str, summary: dict) -> str:
-    """The run's Prefect artifact: new, changed, skipped and rejected counts, and how to list what it rejected."""
-    rows = "\n".join(f"| {label} | {summary.get(key, 0):,} |" for label, key in SUMMARY_ROWS)
-    source = f" of source `{summary['source']}`" if summary.get("source") else ""
-    return (f"# {kind} run {summary['run_id']}{source}: {summary['status']}\n\n| documents | |\n|---|---|\n{rows}\n\n"
-            f"Database: `{summary['db']}`. Rejected inputs and why: "
-            f"`SELECT * FROM rejected_inputs WHERE run_id = '{summary['run_id']}'`\n")
-

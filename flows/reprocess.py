@@ -5,22 +5,19 @@ while its `pipeline_version` differs from the current one, so an interrupted run
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
 from corpus.jsonl import field_names
 from corpus.nlp import pipeline_version
 from corpus.parse import parse_document
 from corpus.records import Article, RawDocument, Rejection
 from flows.collect import ParsedBatch
-from flows.ingest import (DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers,
-                          summary_markdown)
-from warehouse.load import open_warehouse, stale_documents, start_run, stored_inputs
+from flows.ingest import DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers
+from flows.run import Run, publish
+from warehouse.load import open_warehouse, stale_documents, stored_inputs
 
 
 @task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)
@@ -49,12 +46,12 @@ def reprocess(db: str, field_map: dict[str, str] | None = None, batch_size: int 
     logger = get_run_logger()
     jsonl_fields = field_names(field_map)
     version = pipeline_version()
-    run_id = uuid.uuid4().hex[:12]
+    run = Run(db)
     with open_warehouse(db) as con:
         stale = stale_documents(con, version)
-        start_run(con, run_id, pipeline_version=version, flow_run_id=str(flow_run.id or ""), arguments="reprocess")
+        run.begin(con, arguments="reprocess")
     batches = [stale[i:i + batch_size] for i in range(0, len(stale), batch_size)]
-    logger.info("run %s: %d documents to annotate again with %s, in %d batches", run_id, len(stale), version,
+    logger.info("run %s: %d documents to annotate again with %s, in %d batches", run.id, len(stale), version,
                 len(batches))
 
     def parsed() -> Iterator[ParsedBatch]:
@@ -62,8 +59,7 @@ def reprocess(db: str, field_map: dict[str, str] | None = None, batch_size: int 
             articles, rejections = reparse_batch(db, doc_ids, jsonl_fields)
             yield ParsedBatch(articles, rejections, len(doc_ids), 0)
 
-    summary = annotate_and_load(db, run_id, parsed(), len(stale), show_progress=show_progress, in_flight=in_flight,
+    summary = annotate_and_load(run, parsed(), len(stale), show_progress=show_progress, in_flight=in_flight,
                                 inline=len(batches) <= 1)
-    create_markdown_artifact(key="reprocess-summary", markdown=summary_markdown("Reprocess", summary),
-                             description=f"reprocess run {run_id}")
+    publish("Reprocess", "reprocess-summary", summary)
     return summary

@@ -14,27 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from corpus.feeds import FeedError, parse_feed
 from corpus.jsonl import field_names
-from corpus.nlp import pipeline_version
 from corpus.records import Rejection
 from flows.collect import (EVERYTHING, ParsedBatch, Window, file_batches, parse_batch, plan_files,
                            unseen)
 from flows.config import Source, load_sources, read_url_list
 from flows.fetch import (FetchPolicy, Fetched, FetchRejected, NotModified, Validators, fetch_all, fetch_page_task,
                          to_raw_document)
-from flows.ingest import DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers, summary_markdown
-from warehouse.load import known_content, open_warehouse, start_run
+from flows.ingest import DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers
+from flows.run import Run, publish
+from warehouse.load import known_content, open_warehouse
 from warehouse.state import RETRY, FeedState, SeenItem, SourceItem, feed_state, save_source_state, seen_items
 
 
@@ -72,13 +69,12 @@ def ingest_source(sources_file: str, source: str, db: str | None = None, since: 
     src = config.source(source)
     db = db or str(config.db)
     window = Window(since, until)
-    run_id = uuid.uuid4().hex[:12]
+    run = Run(db)
     with open_warehouse(db) as con:
         seen_content = known_content(con)
         seen = seen_items(con, src.name)
         last_feed = feed_state(con, src.name)
-        start_run(con, run_id, pipeline_version=pipeline_version(), flow_run_id=str(flow_run.id or ""),
-                  arguments=_arguments(src, window, recheck, paths), source=src.name)
+        run.begin(con, arguments=_arguments(src, window, recheck, paths), source=src.name)
     jsonl_fields = field_names(dict(src.field_map) or None)
     feed, status = None, "completed"
     if src.kind in ("files", "jsonl"):
@@ -90,19 +86,17 @@ def ingest_source(sources_file: str, source: str, db: str | None = None, since: 
         planned = (plan_feed(src, last_feed, seen, policy, window, recheck) if src.kind == "feed"
                    else plan_urls(src, seen, recheck))
         feed, status = planned.feed, planned.status
-        logger.info("run %s of %s: %d pages to fetch, %d items unchanged, %d rejected", run_id, src.name,
+        logger.info("run %s of %s: %d pages to fetch, %d items unchanged, %d rejected", run.id, src.name,
                     len(planned.requests), planned.n_skipped, len(planned.rejections))
         batches = fetched_batches(src.name, planned, policy, seen_content, jsonl_fields, batch_size, window)
         total = len(planned.requests) + planned.n_skipped + len(planned.rejections)
         inline = len(planned.requests) <= batch_size
-    summary = annotate_and_load(db, run_id, batches, total, show_progress=show_progress, in_flight=in_flight,
-                                inline=inline)
+    summary = annotate_and_load(run, batches, total, show_progress=show_progress, in_flight=in_flight, inline=inline)
     with open_warehouse(db, migrate=False) as con:
-        save_source_state(con, src.name, kind=src.kind, location=" ".join(src.locations), run_id=run_id,
+        save_source_state(con, src.name, kind=src.kind, location=" ".join(src.locations), run_id=run.id,
                           status=status if summary["status"] == "completed" else summary["status"], feed=feed)
     summary["source"] = src.name
-    create_markdown_artifact(key=f"ingest-{_slug(src.name)}", markdown=summary_markdown("Ingest", summary),
-                             description=f"ingest run {run_id} of source {src.name}")
+    publish("Ingest", f"ingest-{_slug(src.name)}", summary)
     return summary
 
 

@@ -34,12 +34,12 @@ def test_local_workers_report_to_the_flows_ephemeral_api_not_to_servers_of_their
         from prefect import flow
         from prefect.server.api.server import SubprocessASGIServer
         from prefect.task_runners import ProcessPoolTaskRunner
-        from flows.ingest import _workers_on_this_api
+        from flows.prefect_workarounds import workers_on_this_api
         from tests.test_flow import api_seen_by_worker
 
         @flow(task_runner=ProcessPoolTaskRunner(max_workers=1))
         def probe():
-            with _workers_on_this_api():
+            with workers_on_this_api():
                 future = api_seen_by_worker.submit()
             return future.result(), SubprocessASGIServer().api_url
 

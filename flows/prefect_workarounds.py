@@ -1,0 +1,84 @@
+"""Where the flows lean on Prefect (3.8) beyond its public API, or around its defaults. Each piece says what it works
+around and what would let it go; nothing else in `flows/` touches Prefect's internals."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.task_runners import ProcessPoolTaskRunner
+
+
+class Sealed:
+    """Articles handed to a worker in one piece.
+
+    Works around: Prefect walks a task's parameters, every object of every article, looking for futures (0.3 s a
+    batch of 64 in the flow, and again in the worker, which rebuilds them), but not into an object of a class it does
+    not know. Prefect's own `quote` does the same for tasks run in the flow's process, but it is a tuple, and Dask's
+    task graph unpacks tuples. Can go when a task can opt out of that walk for its parameters."""
+
+    __slots__ = ("articles",)
+
+    def __init__(self, articles: Sequence[Any]):
+        self.articles = articles
+
+
+POLL_SECONDS = 0.25
+"""How often `wait_for` looks at a future while it has something else to do in between."""
+
+
+def wait_for(future: PrefectFuture, meanwhile: Callable[[], bool]) -> Any:
+    """The future's result; while `meanwhile()` says it still has work (the writer holding the warehouse, which it
+    lets go if a reader waits), call it every `POLL_SECONDS`.
+
+    Works around: `future.wait(timeout)` asks the API for the task's state at each timeout, and a Ctrl-C during it
+    hung the flow; `future.state` asks the API too. The process pool's and Dask's futures wrap a local future that
+    knows when it is done (`wrapped_future`, not public). Can go when `PrefectFuture` has a local, interruptible
+    `done()`."""
+    while meanwhile() and not _done(future):
+        time.sleep(POLL_SECONDS)
+    return future.result()
+
+
+def _done(future: PrefectFuture) -> bool:
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped.done() if wrapped is not None else future.state.is_final()
+
+
+@contextmanager
+def workers_on_this_api() -> Iterator[None]:
+    """Point a local process pool's workers at this process's Prefect API.
+
+    Works around: with no API configured (Prefect's ephemeral mode, a flow called from Python), this process runs a
+    temporary server, and each worker started one of its own: seconds of start-up in the run, then a share of a core
+    each beside the model for the whole run (seen in `corpus bench`). `corpus ingest` configures the API itself. Dask
+    workers, perhaps on other machines, keep their own settings. The pool reads the settings once, at its first
+    task. Uses `SubprocessASGIServer`, the ephemeral server's class (not public). Can go when the process pool hands
+    its workers the parent's ephemeral API."""
+    if get_current_settings().api.url or not isinstance(FlowRunContext.get().task_runner, ProcessPoolTaskRunner):
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer  # Prefect's clients import it as late
+
+    server = SubprocessASGIServer()  # one per process: the one this process's Prefect client started
+    if not server.running:
+        yield
+        return
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def runner_parallelism() -> int | None:
+    """The current task runner's workers, if it says: a Dask runner its cluster's threads, a process pool its size.
+
+    Works around: task runners do not say how many tasks they run at once; the process pool keeps it in
+    `_max_workers` (not public). Can go when task runners expose their size."""
+    runner = FlowRunContext.get().task_runner
+    if getattr(runner, "address", None):
+        return sum(runner.client.nthreads().values()) or None
+    return getattr(runner, "_max_workers", None)
