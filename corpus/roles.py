@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from corpus.quote_rules import QuoteRules
 from corpus.records import RoleMention
-from corpus.syntax import named_entities, per_document, quoted_tokens
+from corpus.syntax import fullest_name, named_entities, per_document, quoted_tokens
 
 MAX_ROLE_TOKENS = 8
 _LEADING = re.compile(r"^(?:le|la|les|l'|du|de la|de l'|des|au|aux|à la|à l'|un|une|son|sa|leur|ce|cette|ex-|l’)\s*",
@@ -53,8 +53,6 @@ def _synonyms() -> dict[str, str]:
 @per_document(key=lambda rules: ())
 def role_mentions(doc: Doc, rules: QuoteRules) -> tuple[RoleMention, ...]:
     """Each person the article names with a role right before or after the name, outside quotation marks."""
-    from corpus.speakers import fullest_name
-
     quoted = quoted_tokens(doc, rules.marks)
     found = []
     for entity in named_entities(doc):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from corpus.cues import auxiliary_before, cue_lemma
-from corpus.entities import expand_acronym, is_acronym
 from corpus.outlets import Outlets
 from corpus.quote_rules import QuoteRules
 from corpus.roles import holder_in_document
@@ -21,6 +20,7 @@ from corpus.syntax import (
     after_preposition,
     candidate_names,
     entities_in,
+    fullest_name,
     named_entities,
     named_entity_texts,
     noun_phrase,
@@ -229,19 +229,6 @@ def document_author(mention: Span, rules: QuoteRules) -> str | None:
         if agent.lemma_.lower() in rules.speaking_nouns or agent.pos_ == "PROPN":
             return role_text(phrase, rules)
     return None
-
-
-def fullest_name(doc: Doc, entity: Span) -> str:
-    """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
-    that holds all of its words; "HRW" -> "Human Rights Watch": the organisation it abbreviates."""
-    if entity.label_ == "ORG" and is_acronym(entity.text):
-        expansion = expand_acronym(entity.text, [e.text for e in named_entities(doc) if e.label_ == "ORG"])
-        if expansion:
-            return expansion
-    words = set(entity.text.lower().split())
-    candidates = [text for e, text in zip(named_entities(doc), named_entity_texts(doc))
-                  if e.label_ == entity.label_ and words <= set(text.lower().split())]
-    return max(candidates, key=len, default=entity.text)
 
 
 def _named_role(doc: Doc, mention: Span, rules: QuoteRules) -> str | None:

@@ -15,6 +15,7 @@ from spacy.attrs import POS
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
+from corpus.entities import expand_acronym, is_acronym
 from corpus.quote_marks import quoted_spans
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass")
@@ -164,6 +165,19 @@ def named_entities(doc: Doc) -> tuple[Span, ...]:
 def named_entity_texts(doc: Doc) -> tuple[str, ...]:
     """The text of each of `named_entities` (a span joins its text again on every access)."""
     return tuple(e.text for e in named_entities(doc))
+
+
+def fullest_name(doc: Doc, entity: Span) -> str:
+    """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
+    that holds all of its words; "HRW" -> "Human Rights Watch": the organisation it abbreviates."""
+    if entity.label_ == "ORG" and is_acronym(entity.text):
+        expansion = expand_acronym(entity.text, [e.text for e in named_entities(doc) if e.label_ == "ORG"])
+        if expansion:
+            return expansion
+    words = set(entity.text.lower().split())
+    candidates = [text for e, text in zip(named_entities(doc), named_entity_texts(doc))
+                  if e.label_ == entity.label_ and words <= set(text.lower().split())]
+    return max(candidates, key=len, default=entity.text)
 
 
 @per_document()

@@ -1,13 +1,8 @@
-"""`corpus dashboard [--db FILE] [--port N]`: the Streamlit dashboard on the warehouse, read-only, on loopback.
-
-It runs `streamlit run dashboard/app.py` in place of the `corpus` process, so Ctrl-C stops Streamlit itself.
-"""
+"""The Streamlit dashboard on the warehouse, read-only, on loopback: the command line that serves it (what
+`corpus dashboard` runs in its place) and a server for scripts and tests."""
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,14 +18,6 @@ APP = Path(dashboard.__file__).resolve().parent / "app.py"
 DEFAULT_PORT = 8501
 
 
-def register(commands: argparse._SubParsersAction, db_help: str) -> None:
-    """Add the `dashboard` command to the `corpus` parser's subcommands."""
-    command = commands.add_parser("dashboard", help="browse the warehouse in a web browser (read-only, on 127.0.0.1)")
-    command.add_argument("--db", default=None, help=db_help)
-    command.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the port to serve on (default {DEFAULT_PORT})")
-    command.set_defaults(run=run)
-
-
 def streamlit_command(db: str, port: int) -> list[str]:
     """The command line that serves the dashboard: headless, no usage statistics sent, loopback only, no file
     watcher (nothing is edited while it runs)."""
@@ -39,18 +26,6 @@ def streamlit_command(db: str, port: int) -> list[str]:
             "--server.address", "127.0.0.1", "--server.port", str(port),
             "--server.fileWatcherType", "none", "--theme.base", "light", "--client.toolbarMode", "minimal",
             "--", "--db", str(Path(db).resolve())]
-
-
-def run(args: argparse.Namespace) -> int:
-    from flows.cli import _db_path
-
-    if importlib.util.find_spec("streamlit") is None:
-        print("corpus: error: the dashboard needs Streamlit: pip install -c constraints.txt -e '.[dashboard]'",
-              file=sys.stderr)
-        return 1
-    command = streamlit_command(_db_path(args), args.port)
-    print(f"Dashboard on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
-    os.execv(command[0], command)
 
 
 @contextmanager

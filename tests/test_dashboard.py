@@ -3,7 +3,6 @@ every page opened in headless Chromium (Debian's, driven by Playwright) and read
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 from dashboard import data, render
 from flows import dashboard
 from flows.cli import main
+from flows.cli.entry import build_parser
 from tests.conftest import SAMPLES, missing
 
 MARKUP_TITLE = "Le <b>gras</b> et la balise <script> dans un titre"
@@ -65,10 +65,9 @@ def test_highlight_escapes_the_text_and_nests_overlapping_spans():
 
 
 def test_the_dashboard_command_is_registered_with_its_options():
-    parser = argparse.ArgumentParser()
-    dashboard.register(parser.add_subparsers(dest="command"), "the database")
+    parser = build_parser()
     args = parser.parse_args(["dashboard", "--db", "x.duckdb", "--port", "9000"])
-    assert (args.db, args.port, args.run) == ("x.duckdb", 9000, dashboard.run)
+    assert (args.db, args.port) == ("x.duckdb", 9000)
     assert parser.parse_args(["dashboard"]).port == dashboard.DEFAULT_PORT
     command = " ".join(dashboard.streamlit_command("x.duckdb", 9000))
     assert "--server.headless true --browser.gatherUsageStats false --server.address 127.0.0.1 --server.port 9000" in command

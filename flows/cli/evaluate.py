@@ -1,0 +1,81 @@
+"""`corpus train` and `corpus eval`: learn from, and score against, the gold data in ../shared and eval/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.cli.errors import CommandError, UsageError
+
+SHARED_HELP = "the shared data folder (default: ../shared beside the project)"
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    train = commands.add_parser("train", help="learn from the gold data in ../shared and eval/ (the `train` extra)")
+    train.add_argument("target", choices=["speakers"], help="what to learn: the speaker ranker")
+    train.add_argument("--shared", default=None, help=SHARED_HELP)
+    train.add_argument("--folds", type=int, default=5, help="folds of the k-fold figures, by article (default: 5)")
+    train.set_defaults(run=_train)
+    evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
+    evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
+    evaluate.add_argument("--shared", default=None, help=SHARED_HELP)
+    evaluate.add_argument("--errors", action="store_true", help="also list missed, extra and misattributed quotes")
+    evaluate.add_argument("--locked-test", action="store_true",
+                          help="score the locked test part of eval/orangesum_quotes instead (totals only, no errors)")
+    evaluate.set_defaults(run=_evaluate)
+
+
+def _shared_folder(args: argparse.Namespace, gold: str, what: str) -> Path:
+    """The shared data folder the command names, which must hold `gold`."""
+    shared = Path(args.shared) if args.shared else Path(__file__).resolve().parents[3] / "shared"
+    if not (shared / gold).exists():
+        raise CommandError(f"no gold {what} under {shared}; give the shared folder with --shared")
+    return shared
+
+
+def _train(args: argparse.Namespace) -> int:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise CommandError("training needs scikit-learn: pip install -c constraints.txt -e '.[train]'") from None
+    from flows.evaluate import WIKINEWS_DEV
+    from flows.train import train_speakers
+
+    print(train_speakers(_shared_folder(args, WIKINEWS_DEV, "quotes"), folds=args.folds))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from flows.evaluate import SEQUOIA, WIKINEWS_DEV, evaluate_ner
+
+    shared = _shared_folder(args, WIKINEWS_DEV, "quotes")
+    if args.target == "ner":
+        print(evaluate_ner(_shared_folder(args, SEQUOIA, "entities")))
+    elif args.locked_test:
+        _evaluate_locked_test(args, shared)
+    else:
+        _evaluate_development_quotes(args, shared)
+    return 0
+
+
+def _evaluate_locked_test(args: argparse.Namespace, shared: Path) -> None:
+    if args.errors:
+        raise UsageError("the locked test part is scored in totals only; --errors is refused")
+    from flows.evaluate import evaluate_orangesum_quotes, interval_report
+
+    scores = evaluate_orangesum_quotes(shared, "test")
+    print(f"Quotes on the locked test part of eval/orangesum_quotes ({len(scores)} articles)")
+    print(sum(scores[1:], scores[0]).report())
+    print(interval_report(scores))
+
+
+def _evaluate_development_quotes(args: argparse.Namespace, shared: Path) -> None:
+    from flows.evaluate import WIKINEWS_25, evaluate_litbank_quotes, evaluate_wikinews_quotes
+
+    print("Quotes on wikinews_fr_dev (50 articles; kinds direct, partial, indirect; terms excluded)")
+    print(evaluate_wikinews_quotes(shared, show_errors=args.errors).report())
+    print("\nQuotes on eval/wikinews_fr_25 (25 other articles, this project's annotation; see its README)")
+    print(evaluate_wikinews_quotes(shared, WIKINEWS_25, show_errors=args.errors).report())
+    print("\nRegression check, not a target: fr-litbank-citations (18 works of fiction, mostly dialogue dashes; "
+          "all quotes scored as direct, speakers as local mentions)")
+    print(evaluate_litbank_quotes(shared).report())

@@ -1,0 +1,60 @@
+"""`corpus ingest` and `corpus reprocess`: annotate paths, or the stored documents, into the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+
+from flows.cli.errors import UsageError
+from flows.cli.options import DB_HELP, db_path
+from flows.cli.run import add_run_options, run_flow
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    ingest = commands.add_parser("ingest", help="ingest articles (the bundled sample if no path is given)")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, directories (walked recursively) or globs")
+    _add_map_and_run_options(ingest, "read FIELD (title, lede, text, date, authors, section, url, id) from JSONL key KEY")
+    ingest.set_defaults(run=_ingest)
+
+    reprocess = commands.add_parser(
+        "reprocess", help="annotate again, from the stored text, the documents an older pipeline version annotated")
+    _add_map_and_run_options(reprocess, "the --map the JSONL documents were ingested with")
+    reprocess.set_defaults(run=_reprocess)
+
+
+def _add_map_and_run_options(command: argparse.ArgumentParser, map_help: str) -> None:
+    command.add_argument("--map", action="append", default=[], metavar="FIELD=KEY", help=map_help)
+    add_run_options(command, DB_HELP)
+
+
+def sample_corpus() -> str:
+    """The bundled sample: the ESSF seed article and CC BY Wikinews articles (see its ATTRIBUTION.md)."""
+    return str(resources.files("corpus.samples").joinpath("articles"))
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    paths = args.paths or [sample_corpus()]
+    return run_flow(args, "ingest", f"Ingesting {', '.join(paths)}", db_path(args), field_map=_field_map(args),
+                    paths=paths)
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    return run_flow(args, "reprocess", "Annotating again the documents of an older pipeline version", db_path(args),
+                    field_map=_field_map(args))
+
+
+def _field_map(args: argparse.Namespace) -> dict[str, str] | None:
+    """The JSONL `--map` the command was given, checked; None for none."""
+    field_map = {}
+    for item in args.map:
+        field, sep, key = item.partition("=")
+        if not sep or not field or not key:
+            raise UsageError(f"--map takes FIELD=KEY, not {item!r}")
+        field_map[field] = key
+    from corpus.jsonl import field_names
+
+    try:
+        field_names(field_map)
+    except ValueError as error:
+        raise UsageError(error) from None
+    return field_map or None
