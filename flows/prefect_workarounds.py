@@ -3,10 +3,18 @@ around and what would let it go; nothing else in `flows/` touches Prefect's inte
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+import prefect
 
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
@@ -82,3 +90,40 @@ def runner_parallelism() -> int | None:
     if getattr(runner, "address", None):
         return sum(runner.client.nthreads().values()) or None
     return getattr(runner, "_max_workers", None)
+
+
+def session_server() -> Any:
+    """Prefect's ephemeral API server (the `SubprocessASGIServer` Prefect's clients use), not yet started, to be
+    started in a session of its own and to get SIGTERM when this process dies, even by SIGKILL (Linux).
+
+    Works around: Prefect starts it in the process group of the run, where the terminal's Ctrl-C stops it under the
+    run: the run then cannot record its end, retries for minutes, fails with a ConnectError and hangs at exit; and a
+    killed run left it behind. `_run_uvicorn_command` is not public: its command line and environment are copied from
+    Prefect 3.8.8 (the pinned version), with the session and the parent-death signal added. Can go when Prefect
+    starts its ephemeral server outside the run's process group and stops it with its parent."""
+    return _session_server_class()()
+
+
+@functools.cache
+def _session_server_class() -> type:
+    from prefect.server.api.server import SubprocessASGIServer  # 1.4 s of imports, which only the CLI's runs need
+
+    class SessionServer(SubprocessASGIServer):
+        def _run_uvicorn_command(self) -> subprocess.Popen:
+            command = [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
+                       "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+                       "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+            environment = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                           "PREFECT__SERVER_FINAL": "1",
+                           **get_current_settings().to_environment_variables(exclude_unset=True)}
+            return subprocess.Popen(command, env=environment, start_new_session=True, preexec_fn=_stop_with_parent())
+
+    return SessionServer
+
+
+def _stop_with_parent() -> Callable[[], None] | None:
+    """What a child runs before exec to get SIGTERM when this process dies (PR_SET_PDEATHSIG; Linux only)."""
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    return lambda: prctl(1, signal.SIGTERM)

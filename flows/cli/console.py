@@ -15,15 +15,15 @@ from pathlib import Path
 @contextmanager
 def prefect_api() -> Iterator[None]:
     """With no Prefect server configured, start Prefect's ephemeral API server here, in a session of its own, for the
-    run (`flows.cli.prefect_server`); the run's workers get its address from the settings."""
+    run (`flows.prefect_workarounds.session_server`); the run's workers get its address from the settings."""
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     if get_current_settings().api.url:
         yield
         return
-    from flows.cli.prefect_server import SessionServer
+    from flows.prefect_workarounds import session_server
 
-    server = SessionServer()  # the one Prefect's clients use; Prefect stops it at exit, after its last logs
+    server = session_server()  # the one Prefect's clients use; Prefect stops it at exit, after its last logs
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
