@@ -63,8 +63,9 @@ def spells(acronym: str, name: str) -> bool:
 
 def expand_acronym(acronym: str, names: list[str]) -> str | None:
     """The name among `names` (or the longest start of one: "Parti populaire espagnol") whose
-    initials spell `acronym`."""
-    for name in sorted(set(names), key=len, reverse=True):
+    initials spell `acronym`: the longest, and of equally long ones the first written, so that the same text
+    always gets the same name."""
+    for name in sorted(dict.fromkeys(names), key=len, reverse=True):
         words = name.split()
         for n in range(len(words), 1, -1):
             if spells(acronym, " ".join(words[:n])):

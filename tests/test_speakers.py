@@ -151,6 +151,14 @@ def test_acronym_expands_to_the_start_of_a_longer_name():
     assert expand_acronym("PP", ["Parti populaire espagnol", "Antoni Pastor"]) == "Parti populaire"
 
 
+def test_acronym_of_two_equally_long_spellings_expands_to_the_first_written():
+    """OrangeSum writes "Haut conseil de santé publique" and "Haut Conseil de Santé Publique" in one article: the
+    name must not depend on the order of a set of strings, which changes from one process to the next."""
+    names = ["Haut conseil de santé publique", "Haut Conseil de Santé Publique"]
+    assert expand_acronym("HCSP", names) == names[0]
+    assert expand_acronym("HCSP", names[::-1]) == names[1]
+
+
 def test_short_capitalised_fragment_is_a_title_even_next_to_a_speaker():
     """A programme or a name in quotes ("« C à vous »") is a term, though the sentence names a speaker;
     a short fragment in lower case stays a partial quote of that speaker."""
