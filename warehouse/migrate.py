@@ -71,8 +71,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
     applied = dict(con.execute("SELECT version, sha256 FROM schema_migrations").fetchall())
-    check_unedited(applied)
-    pending = [m for m in migrations() if m.version not in applied]
+    known = migrations()
+    check_unedited(known, applied)
+    pending = [m for m in known if m.version not in applied]
     for migration in pending:
         _apply(con, migration)
     for _, sql in macros() + views():
@@ -80,10 +81,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [m.version for m in pending]
 
 
-def check_unedited(applied: dict[int, str]) -> None:
-    """Raise `MigrationEdited` for the first migration whose stored hash (`applied`, by version) its file no longer
-    has."""
-    for migration in migrations():
+def check_unedited(known: list[Migration], applied: dict[int, str]) -> None:
+    """Raise `MigrationEdited` for the first of the `known` migrations whose stored hash (`applied`, by version) its
+    file no longer has."""
+    for migration in known:
         stored = applied.get(migration.version)
         if stored is not None and stored not in {migration.sha256, *EARLIER_HASHES.get(migration.version, ())}:
             raise MigrationEdited(
