@@ -13,9 +13,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import data, render
+from warehouse.contract import Table
 from warehouse.load import WarehouseError
 
-COUNT_LABELS = {"documents": "Documents", "entity_mentions": "Entity mentions", "entities": "Entities",
+COUNT_LABELS: dict[Table, str] = {"documents": "Documents", "entity_mentions": "Entity mentions", "entities": "Entities",
                 "quotes": "Quotes", "citations": "Citations"}
 
 

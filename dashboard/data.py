@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import duckdb
 
+from warehouse.contract import DASHBOARD_TABLES
 from warehouse.load import WarehouseError, open_warehouse
 
 T = TypeVar("T")
@@ -23,9 +24,6 @@ RETRY_DELAYS = (0.1, 0.2) + (0.25,) * 32
 OrangeSum run a batch's load held the file 3.4-4.7 s, with gaps of 1-3 s between loads, so polling every 0.25 s for
 8.3 s gets a render in between two batches, where 1.5 s of attempts gave up on 44% of renders. A longer hold (the
 rebuild of the summaries at the end of a run) ends the wait."""
-
-COUNTED = ("documents", "entity_mentions", "entities", "quotes", "citations")
-
 
 class WarehouseBusy(WarehouseError):
     """A writer (an ingest run) held the file through every attempt."""
@@ -50,7 +48,7 @@ def read(db: str | Path, query: Callable[[duckdb.DuckDBPyConnection], T],
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED}
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in DASHBOARD_TABLES}
 
 
 def documents_per_month(con: duckdb.DuckDBPyConnection):

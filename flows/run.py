@@ -14,6 +14,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from corpus.nlp import pipeline_version
+from warehouse.contract import RunStatus
 from warehouse.load import BatchResult, start_run
 
 STAGES = ("read_parse", "annotate_wait", "load", "finish", "summarise")
@@ -34,7 +35,7 @@ class Run:
     """A run in progress: `begin` records it, the flow adds to its counters and stage timings, `summary` ends it."""
     db: str
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    status: str = "failed"
+    status: RunStatus = "failed"
     """Until the run says otherwise: `completed`, or `interrupted` by Ctrl-C."""
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))

@@ -31,8 +31,9 @@ from flows.fetch import (FetchPolicy, Fetched, FetchRejected, NotModified, Valid
                          to_raw_document)
 from flows.ingest import DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers
 from flows.run import Run, publish
+from warehouse.contract import RETRY, SourceStatus
 from warehouse.load import known_content, open_warehouse
-from warehouse.state import RETRY, FeedState, SeenItem, SourceItem, feed_state, save_source_state, seen_items
+from warehouse.state import FeedState, SeenItem, SourceItem, feed_state, save_source_state, seen_items
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class SourcePlan:
     items: list[SourceItem]
     n_skipped: int
     feed: FeedState | None
-    status: str
+    status: SourceStatus
 
 
 @flow(name="ingest-source", log_prints=False, task_runner=nlp_workers(default_workers()))

@@ -15,9 +15,10 @@ from corpus.nlp import annotate
 from corpus.parse import parse_document
 from corpus.records import RawDocument, Rejection
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
-from warehouse.load import (BatchWriter, WarehouseError, doc_id_for, finish_run, known_content, load_batch, open_warehouse,
+from warehouse.load import (BatchWriter, WarehouseError, finish_run, known_content, load_batch, open_warehouse,
                             rebuild_summaries, start_run)
 from warehouse.migrate import migrate, migrations
+from warehouse.stage import doc_id_for
 
 CONTRACT = {
     "documents": "doc_id source_uri format title section authors published_date written_date language lede text "
@@ -211,9 +212,10 @@ def test_a_database_from_before_canonical_entities_gets_them(db):
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE schema_migrations "
                 "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, applied_at TIMESTAMP)")
-    for version, name, sql in migrations()[:3]:
-        con.execute(sql)
-        con.execute("INSERT INTO schema_migrations VALUES (?, ?, '', current_timestamp)", [version, name])
+    for migration in migrations()[:3]:
+        con.execute(migration.sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?, current_timestamp)",
+                    [migration.version, migration.name, migration.sha256])
     con.execute("INSERT INTO documents (doc_id, source_uri, format, text, content_sha256, pipeline_version, "
                 "ingested_at, run_id, n_chars, published_date) VALUES ('d', 'd.md', 'text', 'Poutine à Moscou.', "
                 "'h', 'v', now()::TIMESTAMP, 'r', 17, DATE '2023-09-18')")

@@ -7,9 +7,7 @@ Rows are staged as Arrow tables and inserted in bulk.
 
 from __future__ import annotations
 
-import bisect
 import errno
-import hashlib
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -18,73 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from corpus.entities import entity_id, entity_key, key_label
 from corpus.records import AnnotatedArticle, Rejection
-from corpus.roles import role_key
+from warehouse.contract import DOCUMENT_TABLES, STAGED_TABLES, RunStatus
+from warehouse.errors import WarehouseError
 from warehouse.migrate import migrate as apply_migrations
 from warehouse.search import build_search_index, has_search_index, load_fts
+from warehouse.sqlfiles import sql_text
+from warehouse.stage import stage
 from warehouse.state import SourceItem, save_items
 from warehouse.transaction import transaction
-
-DOCUMENT_TABLES = ("quote_entities", "role_mentions", "raw_documents", "paragraphs", "sentences", "entity_mentions", "notes",
-                   "note_refs", "links", "citations", "documents")
-"""Tables whose rows belong to one document and are replaced with it; quotes and their citation links
-are replaced first, as quote_citations is keyed by quote."""
-
-
-REFRESH_ENTITIES = (
-    "DELETE FROM entity_aliases WHERE entity_id IN (SELECT entity_id FROM affected_entities)",
-    """
-    INSERT INTO entity_aliases
-    SELECT alias_key, entity_id, first(text ORDER BY n DESC, text) AS alias, sum(n) AS n_mentions
-    FROM (SELECT alias_key, entity_id, text, count(*) AS n FROM entity_mentions
-          WHERE entity_id IN (SELECT entity_id FROM affected_entities) GROUP BY ALL)
-    GROUP BY alias_key, entity_id
-    """,
-    """
-    UPDATE entities SET name = s.name, aliases = s.aliases, n_mentions = s.n_mentions, n_docs = s.n_docs,
-        first_seen = s.first_seen, last_seen = s.last_seen
-    FROM (
-        WITH affected_mentions AS (
-            SELECT m.entity_id, m.doc_id, m.text, m.canonical_name, d.published_date
-            FROM entity_mentions m JOIN documents d USING (doc_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM affected_entities)
-        ),
-        name_counts AS (SELECT entity_id, canonical_name, count(*) AS n FROM affected_mentions GROUP BY ALL),
-        alias_counts AS (SELECT entity_id, text, count(*) AS n FROM affected_mentions GROUP BY ALL),
-        entity_summary AS (
-            SELECT entity_id, count(*) AS n_mentions, count(DISTINCT doc_id) AS n_docs,
-                min(published_date) AS first_seen, max(published_date) AS last_seen
-            FROM affected_mentions GROUP BY entity_id
-        )
-        SELECT entity_id, n.name, a.aliases, e.n_mentions, e.n_docs, e.first_seen, e.last_seen
-        FROM entity_summary e
-        JOIN (SELECT entity_id, first(canonical_name ORDER BY n DESC, canonical_name) AS name
-              FROM name_counts GROUP BY entity_id) n USING (entity_id)
-        JOIN (SELECT entity_id, list(text ORDER BY n DESC, text) AS aliases
-              FROM alias_counts GROUP BY entity_id) a USING (entity_id)
-    ) s
-    WHERE entities.entity_id = s.entity_id
-    """,
-    "DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM affected_entities) "
-    "AND NOT EXISTS (SELECT 1 FROM entity_mentions m WHERE m.entity_id = entities.entity_id)",
-)
-"""Recompute `entities` and `entity_aliases` for the ids in the temporary table `affected_entities` from their
-mentions, and drop the entities no mention names any more: loading a batch touches only its own entities."""
-
-REBUILD_SUMMARIES = (
-    "DELETE FROM entity_pairs",
-    "INSERT INTO entity_pairs SELECT * FROM pairs_in_documents('documents')",
-    "DELETE FROM entity_top_comentions",
-    "INSERT INTO entity_top_comentions SELECT * FROM top_comentions_of('entities')",
-)
-"""`entity_pairs` and `entity_top_comentions` from every document, once per run (`rebuild_summaries`): 7 s on the
-full OrangeSum corpus (2.4 million pairs). Kept up to date per batch instead, a batch's scattered updates to a million
-pair rows made each commit rewrite most of the table: the checkpoint took 6.6 s on 10,000 articles, the batch's own
-rows 2.4 s."""
-
 
 REFUSED_WRITES = ("No space left on device", "File too large", "Disk quota exceeded")
 """How the system's refusals of a write (ENOSPC, EFBIG, EDQUOT) read in DuckDB's errors, which carry no errno."""
@@ -101,14 +42,6 @@ def refused_write(error: BaseException | None) -> str | None:
             return str(error).strip().splitlines()[0]
         error = error.__cause__ or error.__context__
     return None
-
-
-class WarehouseError(RuntimeError):
-    """The database cannot be used; the message is one line for the user."""
-
-
-def doc_id_for(source_uri: str) -> str:
-    return hashlib.sha256(source_uri.encode("utf-8")).hexdigest()[:16]
 
 
 LOCK_WAIT_SECONDS = 60.0
@@ -235,7 +168,7 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, *, pipeline_version: 
     )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> dict:
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: RunStatus) -> dict:
     con.execute("UPDATE ingest_runs SET finished_at = now()::TIMESTAMP, status = ? WHERE run_id = ?", [status, run_id])
     row = con.execute(
         "SELECT n_inputs, n_loaded, n_changed, n_skipped, n_rejected FROM ingest_runs WHERE run_id = ?", [run_id]
@@ -254,35 +187,27 @@ class BatchResult:
     n_quotes: int
 
 
-STALE_ENTITIES = "SELECT entity_id FROM stale_entities UNION SELECT entity_id FROM entities WHERE n_mentions IS NULL"
-"""The entities whose counts, name and aliases are out of date: those the loads since the last refresh marked, and
-those loaded before schema 004 (no counts)."""
-
-
 def refresh_stale_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute the stale entities (`STALE_ENTITIES`) in one transaction; return how many there were."""
+    """Recompute the stale entities (`refresh/stale_entities.sql`) in one transaction; return how many there were."""
     with transaction(con):
         return _refresh_stale(con)
 
 
 def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE affected_entities AS {STALE_ENTITIES}")
+    con.execute(sql_text("warehouse.refresh", "stale_entities"))
     n_stale = con.execute("SELECT count(*) FROM affected_entities").fetchone()[0]
     if n_stale:
-        for sql in REFRESH_ENTITIES:
-            con.execute(sql)
-        con.execute("DELETE FROM stale_entities")
+        con.execute(sql_text("warehouse.refresh", "entities"))
     con.execute("DROP TABLE affected_entities")
     return n_stale
 
 
 def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the stale entities, then rebuild the corpus-wide summaries (`REBUILD_SUMMARIES`, which read the
+    """Recompute the stale entities, then rebuild the corpus-wide summaries (`refresh/summaries.sql`, which read the
     entities) and the full-text index: each in one transaction, so that readers see the old ones or the new ones."""
     refresh_stale_entities(con)
     with transaction(con):
-        for sql in REBUILD_SUMMARIES:
-            con.execute(sql)
+        con.execute(sql_text("warehouse.refresh", "summaries"))
     build_search_index(con)
 
 
@@ -295,50 +220,69 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
     The entities the batch mentions (and those the documents it replaces mentioned) are marked stale, and recomputed
     in the same transaction if `refresh_entities`; an ingest run leaves them to the end of the run (`rebuild_summaries`),
     so that a batch's load costs its own rows, not a join over every mention of the entities it names."""
-    staged = _stage(articles, run_id)
+    staged = stage(articles, run_id)
     try:
         for name, table in staged.items():
             con.register(f"staged_{name}", table)
         with transaction(con):
             con.execute("CREATE OR REPLACE TEMP TABLE batch_documents AS SELECT doc_id FROM staged_documents")
-            replaced = "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
-            n_changed = con.execute(f"SELECT count(*) FROM ({replaced})").fetchone()[0]
-            if n_changed:
-                con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
-                            f"WHERE doc_id IN ({replaced}) ON CONFLICT DO NOTHING")
-                con.execute("DELETE FROM quote_citations WHERE quote_id IN "
-                            "(SELECT quote_id FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents))")
-                con.execute("DELETE FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
-                for table in DOCUMENT_TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
-            con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
-            for table in ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
-                          "quotes", "citations", "quote_citations", "role_mentions"):
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
-            con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
-            con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
-            con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM staged_entity_mentions "
-                        "ON CONFLICT DO NOTHING")
+            n_changed = _delete_replaced(con)
+            _insert_staged(con)
             if refresh_entities:
                 _refresh_stale(con)
             con.execute("DROP TABLE batch_documents")
-            if rejections:
-                con.executemany(
-                    "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
-                    [[run_id, r.source_uri, r.reason, r.detail] for r in rejections],
-                )
-            save_items(con, run_id, items)
-            con.execute(
-                "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_changed = n_changed + ?, "
-                "n_skipped = n_skipped + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
-                [len(articles) + n_skipped + len(rejections), len(articles), n_changed, n_skipped, len(rejections),
-                 run_id],
-            )
+            result = BatchResult(len(articles), n_changed, n_skipped, len(rejections),
+                                 staged["entity_mentions"].num_rows, staged["quotes"].num_rows)
+            _record_batch(con, run_id, rejections, items, result)
     finally:
         for name in staged:
             con.unregister(f"staged_{name}")
-    return BatchResult(len(articles), n_changed, n_skipped, len(rejections), staged["entity_mentions"].num_rows,
-                       staged["quotes"].num_rows)
+    return result
+
+
+def _delete_replaced(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete every row of the documents of `batch_documents` already loaded, marking the entities they mentioned
+    stale; return how many there were."""
+    replaced = "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
+    n_changed = con.execute(f"SELECT count(*) FROM ({replaced})").fetchone()[0]
+    if n_changed:
+        con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
+                    f"WHERE doc_id IN ({replaced}) ON CONFLICT DO NOTHING")
+        con.execute("DELETE FROM quote_citations WHERE quote_id IN "
+                    "(SELECT quote_id FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents))")
+        con.execute("DELETE FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
+        for table in DOCUMENT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
+    return n_changed
+
+
+def _insert_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Insert the staged tables, the quote_entities they imply, and the entities not yet known, marked stale."""
+    con.execute("INSERT INTO documents BY NAME SELECT *, now()::TIMESTAMP AS ingested_at FROM staged_documents")
+    for table in STAGED_TABLES:
+        if table not in ("documents", "entities"):
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
+    con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
+    con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
+    con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM staged_entity_mentions "
+                "ON CONFLICT DO NOTHING")
+
+
+def _record_batch(con: duckdb.DuckDBPyConnection, run_id: str, rejections: Sequence[Rejection],
+                  items: Sequence[SourceItem], result: BatchResult) -> None:
+    """The batch's rejections, its source's items, and its counts added to the run's."""
+    if rejections:
+        con.executemany(
+            "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+            [[run_id, r.source_uri, r.reason, r.detail] for r in rejections],
+        )
+    save_items(con, run_id, items)
+    con.execute(
+        "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_changed = n_changed + ?, "
+        "n_skipped = n_skipped + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
+        [result.n_loaded + result.n_skipped + result.n_rejected, result.n_loaded, result.n_changed, result.n_skipped,
+         result.n_rejected, run_id],
+    )
 
 
 HOLD_SECONDS = 20.0
@@ -409,129 +353,3 @@ class BatchWriter:
 
     def __exit__(self, *exc_info) -> None:
         self.release()
-
-
-_OFFSET_RUN = pa.struct([("clean_start", pa.int32()), ("raw_start", pa.int32()), ("length", pa.int32())])
-_SCHEMAS = {
-    "documents": pa.schema([
-        ("doc_id", pa.string()), ("source_uri", pa.string()), ("format", pa.string()), ("title", pa.string()),
-        ("section", pa.string()), ("authors", pa.list_(pa.string())), ("published_date", pa.date32()),
-        ("written_date", pa.date32()), ("language", pa.string()), ("lede", pa.string()), ("text", pa.string()),
-        ("content_sha256", pa.string()), ("pipeline_version", pa.string()), ("run_id", pa.string()),
-        ("signature", pa.string()), ("url", pa.string()), ("site_name", pa.string()), ("encoding", pa.string()),
-        ("n_chars", pa.int32()),
-    ]),
-    "raw_documents": pa.schema([
-        ("doc_id", pa.string()), ("raw_content", pa.string()), ("raw_text", pa.string()),
-        ("offset_map", pa.list_(_OFFSET_RUN)),
-    ]),
-    "paragraphs": pa.schema([
-        ("doc_id", pa.string()), ("paragraph_index", pa.int32()), ("role", pa.string()),
-        ("start_char", pa.int32()), ("end_char", pa.int32()),
-    ]),
-    "sentences": pa.schema([
-        ("doc_id", pa.string()), ("sentence_index", pa.int32()), ("paragraph_index", pa.int32()),
-        ("start_char", pa.int32()), ("end_char", pa.int32()),
-    ]),
-    "entity_mentions": pa.schema([
-        ("doc_id", pa.string()), ("mention_id", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
-        ("text", pa.string()), ("label", pa.string()), ("entity_id", pa.string()), ("sentence_index", pa.int32()),
-        ("paragraph_index", pa.int32()), ("canonical_name", pa.string()), ("title", pa.string()),
-        ("part", pa.string()), ("note_index", pa.int32()), ("alias_key", pa.string()),
-    ]),
-    "entities": pa.schema([
-        ("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()), ("entity_key", pa.string()),
-    ]),
-    "notes": pa.schema([
-        ("doc_id", pa.string()), ("note_index", pa.int32()), ("marker", pa.string()), ("text", pa.string()),
-    ]),
-    "note_refs": pa.schema([
-        ("doc_id", pa.string()), ("ref_index", pa.int32()), ("marker", pa.string()), ("char_offset", pa.int32()),
-        ("paragraph_index", pa.int32()),
-    ]),
-    "quotes": pa.schema([
-        ("quote_id", pa.string()), ("doc_id", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
-        ("text", pa.string()), ("kind", pa.string()), ("speaker_name", pa.string()),
-        ("speaker_entity_id", pa.string()), ("speaker_mention", pa.string()), ("cue", pa.string()),
-        ("reported_via", pa.string()), ("speaker_start", pa.int32()), ("speaker_end", pa.int32()),
-        ("is_conditional", pa.bool_()), ("speaker_from", pa.string()), ("note_markers", pa.list_(pa.string())),
-        ("sentence_index", pa.int32()), ("paragraph_index", pa.int32()), ("speaker_role_key", pa.string()),
-    ]),
-    "role_mentions": pa.schema([
-        ("doc_id", pa.string()), ("role_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
-        ("role", pa.string()), ("role_key", pa.string()), ("holder", pa.string()), ("holder_entity_id", pa.string()),
-        ("holder_start", pa.int32()), ("holder_end", pa.int32()),
-    ]),
-    "links": pa.schema([
-        ("doc_id", pa.string()), ("link_index", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32()),
-        ("url", pa.string()),
-    ]),
-    "citations": pa.schema([
-        ("citation_id", pa.string()), ("doc_id", pa.string()), ("marker", pa.string()), ("kind", pa.string()),
-        ("raw_text", pa.string()), ("author", pa.string()), ("publication", pa.string()), ("published_date", pa.date32()),
-        ("url", pa.string()), ("domain", pa.string()), ("same_as_citation_id", pa.string()), ("title", pa.string()),
-        ("publisher", pa.string()), ("year", pa.int32()), ("outlet_key", pa.string()), ("start_char", pa.int32()),
-        ("end_char", pa.int32()), ("sentence_index", pa.int32()),
-    ]),
-    "quote_citations": pa.schema([("quote_id", pa.string()), ("citation_id", pa.string())]),
-}
-
-
-def _stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[str, pa.Table]:
-    """Column lists for every table, built in one pass over the batch."""
-    columns = {name: {field: [] for field in schema.names} for name, schema in _SCHEMAS.items()}
-
-    def add(table: str, *values) -> None:
-        for field, value in zip(columns[table], values):
-            columns[table][field].append(value)
-
-    entities_seen: set[str] = set()
-    for annotated in articles:
-        a = annotated.article
-        doc = doc_id_for(a.source_uri)
-        add("documents", doc, a.source_uri, a.format, a.title, a.section, list(a.authors), a.published_date,
-            a.written_date, a.language, a.lede, a.text, a.content_sha256, annotated.pipeline_version, run_id,
-            a.signature, a.url, a.site_name, a.encoding, len(a.text))
-        raw_content = a.raw_content if a.raw_content is not None else a.raw_text
-        add("raw_documents", doc, raw_content, a.raw_text if a.raw_text != raw_content else None,
-            [{"clean_start": c, "raw_start": r, "length": n} for c, r, n in a.offset_map.runs])
-        for i, p in enumerate(a.paragraphs):
-            add("paragraphs", doc, i, p.role, p.start, p.end)
-        for i, s in enumerate(annotated.sentences):
-            add("sentences", doc, i, s.paragraph_index, s.start, s.end)
-        for i, m in enumerate(annotated.mentions):
-            eid = entity_id(m.entity_key)
-            add("entity_mentions", doc, f"{doc}:{i}", m.start, m.end, m.text, m.label, eid, m.sentence_index,
-                m.paragraph_index, m.canonical, m.title, m.part, m.note_index, entity_key(m.text, m.label))
-            if eid not in entities_seen:
-                entities_seen.add(eid)
-                add("entities", eid, m.canonical, key_label(m.entity_key), m.entity_key)
-        for i, note in enumerate(a.notes):
-            add("notes", doc, i, note.marker, note.text)
-        paragraph_starts = [p.start for p in a.paragraphs]
-        for i, ref in enumerate(a.note_refs):
-            paragraph = max(sum(1 for s in paragraph_starts if s <= ref.offset) - 1, 0)
-            add("note_refs", doc, i, ref.marker, ref.offset, paragraph)
-        for i, link in enumerate(a.links):
-            add("links", doc, i, link.start, link.end, link.url)
-        named = {(name, m.label): entity_id(m.entity_key) for m in annotated.mentions if m.label in ("PER", "ORG")
-                 for name in (m.text, m.canonical)}
-        sentence_starts = [s.start for s in annotated.sentences]
-        for i, (q, markers) in enumerate(zip(annotated.quotes, annotated.quote_notes)):
-            speaker_id = named.get((q.speaker_name, "PER")) or named.get((q.speaker_name, "ORG"))
-            sentence = max(bisect.bisect_right(sentence_starts, q.start) - 1, 0)
-            paragraph = annotated.sentences[sentence].paragraph_index if annotated.sentences else 0
-            add("quotes", f"{doc}:q{i}", doc, q.start, q.end, q.text, q.kind, q.speaker_name, speaker_id,
-                q.speaker_mention, q.cue, q.reported_via, q.speaker_start, q.speaker_end, q.conditional,
-                q.speaker_from, list(markers), sentence, paragraph, q.speaker_role)
-        for i, r in enumerate(annotated.roles):
-            add("role_mentions", doc, i, r.start, r.end, r.role, role_key(r.role), r.holder,
-                entity_id(entity_key(r.holder, "PER")), r.holder_start, r.holder_end)
-        for c in annotated.citations:
-            add("citations", f"{doc}:{c.key}", doc, c.marker, c.kind, c.raw_text, c.author, c.publication,
-                c.published_date, c.url, c.domain, f"{doc}:{c.same_as}" if c.same_as else None, c.title, c.publisher,
-                c.year, c.outlet_key, c.start, c.end, c.sentence_index)
-        for i, keys in enumerate(annotated.quote_citations):
-            for key in keys:
-                add("quote_citations", f"{doc}:q{i}", f"{doc}:{key}")
-    return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in _SCHEMAS.items()}

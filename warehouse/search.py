@@ -11,6 +11,7 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.sqlfiles import sql_text
 from warehouse.transaction import transaction
 
 FTS_EXTENSION = resources.files("duckdb_extension_fts") / f"extensions/v{duckdb.__version__}/fts.duckdb_extension"
@@ -30,4 +31,4 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build both indexes and the macro, in one transaction: readers see the old index or the new one."""
     load_fts(con)
     with transaction(con):
-        con.execute(resources.files("warehouse.fts").joinpath("index.sql").read_text("utf-8"))
+        con.execute(sql_text("warehouse.fts", "index"))

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-RETRY = "retry"
-"""The status of an item whose last fetch failed for a reason that may pass (a timeout, a 5xx): fetched again next
-run. Items rejected for good (a 404, too large, a refused address) are not."""
+from warehouse.contract import ItemStatus, SourceStatus
 
 
 @dataclass(frozen=True)
@@ -21,7 +19,7 @@ class SourceItem:
     source: str
     item_key: str
     source_uri: str
-    status: str
+    status: ItemStatus
     url: str | None = None
     content_sha256: str | None = None
     etag: str | None = None
@@ -35,7 +33,7 @@ class SourceItem:
 @dataclass(frozen=True)
 class SeenItem:
     """What the warehouse remembers of an item, to decide whether to fetch it again."""
-    status: str
+    status: ItemStatus
     url: str | None
     content_sha256: str | None
     etag: str | None
@@ -73,7 +71,7 @@ ON CONFLICT (source, item_key) DO UPDATE SET
     last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
 """
 """A 304 or an unchanged hash carries no new validators or hash: the ones already stored are kept. `doc_id` is
-`warehouse.load.doc_id_for(source_uri)`, kept only when that document is loaded."""
+`warehouse.stage.doc_id_for(source_uri)`, kept only when that document is loaded."""
 
 
 def save_items(con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[SourceItem]) -> None:
@@ -101,7 +99,7 @@ def feed_state(con: duckdb.DuckDBPyConnection, source: str) -> FeedState | None:
 
 
 def save_source_state(con: duckdb.DuckDBPyConnection, source: str, *, kind: str, location: str, run_id: str,
-                      status: str, feed: FeedState | None = None) -> None:
+                      status: SourceStatus, feed: FeedState | None = None) -> None:
     """Record that run `run_id` checked `source`; `feed` is what its feed answered, when it answered anew."""
     con.execute(
         """

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import duckdb
 
-COUNTED_TABLES = ("documents", "paragraphs", "sentences", "entity_mentions", "entities", "entity_aliases", "notes",
-                  "quotes", "citations", "ingest_runs", "rejected_inputs")
+from warehouse.contract import STATS_TABLES
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    return [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED_TABLES]
+    return [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in STATS_TABLES]
 
 
 def documents_by(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple]:

@@ -1,0 +1,186 @@
+"""Each view of warehouse/views/ on given rows: an in-memory warehouse, freshly migrated, a few rows inserted, and the
+view's rows compared with the expected ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+import pytest
+
+from warehouse.migrate import migrate, views
+
+DEFAULTS = {
+    "documents": {"source_uri": "x.md", "format": "text", "text": "", "content_sha256": "h", "pipeline_version": "v",
+                  "ingested_at": dt.datetime(2024, 1, 1), "run_id": "r", "n_chars": 0},
+    "entities": {"entity_key": "k"},
+    "entity_mentions": {"start_char": 0, "end_char": 1, "text": "x", "label": "PER", "part": "text",
+                        "sentence_index": 0},
+    "quotes": {"start_char": 0, "end_char": 10, "text": "une phrase", "kind": "direct"},
+    "role_mentions": {"start_char": 0, "end_char": 1, "holder_start": 2, "holder_end": 3},
+    "citations": {"kind": "url", "raw_text": "x"},
+}
+"""Values for the NOT NULL columns a test does not care about."""
+
+TESTED: set[str] = set()
+
+
+def checks_view(name: str):
+    def register(test):
+        TESTED.add(name)
+        return test
+    return register
+
+
+@pytest.fixture
+def con():
+    with duckdb.connect(":memory:") as con:
+        migrate(con)
+        yield con
+
+
+def given(con: duckdb.DuckDBPyConnection, table: str, *rows: dict) -> None:
+    for row in rows:
+        row = {**DEFAULTS.get(table, {}), **row}
+        con.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def rows_of(con: duckdb.DuckDBPyConnection, view: str) -> list[tuple]:
+    return con.execute(f"SELECT * FROM {view} ORDER BY ALL").fetchall()
+
+
+def documents(con: duckdb.DuckDBPyConnection, **dates: dt.date | None) -> None:
+    given(con, "documents", *({"doc_id": doc_id, "published_date": date} for doc_id, date in dates.items()))
+
+
+def entities(con: duckdb.DuckDBPyConnection, *rows: tuple) -> None:
+    """(entity_id, name, label, n_docs) rows."""
+    given(con, "entities", *({"entity_id": e, "name": name, "label": label, "n_docs": n_docs, "n_mentions": n_docs}
+                             for e, name, label, n_docs in rows))
+
+
+@checks_view("entity_timeline")
+def test_entity_timeline_counts_mentions_and_documents_a_month(con):
+    documents(con, d1=dt.date(2024, 1, 5), d2=dt.date(2024, 1, 20), d3=None, d4=dt.date(2024, 2, 1))
+    entities(con, ("m", "Emmanuel Macron", "PER", 4))
+    given(con, "entity_mentions", *({"doc_id": doc, "mention_id": f"{doc}:{i}", "entity_id": "m"}
+                                    for i, doc in enumerate(["d1", "d1", "d2", "d3", "d4"])))
+    assert rows_of(con, "entity_timeline") == [
+        ("m", "Emmanuel Macron", "PER", dt.date(2024, 1, 1), 3, 2),
+        ("m", "Emmanuel Macron", "PER", dt.date(2024, 2, 1), 1, 1),
+    ]
+
+
+@checks_view("cooccurrence")
+def test_cooccurrence_gives_each_pair_both_ways_with_its_pmi(con):
+    entities(con, ("a", "Macron", "PER", 2), ("b", "Paris", "LOC", 1))
+    given(con, "entity_mentions", *({"doc_id": doc, "mention_id": f"{doc}:0", "entity_id": "a" if doc < "d3" else "b"}
+                                    for doc in ["d1", "d2", "d3", "d4"]))
+    given(con, "entity_pairs", {"entity_a": "a", "entity_b": "b", "n_docs": 1, "n_sentences": 1})
+    found = rows_of(con, "cooccurrence")
+    assert [row[:-1] for row in found] == [("a", "Macron", "PER", "b", "Paris", "LOC", 1, 1),
+                                          ("b", "Paris", "LOC", "a", "Macron", "PER", 1, 1)]
+    assert [row[-1] for row in found] == [pytest.approx(math.log(1 * 4 / (2 * 1)))] * 2
+
+
+@checks_view("entity_stats")
+def test_entity_stats_lists_the_top_comentions_by_rank(con):
+    entities(con, ("a", "Macron", "PER", 3), ("b", "Paris", "LOC", 2), ("c", "Berlin", "LOC", 1))
+    con.execute("UPDATE entities SET first_seen = DATE '2024-01-01', last_seen = DATE '2024-03-01' WHERE entity_id = 'a'")
+    given(con, "entity_top_comentions", {"entity_id": "a", "rank": 2, "other_id": "b"},
+          {"entity_id": "a", "rank": 1, "other_id": "c"})
+    assert rows_of(con, "entity_stats") == [
+        ("a", "Macron", "PER", 3, 3, dt.date(2024, 1, 1), dt.date(2024, 3, 1), ["Berlin", "Paris"]),
+        ("b", "Paris", "LOC", 2, 2, None, None, []),
+        ("c", "Berlin", "LOC", 1, 1, None, None, []),
+    ]
+
+
+@checks_view("quotes_about")
+def test_quotes_about_joins_each_quote_to_the_entities_it_is_about(con):
+    entities(con, ("a", "Macron", "PER", 1), ("b", "Paris", "LOC", 1))
+    given(con, "quotes", {"quote_id": "d1:q0", "doc_id": "d1", "speaker_name": "Macron", "speaker_entity_id": "a"},
+          {"quote_id": "d1:q1", "doc_id": "d1", "kind": "term"})
+    given(con, "quote_entities", {"quote_id": "d1:q0", "doc_id": "d1", "entity_id": "b", "in_quote": True})
+    assert rows_of(con, "quotes_about") == [
+        ("d1:q0", "d1", "b", "Paris", "LOC", "direct", "une phrase", "Macron", "a", True),
+    ]
+
+
+def roles_corpus(con: duckdb.DuckDBPyConnection) -> None:
+    """Édouard Philippe is Premier ministre in two documents (January and March 2020), Castaner, whom no entity
+    names, ministre de l'Intérieur in one."""
+    documents(con, d1=dt.date(2020, 1, 1), d2=dt.date(2020, 3, 1), d3=dt.date(2020, 2, 1), d4=dt.date(2021, 1, 1))
+    entities(con, ("p", "Édouard Philippe", "PER", 2))
+    given(con, "role_mentions",
+          {"doc_id": "d1", "role_index": 0, "role": "Premier ministre", "role_key": "premier ministre",
+           "holder": "Édouard Philippe", "holder_entity_id": "p"},
+          {"doc_id": "d2", "role_index": 0, "role": "Premier ministre", "role_key": "premier ministre",
+           "holder": "Philippe", "holder_entity_id": "p"},
+          {"doc_id": "d2", "role_index": 1, "role": "ministre de l'Intérieur", "role_key": "ministre de l'interieur",
+           "holder": "Christophe Castaner", "holder_entity_id": "c"})
+
+
+@checks_view("roles")
+def test_roles_gives_each_role_and_holder_with_its_documents_and_dates(con):
+    roles_corpus(con)
+    assert rows_of(con, "roles") == [
+        ("ministre de l'interieur", "ministre de l'Intérieur", "c", "Christophe Castaner", 1, dt.date(2020, 3, 1),
+         dt.date(2020, 3, 1)),
+        ("premier ministre", "Premier ministre", "p", "Édouard Philippe", 2, dt.date(2020, 1, 1), dt.date(2020, 3, 1)),
+    ]
+
+
+def role_quotes(con: duckdb.DuckDBPyConnection) -> None:
+    """In d3 (February 2020) the Premier ministre speaks, unnamed, then Philippe by name; in d4 (2021, after the
+    corpus's span) the Premier ministre again, and a reported voice whose speaker is only a name."""
+    roles_corpus(con)
+    given(con, "quotes",
+          {"quote_id": "d3:q0", "doc_id": "d3", "speaker_name": "le Premier ministre",
+           "speaker_role_key": "premier ministre"},
+          {"quote_id": "d3:q1", "doc_id": "d3", "speaker_name": "Philippe", "speaker_entity_id": "p",
+           "speaker_role_key": "premier ministre", "reported_via": "AFP"},
+          {"quote_id": "d4:q0", "doc_id": "d4", "speaker_name": "le Premier ministre",
+           "speaker_role_key": "premier ministre"},
+          {"quote_id": "d4:q1", "doc_id": "d4", "speaker_name": "un témoin", "kind": "indirect"},
+          {"quote_id": "d4:q2", "doc_id": "d4", "speaker_name": "un témoin", "kind": "term"})
+
+
+@checks_view("speaker_roles")
+def test_speaker_roles_gives_an_unnamed_role_the_holder_of_its_date(con):
+    role_quotes(con)
+    assert rows_of(con, "speaker_roles") == [
+        ("d3:q0", "d3", "le Premier ministre", "p", "Édouard Philippe", "corpus role table", 2),
+    ]
+
+
+@checks_view("speakers")
+def test_speakers_counts_quotes_by_resolved_speaker_month_outlet_and_kind(con):
+    role_quotes(con)
+    february, january_2021 = dt.date(2020, 2, 1), dt.date(2021, 1, 1)
+    assert rows_of(con, "speakers") == [
+        ("le Premier ministre", None, None, "article", january_2021, None, "direct", 1, 1),
+        ("un témoin", None, None, "article", january_2021, None, "indirect", 1, 1),
+        ("Édouard Philippe", "p", "PER", "article", february, "AFP", "direct", 1, 1),
+        ("Édouard Philippe", "p", "PER", "corpus role table", february, None, "direct", 1, 1),
+    ]
+
+
+@checks_view("sources")
+def test_sources_groups_citations_by_outlet_or_domain(con):
+    documents(con, d1=dt.date(2024, 1, 1), d2=dt.date(2024, 2, 1))
+    given(con, "citations",
+          {"citation_id": "d1:1", "doc_id": "d1", "publication": "Le Monde", "outlet_key": "monde", "url": "u1"},
+          {"citation_id": "d2:1", "doc_id": "d2", "publication": "Le Monde", "outlet_key": "monde", "url": "u1"},
+          {"citation_id": "d2:2", "doc_id": "d2", "publication": "le Monde", "outlet_key": "monde", "url": "u2"},
+          {"citation_id": "d2:3", "doc_id": "d2", "domain": "example.org", "url": "u3"},
+          {"citation_id": "d2:4", "doc_id": "d2", "kind": "note"})
+    assert rows_of(con, "sources") == [
+        ("example.org", "example.org", 1, 1, dt.date(2024, 2, 1), dt.date(2024, 2, 1), ["u3"]),
+        ("monde", "Le Monde", 2, 3, dt.date(2024, 1, 1), dt.date(2024, 2, 1), ["u1", "u2"]),
+    ]
+
+
+def test_every_view_has_a_test():
+    assert {name for name, _ in views()} == TESTED

@@ -1,0 +1,63 @@
+"""The warehouse's names: its tables, which of them hold a document's rows or are staged by a load, the statuses its
+rows take and the entity labels. The DDL (`schema/NNN_*.sql`, shown whole in `schema.sql`) gives the columns; the
+Python code imports these names instead of spelling them again, and `tests/test_contract.py` checks them against a
+freshly migrated warehouse."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Table = Literal[
+    "documents", "raw_documents", "paragraphs", "sentences", "entities", "entity_mentions", "entity_aliases",
+    "notes", "note_refs", "links", "quotes", "quote_citations", "quote_entities", "citations", "role_mentions",
+    "entity_pairs", "entity_top_comentions", "stale_entities", "search_stopwords", "ingest_runs", "rejected_inputs",
+    "source_state", "source_items", "schema_migrations",
+]
+"""A table of the warehouse (views are the files of `views/`)."""
+
+TABLES: tuple[Table, ...] = get_args(Table)
+"""Every table a fresh migrate creates."""
+
+DOCUMENT_TABLES: tuple[Table, ...] = ("quote_entities", "role_mentions", "raw_documents", "paragraphs", "sentences",
+                                      "entity_mentions", "notes", "note_refs", "links", "citations", "documents")
+"""Tables whose rows belong to one document (by doc_id) and are replaced with it. `quotes` and `quote_citations` are
+left out: quote_citations is keyed by quote, so the load deletes it through quotes before either."""
+
+StagedTable = Literal["documents", "raw_documents", "paragraphs", "sentences", "entity_mentions", "entities", "notes",
+                      "note_refs", "links", "quotes", "citations", "quote_citations", "role_mentions"]
+"""A table a batch's rows are staged for, as an Arrow table of the same name (`warehouse/stage.py`)."""
+
+STAGED_TABLES: tuple[StagedTable, ...] = get_args(StagedTable)
+
+NOT_STAGED: dict[StagedTable, tuple[str, ...]] = {
+    "documents": ("ingested_at",),
+    "entities": ("aliases", "n_mentions", "n_docs", "first_seen", "last_seen"),
+}
+"""Columns of a staged table that the warehouse fills, not the batch: the time of the insert, and an entity's counts,
+dates and aliases, recomputed from every mention of it (`refresh/entities.sql`)."""
+
+STATS_TABLES: tuple[Table, ...] = ("documents", "paragraphs", "sentences", "entity_mentions", "entities",
+                                   "entity_aliases", "notes", "quotes", "citations", "ingest_runs", "rejected_inputs")
+"""The tables `corpus stats` counts."""
+
+DASHBOARD_TABLES: tuple[Table, ...] = ("documents", "entity_mentions", "entities", "quotes", "citations")
+"""The tables the dashboard's overview counts."""
+
+RunStatus = Literal["running", "completed", "failed", "interrupted"]
+"""`ingest_runs.status`: `running` until the run records its end; a killed run stays `running`."""
+
+SourceStatus = Literal["completed", "failed", "interrupted", "not-modified", "unreachable"]
+"""`source_state.last_status`: how a source's last check ended (as its run did, when it ran one)."""
+
+ItemStatus = Literal["loaded", "unchanged", "not-modified", "rejected", "retry"]
+"""`source_items.status`: what a source's item last came to."""
+
+RETRY: ItemStatus = "retry"
+"""The status of an item whose last fetch failed for a reason that may pass (a timeout, a 5xx): fetched again next
+run. Items rejected for good (a 404, too large, a refused address) are not."""
+
+EntityLabel = Literal["PER", "ORG", "LOC", "MISC"]
+"""`entities.label` and `entity_mentions.label`: the French model's entity labels."""
+
+SPEAKER_LABELS: tuple[EntityLabel, ...] = ("PER", "ORG")
+"""Labels of the entities a quote's speaker can be."""

@@ -1,0 +1,29 @@
+-- pairs_in_documents(doc_ids): the pairs of entities named in the same document, for the documents whose doc_id is
+-- in the table named `doc_ids`, with the documents and the sentences of the text they share (entity_pairs' rows).
+CREATE OR REPLACE MACRO pairs_in_documents(doc_ids) AS TABLE
+WITH doc_entities AS (
+    SELECT DISTINCT doc_id, entity_id FROM entity_mentions
+    WHERE doc_id IN (SELECT doc_id FROM query_table(doc_ids))
+),
+
+sentence_entities AS (
+    SELECT DISTINCT doc_id, sentence_index, entity_id FROM entity_mentions
+    WHERE part = 'text' AND doc_id IN (SELECT doc_id FROM query_table(doc_ids))
+),
+
+doc_pairs AS (
+    SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, count(*) AS n_docs
+    FROM doc_entities a JOIN doc_entities b ON a.doc_id = b.doc_id AND a.entity_id < b.entity_id
+    GROUP BY ALL
+),
+
+sentence_pairs AS (
+    SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, count(*) AS n_sentences
+    FROM sentence_entities a
+    JOIN sentence_entities b
+        ON a.doc_id = b.doc_id AND a.sentence_index = b.sentence_index AND a.entity_id < b.entity_id
+    GROUP BY ALL
+)
+
+SELECT p.entity_a, p.entity_b, p.n_docs::INTEGER AS n_docs, coalesce(s.n_sentences, 0)::INTEGER AS n_sentences
+FROM doc_pairs p LEFT JOIN sentence_pairs s USING (entity_a, entity_b);
