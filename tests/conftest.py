@@ -1,4 +1,6 @@
-"""Shared fixtures. The behaviour tests read the seed and a few Wikinews articles bundled in the repository; data under
+"""Shared fixtures. Two tiers: `pytest -m "not slow"` leaves out the tests marked slow (servers, subprocess runs, the
+browser, Dask, the bench, full-corpus runs, anything that takes seconds), and no fast test may pull the session's
+Prefect server. The behaviour tests read the seed and a few Wikinews articles bundled in the repository; data under
 ../shared (the other gold sets, OrangeSum, the web pages) is read in place, and the dashboard test drives Debian's
 chromium; without either a test fails under CI=true and is skipped elsewhere."""
 
@@ -75,3 +77,11 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+def pytest_collection_modifyitems(items):
+    """Keep the fast tier fast: a test that needs the Prefect server must be marked slow."""
+    unmarked = [item.nodeid for item in items
+                if "prefect_server" in item.fixturenames and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError(f"tests that use prefect_server must be marked slow: {', '.join(unmarked)}")
