@@ -1,5 +1,8 @@
-"""Shared fixtures. Data under ../shared is read in place, and the dashboard test drives Debian's chromium; without
-either a test fails under CI=true and is skipped elsewhere."""
+"""Shared fixtures. Two tiers: `pytest -m "not slow"` leaves out the tests marked slow (servers, subprocess runs, the
+browser, Dask, the bench, full-corpus runs, anything that takes seconds), and no fast test may pull the session's
+Prefect server. The behaviour tests read the seed and a few Wikinews articles bundled in the repository; data under
+../shared (the other gold sets, OrangeSum, the web pages) is read in place, and the dashboard test drives Debian's
+chromium; without either a test fails under CI=true and is skipped elsewhere."""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "corpus" / "samples" / "articles"
 SEED = SAMPLES / "essf-poutine-kim-vostotchny.md"
+SHARED_SUBSET = ROOT / "tests" / "fixtures" / "shared"
+"""A few files of ../shared, laid out as there (see its README): what the behaviour tests need of it."""
 
 MENTIONS_IN_PLACE = (
     "SELECT m.part, CASE m.part WHEN 'text' THEN d.text WHEN 'title' THEN d.title ELSE n.text END, "
@@ -46,7 +51,7 @@ def shared(relative: str) -> Path:
 
 @pytest.fixture(scope="session")
 def expected_seed() -> dict:
-    return json.loads(shared("seed/expected.json").read_text(encoding="utf-8"))
+    return json.loads((SHARED_SUBSET / "seed/expected.json").read_text(encoding="utf-8"))
 
 
 @contextlib.contextmanager
@@ -72,3 +77,11 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+def pytest_collection_modifyitems(items):
+    """Keep the fast tier fast: a test that needs the Prefect server must be marked slow."""
+    unmarked = [item.nodeid for item in items
+                if "prefect_server" in item.fixturenames and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError(f"tests that use prefect_server must be marked slow: {', '.join(unmarked)}")

@@ -6,6 +6,8 @@ import pytest
 from flows.cli import main
 from tests.conftest import MENTIONS_IN_PLACE, shared
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.usefixtures("prefect_server")
 def test_wikinews_and_orangesum_sample_load_600_documents(tmp_path, capsys):

@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from flows.bench import TARGETS, tree_rss
 from flows.cli import main
 from tests.conftest import shared
@@ -22,6 +24,7 @@ def test_tree_rss_counts_the_memory_of_descendants():
         child.communicate("")
 
 
+@pytest.mark.slow
 def test_bench_at_tiny_n_prints_the_figures_and_the_targets(tmp_path, capsys):
     source = shared("data/articles/orangesum/sample_500.jsonl")
     out = tmp_path / "bench.json"

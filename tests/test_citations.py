@@ -14,14 +14,14 @@ from corpus.nlp import annotate
 from corpus.outlets import Outlets
 from corpus.parse import parse_document
 from corpus.records import RawDocument
-from tests.conftest import SEED, shared
+from tests.conftest import SEED, SHARED_SUBSET, shared
 
 PAGES = "data/articles/web_pages_fr/trafilatura"
 
 
 @pytest.fixture(scope="module")
 def seed():
-    raw = RawDocument.from_bytes(str(SEED), shared("seed/essf-poutine-kim-vostotchny.md").read_bytes(), "markdown")
+    raw = RawDocument.from_bytes(str(SEED), SEED.read_bytes(), "markdown")
     return next(annotate([parse_document(raw)]))
 
 
@@ -125,7 +125,7 @@ def test_html_notes_become_references_and_explanations():
 
 @pytest.fixture(scope="module")
 def wikinews():
-    folder = shared("data/articles/wikinews_fr_100/documents")
+    folder = SHARED_SUBSET / "data/articles/wikinews_fr_100/documents"
     names = ("44551.html", "44672.html", "44999.html", "45644.html")
     raws = [RawDocument.from_bytes(str(folder / n), (folder / n).read_bytes(), "html") for n in names]
     return {a.article.source_uri.rsplit("/", 1)[-1]: a for a in annotate([parse_document(r) for r in raws])}

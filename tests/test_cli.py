@@ -27,6 +27,7 @@ def test_unusable_database_is_one_line_and_exit_1(tmp_path, capsys):
     assert len(errors) == 3 and all(line.startswith("corpus: error: ") for line in errors)
 
 
+@pytest.mark.slow
 def test_database_locked_by_another_writer_is_waited_for_then_reported(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CORPUS_LOCK_WAIT", "1.5")
     db = tmp_path / "locked.duckdb"
@@ -37,6 +38,7 @@ def test_database_locked_by_another_writer_is_waited_for_then_reported(tmp_path,
     assert "in use by another process that writes to it, and stayed so for 2 s" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_ingest_then_stats(tmp_path, capsys, monkeypatch):
     db = tmp_path / "cli.duckdb"
@@ -59,6 +61,7 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_a_failing_run_is_one_line_with_details_in_the_log(tmp_path, capsys, monkeypatch):
     import flows.collect

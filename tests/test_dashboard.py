@@ -135,6 +135,7 @@ def rows(table) -> list[str]:
     return [" ".join(row.split()) for row in table.locator("tbody tr").all_inner_texts()]
 
 
+@pytest.mark.slow
 def test_overview_counts_the_warehouse_and_charts_documents_per_month(page, site, warehouse):
     main_text(page, site, "Documents per month", "Citations")
     metrics = [" ".join(metric.split()) for metric in page.get_by_test_id("stMetric").all_inner_texts()]
@@ -143,6 +144,7 @@ def test_overview_counts_the_warehouse_and_charts_documents_per_month(page, site
     page.get_by_test_id("stVegaLiteChart").first.wait_for()
 
 
+@pytest.mark.slow
 def test_entities_page_finds_kim_jong_un_and_his_comentions(page, site):
     main_text(page, site + "entities?q=Kim", "Named in the same documents", "Most mentioned entities")
     expect(page.get_by_role("combobox", name="Entity")).to_have_value("Kim Jong Un (PER, 9 mentions)")
@@ -153,6 +155,7 @@ def test_entities_page_finds_kim_jong_un_and_his_comentions(page, site):
     page.get_by_test_id("stVegaLiteChart").first.wait_for()
 
 
+@pytest.mark.slow
 def test_entities_search_box_narrows_to_the_name_typed(page, site):
     main_text(page, site + "entities", "Most mentioned entities")
     page.get_by_label("Entity name contains").fill("poutine")
@@ -161,6 +164,7 @@ def test_entities_search_box_narrows_to_the_name_typed(page, site):
     assert page.url.endswith("entities?q=poutine")
 
 
+@pytest.mark.slow
 def test_quotes_page_lists_speakers_outlets_and_finds_quote_text(page, site, warehouse):
     text = main_text(page, site + "quotes?q=script", "By speaker", "Robert M. Dover", "les agences de presse")
     assert "Vladimir Poutine" in text and "Bruno Le Maire" in text
@@ -173,6 +177,7 @@ def test_quotes_page_lists_speakers_outlets_and_finds_quote_text(page, site, war
     page.locator(".doc-text").wait_for()
 
 
+@pytest.mark.slow
 def test_sources_page_lists_the_outlets_cited(page, site):
     main_text(page, site + "sources", "Outlets cited")
     table = page.get_by_test_id("stTable")
@@ -181,6 +186,7 @@ def test_sources_page_lists_the_outlets_cited(page, site):
     assert rows(table)[1].startswith("The Conversation 1 1 2023-09-18 2023-09-18 https://theconversation.com/")
 
 
+@pytest.mark.slow
 def test_document_page_marks_the_seed_entities_and_quotes(page, site, warehouse):
     main_text(page, site + f"document?doc_id={warehouse['seed']}", "La rencontre Poutine-Kim de Vostotchny", "Pierre Rousset")
     people = set(page.locator(".doc-text .ent-PER").all_inner_texts())
@@ -190,6 +196,7 @@ def test_document_page_marks_the_seed_entities_and_quotes(page, site, warehouse)
     assert "C'est pour ça que nous sommes" in quotes
 
 
+@pytest.mark.slow
 def test_document_found_by_title_shows_its_markup_as_text(page, site, warehouse):
     main_text(page, site + "document", "Title contains")
     page.get_by_label("Title contains").fill("balise")
@@ -203,6 +210,7 @@ def test_document_found_by_title_shows_its_markup_as_text(page, site, warehouse)
     assert text.locator(".quote").inner_text() == 'Le code <script>alert("x")</script> ne doit jamais s\'exécuter.'
 
 
+@pytest.mark.slow
 def test_a_writer_holding_the_file_gets_a_message_then_the_page_recovers(page, site, warehouse):
     writer = duckdb.connect(str(warehouse["db"]))
     try:
@@ -218,6 +226,7 @@ def test_a_writer_holding_the_file_gets_a_message_then_the_page_recovers(page, s
     assert "being written" not in page.get_by_test_id("stMain").inner_text()
 
 
+@pytest.mark.slow
 def test_read_retries_while_another_process_writes(warehouse):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import duckdb, sys

@@ -7,7 +7,7 @@ import pytest
 from flows.ingest import dask_workers, ingest
 from tests.conftest import SAMPLES
 
-pytestmark = pytest.mark.usefixtures("prefect_server")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_server")]
 
 ROWS = {"documents": "doc_id", "entity_mentions": "mention_id, entity_id, start_char, end_char",
         "quotes": "quote_id, start_char, end_char, speaker_name", "citations": "citation_id"}

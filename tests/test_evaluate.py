@@ -1,7 +1,8 @@
-"""The evaluation readers recover the gold data sets as their READMEs describe them."""
+"""The evaluation readers recover the gold data sets as their READMEs describe them, and `corpus eval quotes` scores
+the pipeline on the bundled gold articles."""
 
-from flows.evaluate import WIKINEWS_25, _brat_quotes, wikinews_gold_texts
-from tests.conftest import shared
+from flows.evaluate import WIKINEWS_25, _brat_quotes, evaluate_wikinews_quotes, wikinews_gold_texts
+from tests.conftest import SHARED_SUBSET, shared
 
 
 def test_litbank_brat_reader_counts_match_the_readme():
@@ -33,3 +34,10 @@ def test_project_gold_quotes_are_excerpts_of_their_articles():
         for quote in record["quotes"]:
             assert quote["type"] in ("direct", "partial", "indirect", "term"), quote
             assert quote["text"] in text, (record["id"], quote["text"][:60])
+
+
+def test_eval_quotes_finds_nearly_every_gold_quote_and_speaker_of_the_bundled_articles():
+    """`corpus eval quotes` end to end on the three gold articles of tests/fixtures/shared (32 quotes)."""
+    scores = evaluate_wikinews_quotes(SHARED_SUBSET)
+    assert scores.lenient["all"].recall >= 0.9 and scores.lenient["all"].precision >= 0.9
+    assert scores.speaker_total > 25 and scores.speaker_accuracy >= 0.9

@@ -22,6 +22,8 @@ from flows.cli import main
 from tests.conftest import ROOT, shared, write_lock_held
 from warehouse.load import open_warehouse
 
+pytestmark = pytest.mark.slow
+
 ORANGESUM = "data/articles/orangesum/sample_500.jsonl"
 PER_DOCUMENT = ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
                 "citations", "quotes", "quote_entities")

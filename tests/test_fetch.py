@@ -217,6 +217,7 @@ def test_404_is_permanent(server):
         fetch_once(server.url("/nowhere"))
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 class TestWithPrefect:
     def test_timeout_is_retried_then_rejected(self, server):

@@ -17,7 +17,7 @@ from corpus.nlp import pipeline_version
 from flows.ingest import TAIL_PIECE_MIN, ingest, tail_pieces
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 
-pytestmark = pytest.mark.usefixtures("prefect_server")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_server")]
 ROOT = Path(__file__).resolve().parent.parent
 
 

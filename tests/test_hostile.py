@@ -12,7 +12,7 @@ import pytest
 from flows.cli import main
 from tests.hostile.cases import CASES, Case, Outcome
 
-pytestmark = pytest.mark.usefixtures("prefect_server")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_server")]
 
 DOCUMENT_COLUMNS = ("doc_id", "source_uri", "format", "title", "lede", "text", "language", "encoding", "site_name",
                     "section")

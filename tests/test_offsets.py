@@ -1,6 +1,7 @@
 """Property-based tests: clean-text offsets map back to the same raw characters, and parsing is
 deterministic, whatever the Markdown or plain text."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ def assert_runs_copy_raw(article):
         assert article.text[clean_start:clean_start + length] == article.raw_text[raw_start:raw_start + length]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=DOCUMENTS, markdown=st.booleans())
 def test_text_parser_offsets_and_determinism(raw, markdown):

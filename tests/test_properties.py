@@ -8,6 +8,7 @@ import json
 import re
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def test_markdown_and_text_articles_map_back_to_their_raw_text(document, fmt):
         assert_article_invariants(result)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(st.tuples(st.sampled_from(["p", "h1", "h2", "div", "li", "sup", "script", "template", "blockquote"]),
                           LINES), min_size=1, max_size=12))

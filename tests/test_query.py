@@ -12,6 +12,8 @@ from flows.cli import main, sample_corpus
 from warehouse.load import open_warehouse
 from warehouse.query import relations
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, prefect_server):

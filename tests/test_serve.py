@@ -23,6 +23,8 @@ from flows.serve import free_port
 from tests.conftest import ROOT, SAMPLES
 from tests.loopback import Page, atom_feed, feed_page, serving
 
+pytestmark = pytest.mark.slow
+
 PAGES = sorted(p.name for p in SAMPLES.glob("wikinews-*.html"))[:3]
 T0 = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.timezone.utc)
 

@@ -92,6 +92,7 @@ def test_a_bad_sources_file_is_refused_with_the_source_and_key(tmp_path, body, m
     assert message in str(error.value) and str(tmp_path / "sources.toml") in str(error.value)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window_and_a_folder(tmp_path, capsys):
     articles = tmp_path / "articles"
@@ -128,6 +129,7 @@ def test_a_files_source_loads_once_then_only_what_changed_and_backfills_a_window
     assert re.search(r"\n  local +files .* completed +loaded 4\n", capsys.readouterr().out)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_fetch_faults_are_retried_or_rejected_and_recorded(tmp_path):
     article, other = (SAMPLES / "wikinews-44313.html").read_bytes(), (SAMPLES / "wikinews-44290.html").read_bytes()
@@ -169,6 +171,7 @@ def test_fetch_faults_are_retried_or_rejected_and_recorded(tmp_path):
         assert rows(db, "SELECT status FROM source_items WHERE url = ?", [site.url("/slow")]) == [("loaded",)]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_server")
 def test_a_feed_is_read_conditionally_and_never_followed_to_another_scheme(tmp_path):
     with serving({"/a": Page((SAMPLES / "wikinews-43971.html").read_bytes())}) as site:

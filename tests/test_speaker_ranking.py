@@ -26,6 +26,7 @@ def test_json_round_trip_keeps_the_scores():
     assert again == ranker and again.probability(features) == ranker.probability(features)
 
 
+@pytest.mark.slow
 def test_exported_trees_score_as_scikit_learn_does():
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.feature_extraction import DictVectorizer

@@ -313,6 +313,7 @@ def other_process_can_read(db) -> bool:
     return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
 
 
+@pytest.mark.slow
 def test_the_writer_holds_the_warehouse_across_loads_for_its_hold_seconds_then_lets_readers_in(db):
     seed, other = annotated_seed(), annotated_seed(credit=", selon l'AFP")
     other = dataclasses.replace(other, article=dataclasses.replace(other.article, source_uri="copie.md"))
@@ -334,6 +335,7 @@ def test_the_writer_holds_the_warehouse_across_loads_for_its_hold_seconds_then_l
         assert_derived_tables_agree_with_mentions(con)
 
 
+@pytest.mark.slow
 def test_the_writer_lets_a_waiting_connection_in_at_once(db):
     """A connection that waits for the file marks it (`waiting_mark`); the writer, which would hold the file for an
     hour here, lets it in at its next `let_in`. A plain DuckDB connection marks nothing, and waits for the hold."""
