@@ -48,7 +48,7 @@ def evaluate_wikinews_quotes(shared: Path, gold_file: Path | None = None, show_e
 
 
 ORANGESUM = Path(__file__).resolve().parent.parent / "eval/orangesum_quotes"
-"""This project's gold quotes of 170 OrangeSum articles, split by article into `dev` and a locked `test` part."""
+"""This project's gold quotes of OrangeSum articles, split by article into `dev` and a locked `test` part."""
 ORANGESUM_DUMP = "data/articles/orangesum/orangesum_articles.jsonl.gz"
 
 

@@ -19,9 +19,9 @@ SEED = 20261204
 N_ARTICLES = 170
 N_TEST = 60
 N_TWICE = 20
-N_ADDED_DEV = 120
-"""Articles drawn after the first 170 (same seed, same generator, so the first draw is unchanged) and annotated
-later, all for the development part: the ranker's learning curve was still rising."""
+N_ADDED_DEV = (120, 120)
+"""Articles drawn after the first 170, in rounds (same seed, same generator, so earlier draws are unchanged) and
+annotated later, all for the development part: the ranker's learning curve was still rising."""
 HERE = Path(__file__).resolve().parent.parent
 SPLIT = HERE / "eval/orangesum_quotes/split.json"
 
@@ -43,9 +43,11 @@ def main() -> None:
     chosen = rng.sample(sorted(records), N_ARTICLES)
     test, dev = sorted(chosen[:N_TEST]), sorted(chosen[N_TEST:])
     twice = sorted(rng.sample(chosen, N_TWICE))
-    added = sorted(rng.sample(sorted(set(records) - set(chosen)), N_ADDED_DEV))
+    added: list[str] = []
+    for size in N_ADDED_DEV:
+        added += sorted(rng.sample(sorted(set(records) - set(chosen) - set(added)), size))
     SPLIT.write_text(json.dumps({"seed": SEED, "dev": sorted(dev + added), "test": test, "annotated_twice": twice,
-                                 "added_to_dev": added}, indent=1) + "\n", encoding="utf-8")
+                                 "added_to_dev": sorted(added)}, indent=1) + "\n", encoding="utf-8")
     if args.texts:
         args.texts.mkdir(parents=True, exist_ok=True)
         for key in chosen + added:
