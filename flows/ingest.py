@@ -167,8 +167,8 @@ def annotate_and_load(run: Run, batches: Iterator[ParsedBatch], total: int, *, s
     one more than the workers, so that no worker waits while a batch loads), and load them in order; then record the
     end of the run, rebuild the corpus summaries if anything was loaded, and return the run's summary."""
     workers = runner_parallelism() or default_workers()
-    loader = InOrderLoader(run, Progress(total) if show_progress else None)
     with held_writer(run.db) as writer:
+        loader = InOrderLoader(run, writer, Progress(total) if show_progress else None)
         try:
             for batch in _read(run, batches):
                 loader.submit(batch, tail_pieces(batch.articles, total - loader.n_read, 1 if inline else workers),
@@ -205,8 +205,8 @@ class InOrderLoader:
     A batch with nothing to load (all skipped or rejected) opens no connection: its counters, rejections and items
     are carried to the next batch that loads documents, or to the end of the run, even a failed one."""
 
-    def __init__(self, run: Run, progress: Progress | None):
-        self.run, self.progress = run, progress
+    def __init__(self, run: Run, writer: BatchWriter, progress: Progress | None):
+        self.run, self.writer, self.progress = run, writer, progress
         self.pending: deque[tuple[list[PrefectFuture | tuple | None], ParsedBatch]] = deque()
         self.n_read = 0
         self.carried = NOTHING_TO_LOAD
@@ -223,7 +223,7 @@ class InOrderLoader:
     def _load_oldest(self) -> None:
         submitted, batch = self.pending.popleft()
         with self.run.timed("annotate_wait"):
-            annotated, failed = _annotations(submitted, _WRITERS[self.run.db])
+            annotated, failed = _annotations(submitted, self.writer)
         for rejection in failed:
             get_run_logger().error("annotating %s failed: %s", rejection.source_uri, rejection.detail)
         rejections = batch.rejections + failed
