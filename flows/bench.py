@@ -140,7 +140,7 @@ def write_sample(source: Path, n: int, folder: Path) -> Path:
 
 def annotated_articles(sample: Path) -> list:
     """The sample's articles that the ingest flow annotates (French or undetermined)."""
-    from corpus.parse import parse_document
+    from corpus.read.parse import parse_document
     from corpus.records import Article
     from flows.ingest import NLP_LANGUAGES
     from flows.sources import discover, plan, read_slice
@@ -200,7 +200,7 @@ def serial_profile(sample: Path, n_docs: int, batch_size: int, db: Path) -> dict
     """Seconds per stage for the first `n_docs` documents in this one process: reading and parsing, the tokenizer and
     each pipeline component (quote_ruler is the quotes), the titles and notes, the records (what `annotate` costs
     beyond the pipeline), citations (`cite`, part of the records), loading and the end-of-run summaries."""
-    from corpus.citations import cite
+    from corpus.citations.resolve import cite
     from corpus.nlp import NOT_FOR_NER, annotate, load_pipeline, texts_apart
     from warehouse.load import load_batch, open_warehouse, rebuild_summaries, start_run
 

@@ -12,7 +12,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument, Rejection
 from flows.sources import InputFile, Slice, discover, plan, read_slice
 from warehouse.state import SourceItem

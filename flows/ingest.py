@@ -30,7 +30,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
-from corpus.jsonl import field_names
+from corpus.read.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.records import AnnotatedArticle, Article, Rejection
 from flows.collect import ParsedBatch, file_batches, plan_files

@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from corpus.jsonl import field_names
+from corpus.read.jsonl import field_names
 from corpus.nlp import pipeline_version
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument, Rejection
 from flows.collect import ParsedBatch
 from flows.ingest import DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers

@@ -21,8 +21,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.utilities.annotations import quote
 
-from corpus.feeds import FeedError, parse_feed
-from corpus.jsonl import field_names
+from corpus.read.feeds import FeedError, parse_feed
+from corpus.read.jsonl import field_names
 from corpus.records import Rejection
 from flows.collect import (EVERYTHING, ParsedBatch, Window, file_batches, parse_batch, plan_files,
                            unseen)

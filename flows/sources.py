@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
-from corpus.decode import decode_head
-from corpus.detect import sniff_format
+from corpus.read.decode import decode_head
+from corpus.read.detect import sniff_format
 from corpus.records import RawDocument, Rejection
 
 HEAD_BYTES = 8192

@@ -1,7 +1,7 @@
 """Canonical names within a document, on sentences of the seed and of Wikinews articles with the mentions NER finds
 in them (wikinews_fr_100 44881, 45070, 44510, 44543, 44555)."""
 
-from corpus.canonical import canonical_names
+from corpus.entities.canonical import canonical_names
 
 
 def resolve(*sentences: tuple[str, list[tuple[str, str]]]) -> list[tuple[str, str, str]]:

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from corpus.citations import note_citations
-from corpus.decode import decode_text
-from corpus.htmltext import parse_html_article
+from corpus.citations.resolve import note_citations
+from corpus.read.decode import decode_text
+from corpus.read.html import parse_html_article
 from corpus.nlp import annotate
-from corpus.outlets import Outlets
-from corpus.parse import parse_document
+from corpus.entities.outlets import Outlets
+from corpus.read.parse import parse_document
 from corpus.records import RawDocument
 from tests.conftest import SEED, SHARED_SUBSET, shared
 

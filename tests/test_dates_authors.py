@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from corpus.authors import split_authors
-from corpus.dates import parse_french_date, split_dateline
+from corpus.read.authors import split_authors
+from corpus.read.dates import parse_french_date, split_dateline
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -4,8 +4,8 @@ import codecs
 
 import pytest
 
-from corpus.decode import NotText, decode_text
-from corpus.detect import sniff_format
+from corpus.read.decode import NotText, decode_text
+from corpus.read.detect import sniff_format
 
 FRENCH = "Le président a déclaré : « Nous irons à Noël. » L'été fut chaud à Besançon."
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.entity_rules import EntityCleaner, EntityRules
+from corpus.entities.rules import EntityCleaner, EntityRules
 from corpus.nlp import load_pipeline
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import RawDocument
 from tests.conftest import SEED, shared
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.feeds import Feed, FeedError, allowed_url, is_feed, parse_feed
+from corpus.read.feeds import Feed, FeedError, allowed_url, is_feed, parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
 LEMONDE_URL = "https://www.lemonde.fr/rss/une.xml"

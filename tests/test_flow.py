@@ -176,7 +176,7 @@ def test_sample_corpus_loads_with_exact_offsets(tmp_path):
 
 def test_an_article_the_pipeline_fails_on_is_rejected_and_the_rest_of_its_batch_is_annotated(monkeypatch):
     import flows.ingest
-    from corpus.parse import parse_document
+    from corpus.read.parse import parse_document
     from corpus.records import RawDocument
 
     articles = [parse_document(RawDocument.from_bytes(str(p), p.read_bytes(), "markdown" if p.suffix == ".md" else "html"))

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from corpus.decode import decode_text
-from corpus.htmltext import NoArticle, parse_html_article
+from corpus.read.decode import decode_text
+from corpus.read.html import NoArticle, parse_html_article
 from tests.conftest import SAMPLES, shared
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from corpus.jsonl import BadRecord, field_names, glue_splits, parse_jsonl_record, split_paragraphs
+from corpus.read.jsonl import BadRecord, field_names, glue_splits, parse_jsonl_record, split_paragraphs
 from tests.conftest import ROOT, shared
 
 GLUE_SPLITS_ON_SAMPLE_500 = 88

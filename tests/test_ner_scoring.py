@@ -2,7 +2,7 @@
 
 import json
 
-from corpus.ner_scoring import Entity, score_sets, score_spans
+from corpus.scoring.ner import Entity, score_sets, score_spans
 from flows.evaluate import SEQUOIA
 from tests.conftest import shared
 

@@ -4,7 +4,7 @@
 import pytest
 
 from corpus.nlp import annotate, load_pipeline, pipeline_version
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import RawDocument
 from tests.conftest import SAMPLES
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.jsonl import split_paragraphs
-from corpus.textarticle import parse_text_article
-from corpus.textmap import TextBuilder
+from corpus.read.jsonl import split_paragraphs
+from corpus.read.text import parse_text_article
+from corpus.read.textmap import TextBuilder
 
 WORDS = st.sampled_from(["Poutine", "Kim", "«", "»", "*", "**", "_", "[1]", "[2](#)", "[lien](https://x.fr)",
                          "<https://ex.fr/a>", "## ", "---", "\n", "\n\n", " ", "é", "\u00ad", "l'été", ".", ",",

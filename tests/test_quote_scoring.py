@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from corpus.quote_scoring import (
+from corpus.scoring.quotes import (
     ScoredQuote,
     bootstrap_interval,
     gold_quotes,

@@ -5,9 +5,9 @@ French constructions."""
 import pytest
 
 from corpus.nlp import annotate, load_pipeline
-from corpus.parse import parse_document
-from corpus.quote_marks import quoted_spans
-from corpus.quote_rules import QuoteRules
+from corpus.read.parse import parse_document
+from corpus.quotes.marks import quoted_spans
+from corpus.quotes.rules import QuoteRules
 from corpus.records import RawDocument
 from tests.conftest import SEED
 
@@ -144,7 +144,7 @@ def test_an_orangesum_article_whose_marker_phrase_is_only_punctuation_is_annotat
     import gzip
     import itertools
 
-    from corpus.jsonl import field_names
+    from corpus.read.jsonl import field_names
     from tests.conftest import shared
 
     path = shared("data/articles/orangesum/orangesum_articles.jsonl.gz")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.detect import sniff_format
-from corpus.parse import parse_document
+from corpus.read.detect import sniff_format
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument
 from tests.conftest import SEED
 

@@ -6,8 +6,8 @@ import dataclasses
 import pytest
 
 from corpus.records import Quote
-from corpus.speaker_ranking import Candidate, SpeakerRanker, load_ranker
-from corpus.speaker_training import DEPTH, LEARNING_RATE, TREES, fit
+from corpus.quotes.ranking import Candidate, SpeakerRanker, load_ranker
+from corpus.quotes.training import DEPTH, LEARNING_RATE, TREES, fit
 from flows.train import training_data_hash, training_sets
 from tests.conftest import shared
 

@@ -8,8 +8,8 @@ single article's answer: the same rule is scored across the gold sets by `corpus
 
 import pytest
 
-from corpus.conjugation import er_verb_forms
-from corpus.entities import expand_acronym, spells
+from corpus.quotes.conjugation import er_verb_forms
+from corpus.entities.keys import expand_acronym, spells
 from corpus.nlp import load_pipeline
 
 

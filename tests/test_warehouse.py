@@ -10,9 +10,9 @@ import time
 import duckdb
 import pytest
 
-from corpus.entities import entity_id
+from corpus.entities.keys import entity_id
 from corpus.nlp import annotate
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import RawDocument, Rejection
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 from warehouse.load import (BatchWriter, WarehouseError, finish_run, known_content, load_batch, open_warehouse,

@@ -15,7 +15,7 @@ from pathlib import Path
 import spacy
 
 from corpus.nlp import MODEL, load_pipeline
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument
 
 ROUNDS = 3

@@ -14,8 +14,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from corpus.dates import split_dateline
-from corpus.parse import parse_document
+from corpus.read.dates import split_dateline
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument
 
 

@@ -1,4 +1,4 @@
-"""Fuzz the readers: mutate the fixture files at random and feed them to `corpus.parse.parse_document` as Markdown,
+"""Fuzz the readers: mutate the fixture files at random and feed them to `corpus.read.parse.parse_document` as Markdown,
 HTML, JSONL (line by line) and plain text for a while; report every exception (a bad input must come back as a
 `Rejection`), every article whose clean text does not map back to the same characters of its raw text, and every
 input slower than a second.
@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument
 
 ROOT = Path(__file__).resolve().parent.parent

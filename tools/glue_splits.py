@@ -14,7 +14,7 @@ import json
 import random
 from pathlib import Path
 
-from corpus.jsonl import glue_splits
+from corpus.read.jsonl import glue_splits
 
 SEED = 20261205
 HERE = Path(__file__).resolve().parent.parent

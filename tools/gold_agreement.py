@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.ner_scoring import score_sets  # noqa: E402
-from corpus.quote_scoring import gold_quotes, score  # noqa: E402
+from corpus.scoring.ner import score_sets  # noqa: E402
+from corpus.scoring.quotes import gold_quotes, score  # noqa: E402
 
 
 def main(first: Path, second: Path) -> None:

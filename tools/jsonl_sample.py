@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from corpus.nlp import annotate
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import AnnotatedArticle, Article, RawDocument
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/orangesum/sample_500.jsonl"

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from corpus.nlp import annotate
-from corpus.parse import parse_document
+from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument
 from flows.bench import DEFAULT_SOURCE
 from warehouse.load import BatchWriter, open_warehouse, refresh_stale_entities, start_run

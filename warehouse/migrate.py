@@ -20,6 +20,7 @@ _MIGRATION = re.compile(r"^(\d{3})_(\w+)\.sql$")
 EARLIER_HASHES = {
     6: {"f343e34b9d771bf1c649e13697cc1ddbbfcad2e99468541e6f6ba6aab3590918"},
     7: {"df8e590386f7cd343c205d05b6b3ce7ef6584c133f16f72df0ed8ac7b4552b9d"},
+    13: {"166e5e50bd0847fb49c1e6906be2fa54235c7d82e1d13e301f563472dfb8f0a2"},
 }
 """Hashes of earlier texts of a migration that differ from today's in their comments only: warehouses that applied
 them stored these."""

@@ -51,7 +51,7 @@ def _field_map(args: argparse.Namespace) -> dict[str, str] | None:
         if not sep or not field or not key:
             raise UsageError(f"--map takes FIELD=KEY, not {item!r}")
         field_map[field] = key
-    from corpus.jsonl import field_names
+    from corpus.read.jsonl import field_names
 
     try:
         field_names(field_map)

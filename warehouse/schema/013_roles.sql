@@ -7,7 +7,7 @@ CREATE TABLE role_mentions (
     start_char        INTEGER NOT NULL,   -- the role's words in documents.text
     end_char          INTEGER NOT NULL,
     role              VARCHAR NOT NULL,   -- as written, without its determiner: "Premier ministre"
-    role_key          VARCHAR NOT NULL,   -- compared across documents: "premier ministre" (corpus/roles.py)
+    role_key          VARCHAR NOT NULL,   -- compared across documents: "premier ministre" (corpus/quotes/roles.py)
     holder            VARCHAR NOT NULL,   -- the fullest name the article gives the person
     holder_entity_id  VARCHAR NOT NULL,   -- entities.entity_id of that person
     holder_start      INTEGER NOT NULL,

@@ -1,5 +1,5 @@
-"""Who speaks, decided by a model learnt from annotated articles: the rules of `corpus.speakers` and
-`corpus.quotes` propose candidates for each quote (the rules' own speaker, the names, pronouns and
+"""Who speaks, decided by a model learnt from annotated articles: the rules of `corpus.quotes.speakers` and
+`corpus.quotes.ruler` propose candidates for each quote (the rules' own speaker, the names, pronouns and
 descriptions around it, the previous quote's speaker), each described by features (where it stands, its
 syntactic role, what kind of thing it is, how salient it is, whether its gender fits a pronoun or role), and
 gradient-boosted trees trained by `corpus train speakers` pick the most likely one, or nobody when none is likely
@@ -28,14 +28,14 @@ from spacy.attrs import LOWER, POS
 from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
-from corpus.cues import cue_lemma
-from corpus.first_names import first_name_gender
-from corpus.outlets import Outlets
-from corpus.quote_rules import QuoteRules
+from corpus.quotes.cues import cue_lemma
+from corpus.entities.first_names import first_name_gender
+from corpus.entities.outlets import Outlets
+from corpus.quotes.rules import QuoteRules
 from corpus.records import Quote
-from corpus.roles import role_mentions
-from corpus.speakers import is_outlet, speaker_name
-from corpus.syntax import (
+from corpus.quotes.roles import role_mentions
+from corpus.quotes.speakers import is_outlet, speaker_name
+from corpus.quotes.syntax import (
     SUBJECT_DEPS,
     after_preposition,
     candidate_names,

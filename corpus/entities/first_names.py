@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from corpus.entities import fold
+from corpus.entities.keys import fold
 
 FIRST_NAMES_FILE = "first_names.tsv"
 

@@ -15,8 +15,8 @@ from spacy.attrs import POS
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
-from corpus.entities import expand_acronym, is_acronym
-from corpus.quote_marks import quoted_spans
+from corpus.entities.keys import expand_acronym, is_acronym
+from corpus.quotes.marks import quoted_spans
 
 SUBJECT_DEPS = ("nsubj", "nsubj:pass")
 
@@ -101,7 +101,7 @@ def trim_punct(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-_MEMO = "corpus.syntax.memo"
+_MEMO = "corpus.quotes.syntax.memo"
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 trafilatura finds the main text and the metadata (title, authors, date, categories, site). On top of
 that we recover the lede (chapô), which trafilatura either drops (Wikinews' `<h2>`) or returns as an
 ordinary first line, and we drop a first line that only repeats the title. Footnotes come from the markup
-(`corpus.htmlnotes`): their calls are cut from the clean text, a `NoteRef` left where each stood.
+(`corpus.read.html_notes`): their calls are cut from the clean text, a `NoteRef` left where each stood.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import re
 import lxml.html
 import trafilatura
 
-from corpus.authors import split_authors
-from corpus.dates import fold, parse_french_date, split_dateline
-from corpus.htmlnotes import Footnotes, find_footnotes, locate_calls
+from corpus.read.authors import split_authors
+from corpus.read.dates import fold, parse_french_date, split_dateline
+from corpus.read.html_notes import Footnotes, find_footnotes, locate_calls
 from corpus.records import Article, NoteRef, Paragraph
-from corpus.selectors import LEDE_CLASS, LEDE_MAX_CHARS, LEDE_MIN_CHARS
-from corpus.textmap import TextBuilder
+from corpus.read.selectors import LEDE_CLASS, LEDE_MAX_CHARS, LEDE_MIN_CHARS
+from corpus.read.textmap import TextBuilder
 
 _LEDE_CLASS = re.compile(LEDE_CLASS, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")

@@ -22,8 +22,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from corpus.entities import is_acronym
-from corpus.outlets import Outlets
+from corpus.entities.keys import is_acronym
+from corpus.entities.outlets import Outlets
 
 if not Span.has_extension("title"):
     Span.set_extension("title", default=None)

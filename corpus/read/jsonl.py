@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
-from corpus.authors import split_authors
-from corpus.dates import parse_french_date, split_dateline
+from corpus.read.authors import split_authors
+from corpus.read.dates import parse_french_date, split_dateline
 from corpus.records import Article, Paragraph
-from corpus.selectors import JSONL_FIELDS
-from corpus.textmap import TextBuilder
+from corpus.read.selectors import JSONL_FIELDS
+from corpus.read.textmap import TextBuilder
 
 _GLUED = re.compile(r"(?<=[^\W_][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[\"»”][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[.!?…][\"»”])(?=[A-ZÀ-ÖØ-Þ\"«])")
 """Where a paragraph break was lost: ".Le", "…domestique.Consternant", "\\".\\"Le ministre", ".\\"Le"."""

@@ -3,7 +3,7 @@
 unies"). Everything else is named as written.
 
 Resolution looks at one document only, so that an entity's key, and so its id, never depends on what else is loaded
-or in which order. Names are compared folded (`corpus.entities.fold`): "POUTINE" is a short form of "Vladimir Poutine".
+or in which order. Names are compared folded (`corpus.entities.keys.fold`): "POUTINE" is a short form of "Vladimir Poutine".
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from corpus.entities import expand_acronym, fold, is_acronym
+from corpus.entities.keys import expand_acronym, fold, is_acronym
 
 ACRONYM_LABELS = frozenset({"ORG", "LOC", "MISC"})
 """Labels an acronym and its expansion may carry (the model tags "ONU" MISC as often as ORG)."""

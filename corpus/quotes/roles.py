@@ -17,9 +17,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from corpus.quote_rules import QuoteRules
+from corpus.quotes.rules import QuoteRules
 from corpus.records import RoleMention
-from corpus.syntax import fullest_name, named_entities, per_document, quoted_tokens
+from corpus.quotes.syntax import fullest_name, named_entities, per_document, quoted_tokens
 
 MAX_ROLE_TOKENS = 8
 _LEADING = re.compile(r"^(?:le|la|les|l'|du|de la|de l'|des|au|aux|à la|à l'|un|une|son|sa|leur|ce|cette|ex-|l’)\s*",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from corpus.dates import fold
+from corpus.read.dates import fold
 
 _LEADING_ARTICLE = re.compile(r"^(?:le|la|les|the)\s+|^l['’]\s*", re.IGNORECASE)
 _NOT_KEY = re.compile(r"[\W_]+")

@@ -8,8 +8,8 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from corpus.quote_rules import QuoteRules
-from corpus.syntax import (
+from corpus.quotes.rules import QuoteRules
+from corpus.quotes.syntax import (
     INVERTED_PRONOUNS,
     SUBJECT_DEPS,
     SUBJECT_PRONOUNS,

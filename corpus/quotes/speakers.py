@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from corpus.cues import auxiliary_before, cue_lemma
-from corpus.outlets import Outlets
-from corpus.quote_rules import QuoteRules
-from corpus.roles import holder_in_document
-from corpus.syntax import (
+from corpus.quotes.cues import auxiliary_before, cue_lemma
+from corpus.entities.outlets import Outlets
+from corpus.quotes.rules import QuoteRules
+from corpus.quotes.roles import holder_in_document
+from corpus.quotes.syntax import (
     INVERTED_PRONOUNS,
     SUBJECT_DEPS,
     after_preposition,

@@ -10,7 +10,7 @@
 - Each quote links to the notes called in its sentence, to the notes those repeat, and to the inline credits of its
   sentence; the outlet quote_ruler credits it to (`Quote.reported_via`) is a credit of its own if no pattern found it.
 
-Outlets are normalised by `corpus.outlets`. The rules are data: `data/citation_rules.json`.
+Outlets are normalised by `corpus.entities.outlets`. The rules are data: `data/citation_rules.json`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
-from corpus.authors import normalize_author
-from corpus.dates import MONTHS, find_french_date, fold
-from corpus.outlets import Outlets, bare_name, outlet_key
+from corpus.read.authors import normalize_author
+from corpus.read.dates import MONTHS, find_french_date, fold
+from corpus.entities.outlets import Outlets, bare_name, outlet_key
 from corpus.records import Article, Citation, Note, Quote, Sentence
 
 _URL = re.compile(r"\bhttps?://[^\s<>«»\"]+|\bwww\.[a-z0-9-]+\.[^\s<>«»\"]+", re.IGNORECASE)

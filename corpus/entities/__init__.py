@@ -1,0 +1,1 @@
+"""Entities: the `entity_cleaner` component, entity keys and canonical names, outlets, first names."""

@@ -1,0 +1,1 @@
+"""Scoring predictions against gold: entity spans and quotes with their speakers."""
