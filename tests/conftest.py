@@ -1,8 +1,9 @@
 """Shared fixtures. Two tiers: `pytest -m "not slow"` leaves out the tests marked slow (servers, subprocess runs, the
 browser, Dask, the bench, full-corpus runs, anything that takes seconds), and no fast test may pull the session's
-Prefect server. The behaviour tests read the seed and a few Wikinews articles bundled in the repository; data under
-../shared (the other gold sets, OrangeSum, the web pages) is read in place, and the dashboard test drives Debian's
-chromium; without either a test fails under CI=true and is skipped elsewhere."""
+Prefect server. The behaviour tests read the seed and a few Wikinews articles bundled in the repository (as pages, and as JSONL
+records in OrangeSum's shape: `wikinews_records`); only the tests that check against the gold sets of ../shared read
+it in place, and the dashboard test drives Debian's chromium; without either a test fails under CI=true and is skipped
+elsewhere."""
 
 from __future__ import annotations
 
@@ -46,6 +47,35 @@ def shared(relative: str) -> Path:
     path = SHARED / relative
     if not path.exists():
         missing(f"{path} is missing: the tests need ../shared beside the repository")
+    return path
+
+
+WIKINEWS_PAGES = sorted([*(SHARED_SUBSET / "data/articles/wikinews_fr_100/documents").glob("*.html"),
+                         *(page for page in SAMPLES.glob("wikinews-*.html") if page.stem != "wikinews-44313")])
+"""The CC BY Wikinews pages of the repository, less 44313, one of the articles kept for evaluation outside it."""
+
+
+def wikinews_records(n: int) -> list[dict]:
+    """`n` JSONL records in OrangeSum's shape made of the bundled Wikinews pages: `title`, `heading` (the first
+    paragraph, its dateline taken off into `date`) and `article`, the other paragraphs glued with no break between
+    them, as OrangeSum's are. Record i is page i modulo their number, and its `id` is i: no two lines are alike."""
+    from lxml import html
+
+    from corpus.read.dates import split_dateline
+
+    pages = []
+    for page in WIKINEWS_PAGES:
+        tree = html.fromstring(page.read_bytes())
+        first, *body = [" ".join(p.text_content().split()) for p in tree.iter("p")]
+        date, dateline_end = split_dateline(first)
+        lede = first[dateline_end:].lstrip(" .-–")
+        pages.append({"title": tree.findtext(".//h1").strip(), "heading": lede, "date": date.isoformat(),
+                      "article": "".join(body)})
+    return [{"id": i, **pages[i % len(pages)]} for i in range(n)]
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from flows.bench import TARGETS, tree_rss
 from flows.cli import main
-from tests.conftest import shared
+from tests.conftest import wikinews_records, write_jsonl
 
 
 def test_tree_rss_counts_the_memory_of_descendants():
@@ -26,7 +26,7 @@ def test_tree_rss_counts_the_memory_of_descendants():
 
 @pytest.mark.slow
 def test_bench_at_tiny_n_prints_the_figures_and_the_targets(tmp_path, capsys):
-    source = shared("data/articles/orangesum/sample_500.jsonl")
+    source = write_jsonl(tmp_path / "records.jsonl", wikinews_records(8))
     out = tmp_path / "bench.json"
     assert main(["bench", "--n", "6", "--source", str(source), "--workers", "1", "--batch-size", "4",
                  "--rss-baseline", "3", "--json", str(out), "--keep", str(tmp_path / "kept")]) == 0

@@ -14,10 +14,7 @@ from corpus.nlp import annotate
 from corpus.entities.outlets import Outlets
 from corpus.read.parse import parse_document
 from corpus.records import RawDocument
-from tests.conftest import SEED, SHARED_SUBSET, shared
-
-PAGES = "data/articles/web_pages_fr/trafilatura"
-
+from tests.conftest import SEED, SHARED_SUBSET
 
 @pytest.fixture(scope="module")
 def seed():
@@ -68,59 +65,69 @@ def test_the_poutine_quote_is_credited_to_the_press_agencies(seed):
     assert seed.article.text[credits[0].start:credits[0].end] == "les agences de presse"
 
 
-def parse_page(name):
-    path = shared(f"{PAGES}/{name}")
-    html = decode_text(path.read_bytes()).text
-    return html, parse_html_article(html, source_uri=str(path), content_sha256="0")
+NOTES = (
+    ("de l'Intérieur", "« Communiqué du ministère de l'Intérieur », <i>Ministère de l'Intérieur</i>, 5 juillet 2012."),
+    ("communauté juive de Toulouse", "Voir le site de la communauté : "
+     "<a href=\"http://www.crif.org/fr/communautes/toulouse\">http://www.crif.org/fr/communautes/toulouse</a>"),
+    ("à Villeurbane", "Villeurbanne, commune voisine de Lyon, que l'article écrit avec un seul n."),
+)
+"""Notes added to Wikinews article 44551 to lay it out as sites that have notes do: where each is called (after the
+first of these words in the body), and its text."""
 
 
-def test_spip_notes_of_laviedesidees_are_all_extracted_and_called():
-    html, article = parse_page("laviedesidees.fr.evaluation.html")
-    # The page holds five notes (<div id='nb4-N'>) and calls each once from the body (href='#nb4-N').
-    assert html.count("<div id='nb4-") == 5 and html.count("href='#nb4-") == 5
-    assert [n.marker for n in article.notes] == list("12345")
-    assert [r.marker for r in article.note_refs] == list("12345")
-    assert all(f"[{m}]" not in article.text for m in "12345")
-    before = {r.marker: article.text[:r.offset] for r in article.note_refs}
-    assert before["1"].endswith("jugement scientifique\u00a0»")
-    assert before["2"].endswith("même des éditeurs de revues")
-    assert before["4"].endswith("Les auteurs français")
-    assert article.text[article.note_refs[0].offset:].startswith(". Plus précisément")
-    notes = {n.marker: n.text for n in article.notes}
-    assert notes["5"] == "Il va sans dire qu’il s’agit d’articles rédigés en langue anglaise."
-    assert not any(text.startswith("[") for text in notes.values())
+def page_with_notes(call, note, notes_block) -> tuple[str, object]:
+    """Article 44551 as a page whose body calls the `NOTES`, each call and note written by the site's markup."""
+    from lxml import html as lxml_html
+
+    page = SHARED_SUBSET / "data/articles/wikinews_fr_100/documents/44551.html"
+    tree = lxml_html.fromstring(page.read_bytes())
+    first, *body = [" ".join(p.text_content().split()) for p in tree.iter("p")]
+    text = "".join(f"<p>{p}</p>" for p in body)
+    for n, (words, _) in enumerate(NOTES, 1):
+        text = text.replace(words, words + call(n), 1)
+    notes = "".join(note(n, content) for n, (_, content) in enumerate(NOTES, 1))
+    html = (f"<html><head><meta charset='utf-8'><title>{tree.findtext('.//h1')}</title></head><body>"
+            f"<h1>{tree.findtext('.//h1')}</h1><div class='chapo'><p>{first}</p></div><div class='texte'>{text}</div>"
+            f"{notes_block(notes)}</body></html>")
+    return html, parse_html_article(html, source_uri=str(page), content_sha256="0")
 
 
-def test_spip_note_of_mondediplo_is_extracted_and_called():
-    html, article = parse_page("blog.mondediplo.net.turpitude.html")
-    assert html.count("<div id='nb1'>") == 1 and html.count("href='#nb1'") == 1
-    assert [(n.marker, r.marker) for n, r in zip(article.notes, article.note_refs)] == [("1", "1")]
-    assert len(article.notes) == len(article.note_refs) == 1
-    assert article.text[:article.note_refs[0].offset].endswith("Au soleil couchant")
-    assert "(1)" not in article.text
+SPIP_CALL = "<span class='spip_note_ref'>&nbsp;[<a href='#nb4-{0}' class='spip_note' rel='appendix' id='nh4-{0}'>{0}</a>]</span>"
+SPIP_NOTE = ("<div id='nb4-{0}'><p><span class='spip_note_ref'>[<a href='#nh4-{0}' class='spip_note' "
+             "rev='appendix'>{0}</a>]&nbsp;</span>{1}</p></div>")
+BLOG_CALL = "<span class='spip_note_ref'>&nbsp;(<a href='#nb{0}' class='spip_note' rel='appendix' id='nh{0}'>{0}</a>)</span>"
+BLOG_NOTE = "<div id='nb{0}'><p><span class='spip_note_ref'>(<a href='#nh{0}' class='spip_note'>{0}</a>)&nbsp;</span>{1}</p></div>"
+WORDPRESS_CALL = ("<span id='easy-footnote-{0}-7' class='easy-footnote-margin-adjust'></span><span class='easy-footnote'>"
+                  "<a href='#easy-footnote-bottom-{0}-7'><sup>{0}</sup></a></span>")
+WORDPRESS_NOTE = ("<li class='easy-footnote-single'><span id='easy-footnote-bottom-{0}-7' class='easy-footnote-margin-"
+                  "adjust'></span>{1}<a class='easy-footnote-to-top' href='#easy-footnote-{0}-7'></a></li>")
+LAYOUTS = {
+    "spip, [n] calls": (SPIP_CALL, SPIP_NOTE, "<div class='notes surlignable'>{}</div>", "[{}]"),
+    "spip blog, (n) calls": (BLOG_CALL, BLOG_NOTE, "<div class='notes surlignable'>{}</div>", "({})"),
+    "wordpress easy-footnotes, <sup> calls": (WORDPRESS_CALL, WORDPRESS_NOTE,
+                                             "<h5>Sources</h5><ol class='easy-footnotes-wrapper'>{}</ol>", "{}"),
+}
 
 
-def test_footnote_list_and_sup_call_of_legrandcontinent():
-    html, article = parse_page("legrandcontinent.eu.heran.html")
-    assert html.count("<li class=\"easy-footnote-single\">") == 1
-    assert [n.text for n in article.notes] == ["En stock : ensemble de la population recensée à un moment donné"]
-    assert [r.marker for r in article.note_refs] == ["1"]
-    text = article.text.replace("\u00a0", " ")
-    assert text[:article.note_refs[0].offset].endswith("a dépassé les 40 %") and "40 %1" not in text
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_html_notes_are_extracted_and_their_calls_placed(layout):
+    call, note, block, written = LAYOUTS[layout]
+    html, article = page_with_notes(call.format, note.format, block.format)
+    assert [n.marker for n in article.notes] == [r.marker for r in article.note_refs] == ["1", "2", "3"]
+    for ref, (words, _) in zip(article.note_refs, NOTES):
+        assert article.text[:ref.offset].endswith(words)
+    assert not any(f"{words}{written.format(n)}" in article.text for n, (words, _) in enumerate(NOTES, 1))
+    assert article.notes[2].text == "Villeurbanne, commune voisine de Lyon, que l'article écrit avec un seul n."
+    assert "Villeurbanne, commune voisine" not in article.text
 
 
 def test_html_notes_become_references_and_explanations():
-    _, essay = parse_page("laviedesidees.fr.evaluation.html")
-    citations = by_marker(note_citations(essay.notes))
-    assert [citations[m].kind for m in "12345"] == ["reference", "reference", "note", "note", "note"]
-    assert citations["1"].title == "Objectifs et principes"
-    assert citations["1"].publication == "Catégorisation des revues en Economie et en Gestion"
-    assert citations["1"].year == 2007
-    assert citations["2"].domain == "slru.ehess.org" and citations["2"].url.startswith("http://www.slru.ehess.org/")
-    _, review = parse_page("blog.mondediplo.net.turpitude.html")
-    book = note_citations(review.notes)[0]
-    assert (book.kind, book.author, book.title) == ("reference", "Hwank Sok-yong", "Au soleil couchant")
-    assert (book.publisher, book.year) == ("Philippe Picquier", 2017)
+    _, article = page_with_notes(SPIP_CALL.format, SPIP_NOTE.format, "<div class='notes surlignable'>{}</div>".format)
+    citations = by_marker(note_citations(article.notes))
+    assert [citations[m].kind for m in "123"] == ["reference", "reference", "note"]
+    assert citations["1"].title == "Communiqué du ministère de l'Intérieur"
+    assert citations["1"].year == 2012
+    assert citations["2"].domain == "crif.org" and citations["2"].url == "http://www.crif.org/fr/communautes/toulouse"
 
 
 @pytest.fixture(scope="module")

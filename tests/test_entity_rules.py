@@ -1,5 +1,5 @@
-"""The entity quality layer (`entity_cleaner`) on real sentences: the seed article, and Sequoia's news and
-Europarl sentences read from ../shared."""
+"""The entity quality layer (`entity_cleaner`) on real sentences: the seed article, and sentences written the way
+local news and parliamentary debates write (the forms of Sequoia's news and Europarl sentences)."""
 
 import json
 from pathlib import Path
@@ -10,7 +10,7 @@ from corpus.entities.rules import EntityCleaner, EntityRules
 from corpus.nlp import load_pipeline
 from corpus.read.parse import parse_document
 from corpus.records import RawDocument
-from tests.conftest import SEED, shared
+from tests.conftest import SEED
 
 
 def entities(text: str) -> list[tuple[str, str, str | None]]:
@@ -21,12 +21,6 @@ def entities(text: str) -> list[tuple[str, str, str | None]]:
 def seed_article():
     content = SEED.read_bytes()
     return parse_document(RawDocument.from_bytes(str(SEED), content, "markdown"))
-
-
-@pytest.fixture(scope="module")
-def sequoia() -> dict[str, str]:
-    lines = shared("data/ner/sequoia-ne/sequoia_ne.jsonl").read_text(encoding="utf-8").splitlines()
-    return {r["id"]: r["text"] for r in map(json.loads, lines)}
 
 
 def test_seed_title_and_body_give_people_places_and_no_spurious_names(seed_article):
@@ -47,20 +41,27 @@ def test_seed_notes_are_tagged_in_their_own_context(seed_article):
     assert not {text for text, _, _ in found} & {"op", "cit", "Cité", "Italien"}
 
 
-def test_titles_leave_the_span_and_are_recorded(sequoia):
-    assert ("Soyer", "PER", "M.") in entities(sequoia["annodis.er_00027"])
-    found = entities(sequoia["Europar.550_00084"])
-    assert ("Sakellariou", "PER", "Monsieur") in found and ("Dupuis", "PER", "M.") in found
+LOCAL_NEWS = "Lors de la cérémonie, M. Girardot a rappelé l'histoire du collège, ouvert à Bouclans depuis 1985."
+DEBATE = ("Monsieur le Président, chers collègues, Madame Lindqvist, je ne partage pas l'avis de M. Castagnède, mais il "
+          "faut regarder la réalité en face.")
+
+
+def test_titles_leave_the_span_and_are_recorded():
+    assert ("Girardot", "PER", "M.") in entities(LOCAL_NEWS)
+    found = entities(DEBATE)
+    assert ("Lindqvist", "PER", "Madame") in found and ("Castagnède", "PER", "M.") in found
     assert not [e for e in found if "Président" in e[0] or "collègues" in e[0]]
 
 
-def test_forms_of_address_are_no_entities_but_institutions_are(sequoia):
-    assert entities(sequoia["Europar.550_00162"]) == []  # "Monsieur le Président, Madame la Commissaire, ..."
-    assert ("Commission", "ORG", None) in entities(sequoia["Europar.550_00156"])
+def test_forms_of_address_are_no_entities_but_institutions_are():
+    assert entities("Madame la Présidente, Monsieur le Commissaire, chers collègues, je tiens d'abord à remercier la "
+                    "rapporteure pour son travail.") == []
+    assert ("Commission", "ORG", None) in entities("Madame la Présidente, je souhaite remercier la Commission pour sa "
+                                                   "réponse rapide.")
 
 
-def test_a_commune_after_a_is_a_place(sequoia):
-    assert ("Vignot", "LOC", None) in entities(sequoia["annodis.er_00027"])
+def test_a_commune_after_a_is_a_place():
+    assert ("Bouclans", "LOC", None) in entities(LOCAL_NEWS)
 
 
 def test_demonyms_are_no_places():

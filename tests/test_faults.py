@@ -1,6 +1,6 @@
 """Faults, with real processes (`python -m flows.cli ingest`, each in a process group of its own): a run killed and run
-again, two runs at once, readers during a run, a full disk, and Ctrl-C. The input is OrangeSum records from ../shared,
-copied at test time. The runs use the session's Prefect server, except the Ctrl-C one, which starts the ephemeral API
+again, two runs at once, readers during a run, a full disk, and Ctrl-C. The input is JSONL records in OrangeSum's shape made of
+the bundled Wikinews articles (`tests.conftest.wikinews_records`). The runs use the session's Prefect server, except the Ctrl-C one, which starts the ephemeral API
 as a user's run does. Figures from these tests are in docs/reliability.md ("Faults")."""
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import pytest
 
 import dashboard.data
 from flows.cli import main
-from tests.conftest import ROOT, shared, write_lock_held
+from tests.conftest import ROOT, wikinews_records, write_jsonl, write_lock_held
 from warehouse.load import open_warehouse
 
 pytestmark = pytest.mark.slow
 
-ORANGESUM = "data/articles/orangesum/sample_500.jsonl"
 PER_DOCUMENT = ("raw_documents", "paragraphs", "sentences", "entity_mentions", "notes", "note_refs", "links",
                 "citations", "quotes", "quote_entities")
 EVERY_DOCUMENT_HAS = ("raw_documents", "paragraphs", "sentences")
@@ -38,12 +37,10 @@ INTERRUPTED = "corpus: interrupted; batches already loaded are kept, run again t
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, Path]:
     """The first 150 records (10 batches of 16), and two sets of 20 others."""
-    lines = shared(ORANGESUM).read_text(encoding="utf-8").splitlines(keepends=True)
-    folder = tmp_path_factory.mktemp("orangesum")
+    records = wikinews_records(190)
+    folder = tmp_path_factory.mktemp("records")
     parts = {"first": (0, 150), "second": (150, 170), "third": (170, 190)}
-    for name, (start, stop) in parts.items():
-        (folder / f"{name}.jsonl").write_text("".join(lines[start:stop]), encoding="utf-8")
-    return {name: folder / f"{name}.jsonl" for name in parts}
+    return {name: write_jsonl(folder / f"{name}.jsonl", records[start:stop]) for name, (start, stop) in parts.items()}
 
 
 @pytest.fixture(scope="module")

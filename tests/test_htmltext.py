@@ -6,7 +6,7 @@ import pytest
 
 from corpus.read.decode import decode_text
 from corpus.read.html import NoArticle, parse_html_article
-from tests.conftest import SAMPLES, shared
+from tests.conftest import SAMPLES, WIKINEWS_PAGES, shared
 
 
 def parse_file(path):
@@ -59,12 +59,30 @@ def test_readability_gold_titles(folder):
     assert article.title == " ".join(expected["title"].split())
 
 
+def newspaper_page(page, *, charset: str = "utf-8") -> str:
+    """A bundled Wikinews article laid out as a newspaper site lays one out: navigation, the title, the lede in a
+    `chapo` element, the body in `<article>`, a footer."""
+    from lxml import html
+
+    tree = html.fromstring(page.read_bytes())
+    first, *body = [" ".join(p.text_content().split()) for p in tree.iter("p")]
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    return (f'<html><head><meta charset="{charset}"><title>{tree.findtext(".//h1")} - Le Quotidien</title></head>'
+            f'<body><nav><a href="/">Accueil</a> <a href="/france">France</a> <a href="/monde">Monde</a></nav>'
+            f'<main><h1>{tree.findtext(".//h1")}</h1><div class="article__chapo">{first}</div>'
+            f'<article>{paragraphs}</article></main><footer>© Le Quotidien. Tous droits réservés.</footer></body></html>')
+
+
 def test_lede_from_a_chapo_class_is_kept_apart_from_the_body():
-    article = parse_file(shared("data/articles/web_pages_fr/graby/liberation-authors.html"))
-    assert article.lede.startswith("La première rencontre officielle entre les Etats-Unis et la Chine")
+    page = next(p for p in WIKINEWS_PAGES if p.stem == "44999")
+    article = parse_html_article(newspaper_page(page), source_uri=str(page), content_sha256="0")
+    assert article.title == "France : pour Montebourg, le nucléaire est une « filière d'avenir »"
+    assert article.lede.startswith("27 août 2012. - « Avec une augmentation continue de la consommation")
     assert article.paragraphs[0].role == "lede"
-    assert article.text.count("La première rencontre officielle") == 1
-    assert not article.text.startswith("Donald Trump et Xi Jinping, tentative de flirt")
+    assert article.text.count("Avec une augmentation continue") == 1
+    body = article.body_paragraphs[0]
+    assert article.text[body.start:body.end].startswith("Europe Écologie Les Verts faisait part")
+    assert "Accueil" not in article.text and "droits réservés" not in article.text
 
 
 def test_a_page_with_no_article_is_refused():
@@ -73,8 +91,12 @@ def test_a_page_with_no_article_is_refused():
         parse_html_article(html, source_uri="x", content_sha256="0")
 
 
-def test_page_that_is_not_valid_utf8_is_decoded():
-    path = shared("data/articles/web_pages_fr/trafilatura/archive.org-travaillent.html")
+def test_page_that_is_not_valid_utf8_is_decoded(tmp_path):
+    page = next(p for p in WIKINEWS_PAGES if p.stem == "44551")
+    path = tmp_path / "page.html"
+    path.write_bytes(newspaper_page(page, charset="windows-1252").encode("cp1252"))
     decoded = decode_text(path.read_bytes())
     assert decoded.encoding != "utf-8"
-    assert "Les Français travaillent-ils trop peu ?" in parse_file(path).title
+    article = parse_file(path)
+    assert article.title == "France : agression antisémite contre un lycéen entre Toulouse et Lyon"
+    assert "« signe religieux distinctif »" in article.text and "lycéen" in article.lede

@@ -3,6 +3,7 @@ French constructions."""
 
 
 import pytest
+from spacy.tokens import Doc
 
 from corpus.nlp import annotate, load_pipeline
 from corpus.read.parse import parse_document
@@ -10,6 +11,11 @@ from corpus.quotes.marks import quoted_spans
 from corpus.quotes.rules import QuoteRules
 from corpus.records import RawDocument
 from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
 
 
 @pytest.fixture(scope="module")
@@ -139,17 +145,16 @@ def test_sentence_closed_by_an_incise_is_reported_speech():
     assert indirect["La reprise sera rapide"] == "les analystes"
 
 
-def test_an_orangesum_article_whose_marker_phrase_is_only_punctuation_is_annotated():
-    """OrangeSum record 1646 (line 1646) stopped a full ingest: a "selon"-like marker whose phrase's head has no word under it."""
-    import gzip
-    import itertools
-
-    from corpus.read.jsonl import field_names
-    from tests.conftest import shared
-
-    path = shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
-    with gzip.open(path, "rb") as lines:
-        line = next(itertools.islice(lines, 1645, None))
-    raw = RawDocument.from_bytes(f"{path}#1646", line, "jsonl")
-    annotated = next(annotate([parse_document(raw, field_names(None))]))
-    assert annotated.mentions and annotated.sentences
+def test_a_marker_phrase_of_punctuation_alone_is_passed_over(nlp):
+    """An OrangeSum article stopped a full ingest: the tagger read the hyphen of "pour le long-courrier" as a noun with
+    nothing under it, so the phrase "pour" introduces had no word. The parse is set by hand, as the tagger gave it
+    there: it depends on the sentences around."""
+    words = ["Car", "pour", "le", "long", "-", "courrier", ",", "la", "seule", "option", "reste", "l'", "Outre-mer", "."]
+    spaces = [True, True, True, False, False, False, True, True, True, True, True, False, False, False]
+    pos = ["CCONJ", "ADP", "DET", "ADJ", "NOUN", "NOUN", "PUNCT", "DET", "ADJ", "NOUN", "VERB", "DET", "PROPN", "PUNCT"]
+    heads = [10, 5, 5, 5, 5, 10, 5, 9, 9, 10, 10, 12, 10, 10]
+    deps = ["cc", "case", "det", "amod", "obl:mod", "obl:mod", "punct", "det", "amod", "nsubj", "ROOT", "det", "obj",
+            "punct"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, pos=pos, heads=heads, deps=deps,
+              sent_starts=[True] + [False] * (len(words) - 1))
+    assert list(nlp.get_pipe("quote_ruler")(doc).spans["quotes"]) == []

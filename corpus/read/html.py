@@ -16,12 +16,14 @@ import trafilatura
 from corpus.read.authors import split_authors
 from corpus.read.dates import fold, parse_french_date, split_dateline
 from corpus.read.html_notes import Footnotes, find_footnotes, locate_calls
-from corpus.records import Article, NoteRef, Paragraph
+from corpus.records import Article, Note, NoteRef, Paragraph
 from corpus.read.selectors import LEDE_CLASS, LEDE_MAX_CHARS, LEDE_MIN_CHARS
 from corpus.read.textmap import TextBuilder
 
 _LEDE_CLASS = re.compile(LEDE_CLASS, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_NOTE_MARKER = re.compile(r"^\s*[\[(]?\d{1,3}[\])]?[\s.]*")
+"""A note's number as a notes section writes it before the note: "(3) ", "[3] ", "3. "."""
 _PROSE_END = re.compile(r"[.!?…»\"”]$|\. ")
 MAX_DEPTH = 250
 """libxml2 reads 255 levels of nested elements and drops what lies deeper; a page that reaches this depth is read
@@ -46,6 +48,10 @@ def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Ar
     lines = [line for line in lines if line]
     if not lines:
         raise NoArticle("no article text found in the page")
+    footnotes = find_footnotes(tree) if tree is not None else Footnotes((), ())
+    lines = [line for line in lines if not _is_note(line, footnotes.notes)]
+    if not lines:
+        raise NoArticle("no article text found in the page")
     title = _squash(extracted.title) or None
     if title and _same(lines[0], title):
         lines = lines[1:]
@@ -61,7 +67,6 @@ def parse_html_article(html: str, *, source_uri: str, content_sha256: str) -> Ar
         published, skip = dateline
         lines[0] = lines[0][skip:]
 
-    footnotes = find_footnotes(tree) if tree is not None else Footnotes((), ())
     pieces = ([("lede", lede)] if lede else []) + [("body", line) for line in lines]
     calls = locate_calls([piece for _, piece in pieces], footnotes.calls)
     builder = TextBuilder(html)
@@ -161,6 +166,13 @@ def _find_lede(html: str, tree: lxml.html.HtmlElement | None, lines: list[str], 
     if description and lines and _same(lines[0][: len(description)], description):
         return lines[0]
     return None
+
+
+def _is_note(line: str, notes: tuple[Note, ...]) -> bool:
+    """Whether an extracted line is one of the page's notes ("(3) Villeurbanne, ..."), which trafilatura keeps as
+    body text when the notes sit inside the article's element."""
+    rest = _NOTE_MARKER.sub("", line, count=1)
+    return any(_same(rest, note.text) for note in notes)
 
 
 def _position(html: str, text: str) -> int:
