@@ -20,10 +20,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import corpus
-from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
-from corpus.entities.canonical import canonical_names
 from corpus.citations.resolve import cite
+from corpus.entities.canonical import canonical_names
 from corpus.entities.keys import entity_key
+from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 

@@ -17,6 +17,7 @@ from corpus.records import Article, RawDocument, Rejection
 from flows.sources import InputFile, Slice, discover, plan, read_slice
 from warehouse.state import SourceItem
 
+
 @dataclass(frozen=True)
 class ParsedBatch:
     """A batch ready for annotation, with what its load records besides."""

@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.nlp import MODEL, annotate, load_pipeline
+from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
+from corpus.records import Article, RawDocument
 from corpus.scoring.quotes import (
     QuoteScores,
     ScoredQuote,
@@ -23,8 +24,6 @@ from corpus.scoring.quotes import (
     score,
     score_article,
 )
-from corpus.records import Article, RawDocument
-
 
 WIKINEWS_DEV = "data/quotes/wikinews_fr_dev/gold.jsonl"
 """The shared gold quotes of 50 Wikinews articles, relative to the shared folder."""

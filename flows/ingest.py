@@ -30,15 +30,22 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
-from corpus.read.jsonl import field_names
 from corpus.nlp import annotate, load_pipeline, pipeline_version
+from corpus.read.jsonl import field_names
 from corpus.records import AnnotatedArticle, Article, Rejection
 from flows.collect import ParsedBatch, file_batches, plan_files
 from flows.prefect_workarounds import Sealed, runner_parallelism, wait_for, workers_on_this_api
 from flows.progress import Progress
 from flows.run import Run, publish
-from warehouse.load import (BatchResult, BatchWriter, finish_run, known_content, load_batch, open_warehouse,
-                            rebuild_summaries)
+from warehouse.load import (
+    BatchResult,
+    BatchWriter,
+    finish_run,
+    known_content,
+    load_batch,
+    open_warehouse,
+    rebuild_summaries,
+)
 from warehouse.state import SourceItem
 
 DEFAULT_BATCH = 128

@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from corpus.read.jsonl import field_names
 from corpus.nlp import pipeline_version
+from corpus.read.jsonl import field_names
 from corpus.read.parse import parse_document
 from corpus.records import Article, RawDocument, Rejection
 from flows.collect import ParsedBatch

@@ -24,11 +24,18 @@ from prefect.utilities.annotations import quote
 from corpus.read.feeds import FeedError, parse_feed
 from corpus.read.jsonl import field_names
 from corpus.records import Rejection
-from flows.collect import (EVERYTHING, ParsedBatch, Window, file_batches, parse_batch, plan_files,
-                           unseen)
+from flows.collect import EVERYTHING, ParsedBatch, Window, file_batches, parse_batch, plan_files, unseen
 from flows.config import Source, load_sources, read_url_list
-from flows.fetch import (FetchPolicy, Fetched, FetchRejected, NotModified, Validators, fetch_all, fetch_page_task,
-                         to_raw_document)
+from flows.fetch import (
+    Fetched,
+    FetchPolicy,
+    FetchRejected,
+    NotModified,
+    Validators,
+    fetch_all,
+    fetch_page_task,
+    to_raw_document,
+)
 from flows.ingest import DEFAULT_BATCH, annotate_and_load, default_workers, nlp_workers
 from flows.run import Run, publish
 from warehouse.contract import RETRY, SourceStatus

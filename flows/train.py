@@ -8,11 +8,20 @@ import json
 from pathlib import Path
 
 from corpus.nlp import load_pipeline
-from corpus.quotes.rules import QuoteRules
-from corpus.scoring.quotes import QuoteScores, gold_quotes
-from corpus.records import Quote
 from corpus.quotes.ranking import RANKER_FILE, rule_chooser
-from corpus.quotes.training import THRESHOLDS, UNATTRIBUTED_THRESHOLD, GoldDocument, data_hash, decode, k_fold, score_documents, train_ranker
+from corpus.quotes.rules import QuoteRules
+from corpus.quotes.training import (
+    THRESHOLDS,
+    UNATTRIBUTED_THRESHOLD,
+    GoldDocument,
+    data_hash,
+    decode,
+    k_fold,
+    score_documents,
+    train_ranker,
+)
+from corpus.records import Quote
+from corpus.scoring.quotes import QuoteScores, gold_quotes
 from flows.evaluate import ORANGESUM, WIKINEWS_DEV, orangesum_articles, orangesum_gold, wikinews_articles
 
 RANKER_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / RANKER_FILE

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 
 from corpus.citations.resolve import note_citations
-from corpus.read.decode import decode_text
-from corpus.read.html import parse_html_article
-from corpus.nlp import annotate
 from corpus.entities.outlets import Outlets
+from corpus.nlp import annotate
+from corpus.read.html import parse_html_article
 from corpus.read.parse import parse_document
 from corpus.records import RawDocument
 from tests.conftest import SEED, SHARED_SUBSET
+
 
 @pytest.fixture(scope="module")
 def seed():

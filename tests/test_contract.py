@@ -1,12 +1,9 @@
 """The warehouse's contract: the names of `warehouse/contract.py` against a freshly migrated warehouse, the generated
-`warehouse/schema.sql`, the staged Arrow schemas, the refusal of an edited migration, and functions short enough to
-read."""
+`warehouse/schema.sql`, the staged Arrow schemas and the refusal of an edited migration."""
 
 from __future__ import annotations
 
-import ast
 import hashlib
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -105,13 +102,3 @@ def test_migration_files_are_read_in_version_order():
     found = migrations()
     assert [m.version for m in found] == list(range(1, len(found) + 1))
     assert all(isinstance(m, Migration) and (ROOT / m.path).is_file() for m in found)
-
-
-def _long_functions(path: Path, limit: int) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [f"{path.relative_to(ROOT)}:{node.lineno} {node.name}" for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > limit]
-
-
-def test_no_function_of_the_warehouse_is_over_50_lines():
-    assert [f for path in sorted((ROOT / "warehouse").rglob("*.py")) for f in _long_functions(path, 50)] == []

@@ -1,4 +1,5 @@
-"""Every module of the project imports on its own, and no two modules import each other, even through others.
+"""Every module of the project imports on its own, no two modules import each other, even through others, and no
+function of the orchestration or the warehouse is over 50 lines.
 
 The import graph counts every import statement, inside functions too: a deferred import that closes a circle still
 ties both modules to each other, and only waits for the first call to fail. An edge goes to the module named; the
@@ -13,6 +14,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -126,3 +129,14 @@ def test_every_module_imports_alone():
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {}
+
+
+def _long_functions(path: Path, limit: int) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{path.relative_to(ROOT)}:{node.lineno} {node.name}" for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > limit]
+
+
+@pytest.mark.parametrize("package", ["flows", "warehouse"])
+def test_no_function_of_the_orchestration_or_the_warehouse_is_over_50_lines(package):
+    assert [f for path in sorted((ROOT / package).rglob("*.py")) for f in _long_functions(path, 50)] == []

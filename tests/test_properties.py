@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.read.parse import parse_document
-from corpus.records import Article, RawDocument, Rejection
 from corpus.read.textmap import TextBuilder
+from corpus.records import Article, RawDocument, Rejection
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORDS = st.sampled_from(["Le", "ministre", "a", "déclaré", "à", "Lyon", "que", "l’été", "serait", "chaud", "M.",

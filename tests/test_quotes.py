@@ -6,9 +6,9 @@ import pytest
 from spacy.tokens import Doc
 
 from corpus.nlp import annotate, load_pipeline
-from corpus.read.parse import parse_document
 from corpus.quotes.marks import quoted_spans
 from corpus.quotes.rules import QuoteRules
+from corpus.read.parse import parse_document
 from corpus.records import RawDocument
 from tests.conftest import SEED
 

@@ -7,9 +7,9 @@ import datetime
 import pytest
 
 from corpus.nlp import annotate
+from corpus.quotes.roles import role_key
 from corpus.read.parse import parse_document
 from corpus.records import AnnotatedArticle, Article, Quote, RawDocument, RoleMention
-from corpus.quotes.roles import role_key
 from tests.conftest import SAMPLES
 from warehouse.load import load_batch, open_warehouse, start_run
 

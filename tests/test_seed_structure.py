@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from corpus.read.detect import sniff_format

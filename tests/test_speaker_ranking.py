@@ -5,9 +5,9 @@ import dataclasses
 
 import pytest
 
-from corpus.records import Quote
 from corpus.quotes.ranking import Candidate, SpeakerRanker, load_ranker
 from corpus.quotes.training import DEPTH, LEARNING_RATE, TREES, fit
+from corpus.records import Quote
 from flows.train import training_data_hash, training_sets
 from tests.conftest import shared
 

@@ -8,9 +8,9 @@ single article's answer: the same rule is scored across the gold sets by `corpus
 
 import pytest
 
-from corpus.quotes.conjugation import er_verb_forms
 from corpus.entities.keys import expand_acronym, spells
 from corpus.nlp import load_pipeline
+from corpus.quotes.conjugation import er_verb_forms
 
 
 def quotes_of(text):

@@ -15,8 +15,16 @@ from corpus.nlp import annotate
 from corpus.read.parse import parse_document
 from corpus.records import RawDocument, Rejection
 from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
-from warehouse.load import (BatchWriter, WarehouseError, finish_run, known_content, load_batch, open_warehouse,
-                            rebuild_summaries, start_run)
+from warehouse.load import (
+    BatchWriter,
+    WarehouseError,
+    finish_run,
+    known_content,
+    load_batch,
+    open_warehouse,
+    rebuild_summaries,
+    start_run,
+)
 from warehouse.migrate import migrate, migrations
 from warehouse.stage import doc_id_for
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from corpus.entities.keys import entity_id, entity_key, key_label
-from corpus.records import AnnotatedArticle
 from corpus.quotes.roles import role_key
+from corpus.records import AnnotatedArticle
 from warehouse.contract import NOT_STAGED, SPEAKER_LABELS, STAGED_TABLES, StagedTable
 from warehouse.migrate import fresh_warehouse
 

@@ -23,9 +23,9 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from corpus.entities.outlets import Outlets, bare_name, outlet_key
 from corpus.read.authors import normalize_author
 from corpus.read.dates import MONTHS, find_french_date, fold
-from corpus.entities.outlets import Outlets, bare_name, outlet_key
 from corpus.records import Article, Citation, Note, Quote, Sentence
 
 _URL = re.compile(r"\bhttps?://[^\s<>«»\"]+|\bwww\.[a-z0-9-]+\.[^\s<>«»\"]+", re.IGNORECASE)

@@ -28,12 +28,11 @@ from spacy.attrs import LOWER, POS
 from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
-from corpus.quotes.cues import cue_lemma
 from corpus.entities.first_names import first_name_gender
 from corpus.entities.outlets import Outlets
-from corpus.quotes.rules import QuoteRules
-from corpus.records import Quote
+from corpus.quotes.cues import cue_lemma
 from corpus.quotes.roles import role_mentions
+from corpus.quotes.rules import QuoteRules
 from corpus.quotes.speakers import is_outlet, speaker_name
 from corpus.quotes.syntax import (
     SUBJECT_DEPS,
@@ -46,6 +45,7 @@ from corpus.quotes.syntax import (
     sentence_starts,
     sentences,
 )
+from corpus.records import Quote
 
 RANKER_FILE = "speaker_ranker.json"
 SENTENCES_BEFORE = 1

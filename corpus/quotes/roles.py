@@ -18,8 +18,8 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from corpus.quotes.rules import QuoteRules
-from corpus.records import RoleMention
 from corpus.quotes.syntax import fullest_name, named_entities, per_document, quoted_tokens
+from corpus.records import RoleMention
 
 MAX_ROLE_TOKENS = 8
 _LEADING = re.compile(r"^(?:le|la|les|l'|du|de la|de l'|des|au|aux|à la|à l'|un|une|son|sa|leur|ce|cette|ex-|l’)\s*",

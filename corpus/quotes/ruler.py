@@ -21,10 +21,9 @@ from spacy.tokens import Doc, Span, Token
 
 from corpus.quotes.cues import conditional, cue_lemma, cue_tokens, is_cue, passive
 from corpus.quotes.marks import quoted_spans
-from corpus.quotes.rules import QuoteRules
-from corpus.records import Note, NoteRef, Quote
-from corpus.quotes.roles import role_key, role_mentions
 from corpus.quotes.ranking import Chooser, load_ranker, model_chooser, rank_speakers
+from corpus.quotes.roles import role_key, role_mentions
+from corpus.quotes.rules import QuoteRules
 from corpus.quotes.speakers import (
     can_speak,
     cue_speaker,
@@ -48,6 +47,7 @@ from corpus.quotes.syntax import (
     sentences,
     trim_punct,
 )
+from corpus.records import Note, NoteRef, Quote
 
 Doc.set_extension("quotes", default=None, force=True)
 Doc.set_extension("roles", default=None, force=True)

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from corpus.quotes.conjugation import er_verb_forms
 from corpus.entities.outlets import Outlets
-
+from corpus.quotes.conjugation import er_verb_forms
 
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns", "interview_nouns",
               "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from corpus.quotes.cues import auxiliary_before, cue_lemma
 from corpus.entities.outlets import Outlets
-from corpus.quotes.rules import QuoteRules
+from corpus.quotes.cues import auxiliary_before, cue_lemma
 from corpus.quotes.roles import holder_in_document
+from corpus.quotes.rules import QuoteRules
 from corpus.quotes.syntax import (
     INVERTED_PRONOUNS,
     SUBJECT_DEPS,
@@ -22,7 +22,6 @@ from corpus.quotes.syntax import (
     entities_in,
     fullest_name,
     named_entities,
-    named_entity_texts,
     noun_phrase,
     nouns_by_lemma,
     per_document,

@@ -14,11 +14,19 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from corpus.quotes.rules import QuoteRules
-from corpus.scoring.quotes import LENIENT, QuoteScores, ScoredQuote, _matches, normalize_words, same_speaker, score_article
-from corpus.records import Quote
 from corpus.quotes.ranking import Candidate, Chooser, SpeakerRanker, Tree, model_chooser, rank_speakers, rule_chooser
+from corpus.quotes.rules import QuoteRules
 from corpus.quotes.syntax import document_memo
+from corpus.records import Quote
+from corpus.scoring.quotes import (
+    LENIENT,
+    QuoteScores,
+    ScoredQuote,
+    _matches,
+    normalize_words,
+    same_speaker,
+    score_article,
+)
 
 THRESHOLDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 UNATTRIBUTED_THRESHOLD = 0.45

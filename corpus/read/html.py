@@ -16,9 +16,9 @@ import trafilatura
 from corpus.read.authors import split_authors
 from corpus.read.dates import fold, parse_french_date, split_dateline
 from corpus.read.html_notes import Footnotes, find_footnotes, locate_calls
-from corpus.records import Article, Note, NoteRef, Paragraph
 from corpus.read.selectors import LEDE_CLASS, LEDE_MAX_CHARS, LEDE_MIN_CHARS
 from corpus.read.textmap import TextBuilder
+from corpus.records import Article, Note, NoteRef, Paragraph
 
 _LEDE_CLASS = re.compile(LEDE_CLASS, re.IGNORECASE)
 _SPACES = re.compile(r"\s+")

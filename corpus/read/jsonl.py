@@ -14,9 +14,9 @@ from importlib import resources
 
 from corpus.read.authors import split_authors
 from corpus.read.dates import parse_french_date, split_dateline
-from corpus.records import Article, Paragraph
 from corpus.read.selectors import JSONL_FIELDS
 from corpus.read.textmap import TextBuilder
+from corpus.records import Article, Paragraph
 
 _GLUED = re.compile(r"(?<=[^\W_][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[\"»”][.!?…])(?=[\"«]?[A-ZÀ-ÖØ-Þ])|(?<=[.!?…][\"»”])(?=[A-ZÀ-ÖØ-Þ\"«])")
 """Where a paragraph break was lost: ".Le", "…domestique.Consternant", "\\".\\"Le ministre", ".\\"Le"."""

@@ -12,8 +12,8 @@ from corpus.read.decode import NotText, decode_text
 from corpus.read.html import NoArticle, parse_html_article
 from corpus.read.jsonl import BadRecord, field_names, parse_jsonl_record
 from corpus.read.language import detect_language
-from corpus.records import Article, RawDocument, Rejection
 from corpus.read.text import parse_text_article
+from corpus.records import Article, RawDocument, Rejection
 
 MIN_TEXT_CHARS = 20
 """A clean text shorter than this is not an article."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from corpus.read.authors import normalize_author, split_authors
 from corpus.read.dates import find_french_date, fold, split_dateline
-from corpus.records import Article, Link, Note, NoteRef, Paragraph
 from corpus.read.textmap import TextBuilder
+from corpus.records import Article, Link, Note, NoteRef, Paragraph
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
