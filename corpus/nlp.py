@@ -115,6 +115,7 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
     spans = [(ent, "title", None) for ent in title_ents] + \
         [(ent, "text", None) for ent in doc.ents] + [(ent, "note", i) for i, d in enumerate(note_docs) for ent in d.ents]
     names = canonical_names([(ent.text, ent.label_) for ent, _, _ in spans])
+    persons = doc._.persons or {}
     mentions = tuple(
         EntityMention(
             start=ent.start_char,
@@ -128,6 +129,7 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
             title=ent._.title,
             part=part,
             note_index=note_index,
+            **_gender_fields(label, persons.get(name)),
         )
         for (ent, part, note_index), (name, label) in zip(spans, names)
     )
@@ -138,6 +140,15 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
     roles = tuple(RoleMention(**r) for r in doc._.roles or ())
     return AnnotatedArticle(article, sentences, mentions, version, quotes, quote_notes, citations, quote_citations,
                             roles)
+
+
+def _gender_fields(label: str, voice: list[str] | None) -> dict[str, str | None]:
+    """A person's gender and its source, as the quote component decided them for the document; a person it did
+    not see (named only in the title or a note) is `unknown`."""
+    if label != "PER":
+        return {}
+    gender, source = voice or ("unknown", "none")
+    return {"gender": gender, "gender_source": source}
 
 
 def _strip_space(span):

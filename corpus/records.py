@@ -135,6 +135,11 @@ class EntityMention:
     part: str = "text"
     """`text`, `title` or `note`."""
     note_index: int | None = None
+    gender: str | None = None
+    """A person's gender in this document, `female`, `male` or `unknown` (`corpus.quotes.voices`); None for other
+    labels."""
+    gender_source: str | None = None
+    """What the gender rests on: `text`, `first-name` or `none`."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,13 @@ class Quote:
     speaker_role: str | None = None
     """The role's key (`corpus.quotes.roles.role_key`) when the speaker is a description the article names no one
     for ("le chef de l'Etat"): the warehouse's `speaker_roles` view finds its holder in the corpus."""
+    speaker_kind: str | None = None
+    """`person`, `organisation`, `group`, `anonymous` or `document` (`corpus.quotes.voices`)."""
+    speaker_gender: str | None = None
+    """`female`, `male` or `unknown`: the speaker's gender in this document (`unknown` for all but persons and
+    anonymous sources)."""
+    speaker_gender_source: str | None = None
+    """What the gender rests on: `text` (the article's words), `first-name` (the text says nothing), `none`."""
 
 
 @dataclass(frozen=True)

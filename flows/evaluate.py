@@ -12,7 +12,7 @@ from pathlib import Path
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
-from corpus.records import Article, RawDocument
+from corpus.records import Article, Quote, RawDocument
 from corpus.scoring.quotes import (
     QuoteScores,
     ScoredQuote,
@@ -24,6 +24,7 @@ from corpus.scoring.quotes import (
     score,
     score_article,
 )
+from corpus.scoring.voices import VoiceCase, VoiceScores, cases_end_to_end, cases_on_gold_speakers, gold_speakers
 
 WIKINEWS_DEV = "data/quotes/wikinews_fr_dev/gold.jsonl"
 """The shared gold quotes of 50 Wikinews articles, relative to the shared folder."""
@@ -95,6 +96,20 @@ def evaluate_orangesum_quotes(shared: Path, part: str = "dev", show_errors: bool
         if show_errors:
             _print_errors(record["id"], predicted, gold)
     return scores
+
+
+def evaluate_orangesum_voices(shared: Path, part: str = "dev") -> tuple[VoiceScores, VoiceScores]:
+    """Speaker kind and gender on one part of `eval/orangesum_quotes`: told the gold speakers, and end to end."""
+    records = [r for r in orangesum_gold(part) if gold_speakers(r)]
+    articles = orangesum_articles(shared, [r["id"] for r in records])
+    nlp = load_pipeline()
+    rules = nlp.get_pipe("quote_ruler").rules
+    on_gold: list[VoiceCase] = []
+    end_to_end: list[VoiceCase] = []
+    for record, doc in zip(records, nlp.pipe((a.text for a in articles), batch_size=16)):
+        on_gold += cases_on_gold_speakers(doc, record, rules)
+        end_to_end += cases_end_to_end([Quote(**q) for q in doc._.quotes], record)
+    return VoiceScores(tuple(on_gold)), VoiceScores(tuple(end_to_end))
 
 
 def interval_report(articles: list[QuoteScores]) -> str:

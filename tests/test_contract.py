@@ -62,7 +62,7 @@ def test_schema_sql_is_what_a_fresh_migrate_gives():
 
 def test_the_macros_are_recreated_over_those_of_old_migrations(fresh):
     names = {name for (name,) in fresh.execute(
-        "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' AND NOT internal").fetchall()}
+        "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') AND NOT internal").fetchall()}
     assert {name for name, _ in macros()} <= names
     assert migrate(fresh) == []  # CREATE OR REPLACE over the macros migrations 006-008 created
 

@@ -182,5 +182,62 @@ def test_sources_groups_citations_by_outlet_or_domain(con):
     ]
 
 
+def voices(con: duckdb.DuckDBPyConnection) -> None:
+    """Two documents of lemonde.fr in January 2024 and one of a site with no URL in February: Anne quoted twice in
+    d1 and once in d2, Paul once in d1, a person of unknown gender, an anonymous source and a ministry."""
+    given(con, "documents", {"doc_id": "d1", "url": "https://www.lemonde.fr/a", "published_date": dt.date(2024, 1, 5)},
+          {"doc_id": "d2", "url": "https://www.lemonde.fr/b", "published_date": dt.date(2024, 1, 9)},
+          {"doc_id": "d3", "site_name": "Ouest-France", "published_date": dt.date(2024, 2, 1)})
+    entities(con, ("anne", "Anne Martin", "PER", 2))
+    quotes = [("d1", "Anne Martin", "anne", "person", "female"), ("d1", "Anne Martin", "anne", "person", "female"),
+              ("d2", "Anne Martin", "anne", "person", "unknown"), ("d1", "Paul Durand", None, "person", "male"),
+              ("d3", "le maire", None, "person", "unknown"), ("d3", "une source", None, "anonymous", "unknown"),
+              ("d3", "le ministère", None, "organisation", "unknown")]
+    given(con, "quotes", *({"quote_id": f"{doc}:q{i}", "doc_id": doc, "speaker_name": name, "speaker_entity_id": eid,
+                            "speaker_kind": kind, "speaker_gender": gender}
+                           for i, (doc, name, eid, kind, gender) in enumerate(quotes)),
+          {"quote_id": "d3:q9", "doc_id": "d3", "kind": "term"}, {"quote_id": "d3:q8", "doc_id": "d3"})
+
+
+@checks_view("quoted_gender")
+def test_quoted_gender_counts_people_once_a_document_and_their_quotes(con):
+    voices(con)
+    assert rows_of(con, "quoted_gender") == [
+        ("Ouest-France", None, dt.date(2024, 2, 1), None, 1, 0, 0, 1, 0.0, 1.0, None, 1, 0, 0, 1),
+        ("lemonde.fr", None, dt.date(2024, 1, 1), None, 3, 1, 1, 1, 1 / 3, 1 / 3, 0.5, 4, 2, 1, 1),
+    ]
+
+
+@checks_view("quoted_people")
+def test_quoted_people_gives_a_gender_the_documents_agree_on(con):
+    voices(con)
+    given(con, "quotes", {"quote_id": "d3:q7", "doc_id": "d3", "speaker_name": "Paul Durand", "speaker_kind": "person",
+                          "speaker_gender": "female"})
+    assert rows_of(con, "quoted_people") == [
+        ("Anne Martin", "anne", "female", 3, 2, 1, 0),
+        ("Paul Durand", None, "unknown", 2, 2, 1, 1),
+        ("le maire", None, "unknown", 1, 1, 0, 0),
+    ]
+
+
+@checks_view("speaker_kinds")
+def test_speaker_kinds_counts_quotes_by_kind_of_speaker(con):
+    voices(con)
+    assert rows_of(con, "speaker_kinds") == [
+        ("Ouest-France", dt.date(2024, 2, 1), 4, 1, 1, 0, 1, 0, 1, 1 / 3),
+        ("lemonde.fr", dt.date(2024, 1, 1), 4, 4, 0, 0, 0, 0, 0, 0.0),
+    ]
+
+
+@checks_view("mentioned_gender")
+def test_mentioned_gender_counts_each_person_once_a_document(con):
+    documents(con, d1=dt.date(2024, 1, 5))
+    given(con, "entity_mentions", *({"doc_id": "d1", "mention_id": f"d1:{i}", "entity_id": e, "label": label,
+                                     "gender": gender} for i, (e, label, gender) in
+                                    enumerate([("a", "PER", "female"), ("a", "PER", "female"), ("b", "PER", "male"),
+                                               ("c", "PER", "unknown"), ("x", "ORG", None)])))
+    assert rows_of(con, "mentioned_gender") == [("(unknown)", dt.date(2024, 1, 1), None, 3, 1, 1, 1, 1 / 3, 1 / 3, 0.5)]
+
+
 def test_every_view_has_a_test():
     assert {name for name, _ in views()} == TESTED

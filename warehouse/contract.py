@@ -61,3 +61,15 @@ EntityLabel = Literal["PER", "ORG", "LOC", "MISC"]
 
 SPEAKER_LABELS: tuple[EntityLabel, ...] = ("PER", "ORG")
 """Labels of the entities a quote's speaker can be."""
+
+SpeakerKind = Literal["person", "organisation", "group", "anonymous", "document"]
+"""`quotes.speaker_kind`: one identified individual, an institution or company (or a place speaking as its
+government), several people ("des habitants"), an unidentified source ("une source proche du dossier"), a text
+("le rapport")."""
+
+Gender = Literal["female", "male", "unknown"]
+"""`quotes.speaker_gender` and `entity_mentions.gender`: a person's gender in one document; `unknown` when the
+article and the first name say nothing, or disagree, and for every speaker that is not one individual."""
+
+GenderSource = Literal["text", "first-name", "none"]
+"""What a gender rests on: the article's words, a first name when the text says nothing, or nothing."""

@@ -80,7 +80,9 @@ CREATE TABLE entity_mentions(
     title VARCHAR,
     part VARCHAR,
     note_index INTEGER,
-    alias_key VARCHAR
+    alias_key VARCHAR,
+    gender VARCHAR,
+    gender_source VARCHAR
 );
 
 CREATE TABLE entity_pairs(
@@ -174,7 +176,10 @@ CREATE TABLE quotes(
     note_markers VARCHAR[],
     sentence_index INTEGER,
     paragraph_index INTEGER,
-    speaker_role_key VARCHAR
+    speaker_role_key VARCHAR,
+    speaker_kind VARCHAR,
+    speaker_gender VARCHAR,
+    speaker_gender_source VARCHAR
 );
 
 CREATE TABLE raw_documents(

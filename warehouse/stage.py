@@ -111,7 +111,8 @@ def _stage_mentions(staged: Staged, annotated: AnnotatedArticle, doc: str, entit
         staged.add("entity_mentions", doc_id=doc, mention_id=f"{doc}:{i}", start_char=m.start, end_char=m.end,
                    text=m.text, label=m.label, entity_id=eid, sentence_index=m.sentence_index,
                    paragraph_index=m.paragraph_index, canonical_name=m.canonical, title=m.title, part=m.part,
-                   note_index=m.note_index, alias_key=entity_key(m.text, m.label))
+                   note_index=m.note_index, alias_key=entity_key(m.text, m.label), gender=m.gender,
+                   gender_source=m.gender_source)
         if eid not in entities_seen:
             entities_seen.add(eid)
             staged.add("entities", entity_id=eid, name=m.canonical, label=key_label(m.entity_key),
@@ -132,7 +133,8 @@ def _stage_quotes(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None
                    speaker_mention=q.speaker_mention, cue=q.cue, reported_via=q.reported_via,
                    speaker_start=q.speaker_start, speaker_end=q.speaker_end, is_conditional=q.conditional,
                    speaker_from=q.speaker_from, note_markers=list(markers), sentence_index=sentence,
-                   paragraph_index=paragraph, speaker_role_key=q.speaker_role)
+                   paragraph_index=paragraph, speaker_role_key=q.speaker_role, speaker_kind=q.speaker_kind,
+                   speaker_gender=q.speaker_gender, speaker_gender_source=q.speaker_gender_source)
 
 
 def _stage_roles(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None:

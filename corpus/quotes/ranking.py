@@ -531,8 +531,8 @@ def _mention_features(doc: Doc, mention: Span, name: str, rules: QuoteRules) -> 
         gender, name_gender = _anaphor_gender(mention, rules), _entity_gender_in(doc, name, rules)
         f["resolved_gender_conflicts"] = float(gender is not None and name_gender is not None and gender != name_gender)
         f["resolved_gender_agrees"] = float(gender is not None and gender == name_gender)
-        f["resolved_is_organisation"] = float(_name_label(doc, name) == "ORG")
-        f["resolved_to_person_from_pronoun"] = float(pronoun and _name_label(doc, name) == "PER")
+        f["resolved_is_organisation"] = float(name_label(doc, name) == "ORG")
+        f["resolved_to_person_from_pronoun"] = float(pronoun and name_label(doc, name) == "PER")
     if f["description"]:
         f["head_personhood"] = _personhood(root, rules)
     speaking = lemma in rules.speaking_nouns or f["outlet"] or f["document_noun"]
@@ -645,33 +645,40 @@ def _mentions_of(doc: Doc, name: str) -> tuple[Span, ...]:
 
 
 @per_document(key=lambda name: (name,))
-def _name_label(doc: Doc, name: str) -> str | None:
+def name_label(doc: Doc, name: str) -> str | None:
     """The label of the entities that bear a name (PER or ORG), if they agree."""
     labels = {e.label_ for e in _mentions_of(doc, name) if e.label_ in ("PER", "ORG")}
     return labels.pop() if len(labels) == 1 else None
 
 
 @per_document(key=lambda name, rules: (name,))
-def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
-    """The gender the article gives a name: a form of address or a gendered noun right before one of its
-    mentions ("Mme Borne", "la ministre Élisabeth Borne"), or the role it is given ("Laura Andrade,
-    directrice de …"); failing those, the gender its given name marks; None when nothing says, or the article
-    says both."""
-    found = set()
+def text_genders(doc: Doc, name: str, rules: QuoteRules) -> tuple[str, ...]:
+    """The genders ("Fem", "Masc") the article gives a name, once per piece of evidence: a form of address or a
+    gendered noun right before one of its mentions ("Mme Borne", "la ministre Élisabeth Borne"), or the role it
+    is given ("Laura Andrade, directrice de …")."""
+    found = []
     for holder, noun in _role_nouns(doc, rules):
         if same_person(holder, name):
-            found.update(noun.morph.get("Gender"))
+            found.extend(noun.morph.get("Gender"))
     for entity in _mentions_of(doc, name):
         if entity.label_ != "PER" or entity.start == 0:
             continue
         before = doc[entity.start - 1]
         if before.text in rules.honorific_genders:
-            found.add(rules.honorific_genders[before.text])
+            found.append(rules.honorific_genders[before.text])
         elif before.pos_ == "NOUN" and before.lemma_.lower() in rules.person_nouns:
-            found.update(before.morph.get("Gender"))
+            found.extend(before.morph.get("Gender"))
+    return tuple(found)
+
+
+@per_document(key=lambda name, rules: (name,))
+def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
+    """The gender the article gives a name (`text_genders`); failing that, the gender its given name marks; None
+    when nothing says, or the article says both."""
+    found = set(text_genders(doc, name, rules))
     if found:
         return found.pop() if len(found) == 1 else None
-    return first_name_gender(name) if _name_label(doc, name) == "PER" else None
+    return first_name_gender(name) if name_label(doc, name) == "PER" else None
 
 
 def _document_candidates(context: _QuoteContext, near: list[Candidate], quoted: frozenset[int], rules: QuoteRules

@@ -47,10 +47,12 @@ from corpus.quotes.syntax import (
     sentences,
     trim_punct,
 )
+from corpus.quotes.voices import with_voices
 from corpus.records import Note, NoteRef, Quote
 
 Doc.set_extension("quotes", default=None, force=True)
 Doc.set_extension("roles", default=None, force=True)
+Doc.set_extension("persons", default=None, force=True)
 
 
 @Language.factory(
@@ -69,7 +71,8 @@ def make_quote_ruler(nlp: Language, name: str, spans_key: str, rules_path: str |
 
 class QuoteRuler:
     """Sets `doc._.quotes` (a list of `Quote` fields as dicts, which survive `n_process > 1`) and
-    `doc.spans[spans_key]` (labelled by kind), and `doc._.roles` (the people named with a role, as dicts).
+    `doc.spans[spans_key]` (labelled by kind), `doc._.roles` (the people named with a role, as dicts) and
+    `doc._.persons` (the gender of each person named, and what it rests on, by fullest name).
     `chooser` picks each quote's speaker among the candidates
     (`corpus.quotes.ranking`); without one, the rules' speaker stands."""
 
@@ -80,8 +83,9 @@ class QuoteRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         with document_memo(doc):
-            quotes = extract_quotes(doc, self.rules, self.chooser)
+            quotes, persons = with_voices(doc, extract_quotes(doc, self.rules, self.chooser), self.rules)
             doc._.quotes = [dict(vars(q)) for q in quotes]
+            doc._.persons = {name: [v.gender, v.gender_source] for name, v in persons.items()}
             doc._.roles = [dict(vars(r)) for r in role_mentions(doc, self.rules)]
         spans = [doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand") for q in quotes]
         doc.spans[self.spans_key] = [s for s in spans if s is not None]

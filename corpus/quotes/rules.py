@@ -15,7 +15,7 @@ from corpus.quotes.conjugation import er_verb_forms
 
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns", "interview_nouns",
               "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",
-              "institution_nouns", "indefinite_determiners")
+              "institution_nouns", "indefinite_determiners", "anonymous_nouns")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
@@ -52,6 +52,8 @@ class QuoteRules:
     interview_nouns: frozenset[str]
     """Documents whose words are the interviewee's, not the outlet's that publishes them ("une interview au Monde")."""
     indefinite_determiners: frozenset[str]
+    anonymous_nouns: frozenset[str]
+    """Speakers the article does not identify ("une source proche du dossier", "un témoin")."""
     """"un conseiller", "des proches": someone the article does not name, never the holder of a role it names."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""

@@ -67,6 +67,17 @@ def _evaluate_locked_test(args: argparse.Namespace, shared: Path) -> None:
     print(f"Quotes on the locked test part of eval/orangesum_quotes ({len(scores)} articles)")
     print(sum(scores[1:], scores[0]).report())
     print(interval_report(scores))
+    _print_voices(shared, "test")
+
+
+def _print_voices(shared: Path, part: str) -> None:
+    from flows.evaluate import evaluate_orangesum_voices
+
+    on_gold, end_to_end = evaluate_orangesum_voices(shared, part)
+    print(f"\nSpeakers' kind and gender, {part} part of eval/orangesum_quotes, told the gold speakers")
+    print(on_gold.report())
+    print("\nThe same, end to end (a speaker the pipeline misses has no kind and no gender)")
+    print(end_to_end.report())
 
 
 def _evaluate_development_quotes(args: argparse.Namespace, shared: Path) -> None:
@@ -79,3 +90,4 @@ def _evaluate_development_quotes(args: argparse.Namespace, shared: Path) -> None
     print("\nRegression check, not a target: fr-litbank-citations (18 works of fiction, mostly dialogue dashes; "
           "all quotes scored as direct, speakers as local mentions)")
     print(evaluate_litbank_quotes(shared).report())
+    _print_voices(shared, "dev")

@@ -1,0 +1,39 @@
+-- quoted_gender: the people quoted, by gender, per publication, credited outlet, month and section. A person counts
+-- once per document that quotes them (n_people), and each of their quotes counts (n_quotes); the women's share is
+-- beside the share whose gender is unknown, and the women's share of those whose gender is known. People are
+-- speakers of kind 'person' (corpus/quotes/voices.py); organisations, groups, anonymous sources and documents are
+-- left out, and so are terms (scare quotes).
+CREATE OR REPLACE VIEW quoted_gender AS
+WITH quoted AS (
+    SELECT
+        q.doc_id,
+        publication(d.site_name, d.url) AS publication,
+        q.reported_via AS outlet,
+        date_trunc('month', d.published_date)::DATE AS month,
+        d.section,
+        q.speaker_name,
+        q.speaker_gender AS gender,
+        count(*) AS n_quotes
+    FROM quotes q
+    JOIN documents d USING (doc_id)
+    WHERE q.kind <> 'term' AND q.speaker_kind = 'person'
+    GROUP BY ALL
+)
+SELECT
+    publication,
+    outlet,
+    month,
+    section,
+    count(*) AS n_people,
+    count(*) FILTER (WHERE gender = 'female') AS n_women,
+    count(*) FILTER (WHERE gender = 'male') AS n_men,
+    count(*) FILTER (WHERE gender = 'unknown') AS n_unknown,
+    n_women / n_people AS women_share,
+    n_unknown / n_people AS unknown_share,
+    n_women / nullif(n_women + n_men, 0) AS women_share_of_known,
+    sum(n_quotes) AS n_quotes,
+    coalesce(sum(n_quotes) FILTER (WHERE gender = 'female'), 0) AS n_quotes_women,
+    coalesce(sum(n_quotes) FILTER (WHERE gender = 'male'), 0) AS n_quotes_men,
+    coalesce(sum(n_quotes) FILTER (WHERE gender = 'unknown'), 0) AS n_quotes_unknown
+FROM quoted
+GROUP BY ALL;

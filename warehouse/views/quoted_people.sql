@@ -1,0 +1,31 @@
+-- quoted_people: each person quoted in the corpus, with the gender the corpus gives them: the one every document
+-- that gives a gender agrees on, else 'unknown' (documents that say nothing do not disagree); the quotes and the
+-- documents, and how many documents gave each gender. `ORDER BY n_quotes DESC` with `WHERE gender = 'female'` lists
+-- the most quoted women.
+CREATE OR REPLACE VIEW quoted_people AS
+WITH per_document AS (
+    SELECT
+        coalesce(e.name, q.speaker_name) AS person,
+        q.speaker_entity_id AS entity_id,
+        q.doc_id,
+        any_value(q.speaker_gender) AS gender,
+        count(*) AS n_quotes
+    FROM quotes q
+    LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
+    WHERE q.kind <> 'term' AND q.speaker_kind = 'person'
+    GROUP BY ALL
+)
+SELECT
+    person,
+    entity_id,
+    CASE
+        WHEN count(DISTINCT gender) FILTER (WHERE gender <> 'unknown') = 1
+            THEN any_value(gender) FILTER (WHERE gender <> 'unknown')
+        ELSE 'unknown'
+    END AS gender,
+    sum(n_quotes) AS n_quotes,
+    count(*) AS n_docs,
+    count(*) FILTER (WHERE gender = 'female') AS n_docs_female,
+    count(*) FILTER (WHERE gender = 'male') AS n_docs_male
+FROM per_document
+GROUP BY person, entity_id;
