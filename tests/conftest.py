@@ -55,23 +55,25 @@ WIKINEWS_PAGES = sorted([*(SHARED_SUBSET / "data/articles/wikinews_fr_100/docume
 """The CC BY Wikinews pages of the repository, less 44313, one of the articles kept for evaluation outside it."""
 
 
-def wikinews_records(n: int) -> list[dict]:
+def wikinews_records(n: int, pages: int = 1) -> list[dict]:
     """`n` JSONL records in OrangeSum's shape made of the bundled Wikinews pages: `title`, `heading` (the first
     paragraph, its dateline taken off into `date`) and `article`, the other paragraphs glued with no break between
-    them, as OrangeSum's are. Record i is page i modulo their number, and its `id` is i: no two lines are alike."""
+    them, as OrangeSum's are. Record i is page i modulo their number (its article followed by the next `pages` - 1
+    pages' for longer records), and its `id` is i: no two lines are alike."""
     from lxml import html
 
     from corpus.read.dates import split_dateline
 
-    pages = []
+    found = []
     for page in WIKINEWS_PAGES:
         tree = html.fromstring(page.read_bytes())
         first, *body = [" ".join(p.text_content().split()) for p in tree.iter("p")]
         date, dateline_end = split_dateline(first)
         lede = first[dateline_end:].lstrip(" .-–")
-        pages.append({"title": tree.findtext(".//h1").strip(), "heading": lede, "date": date.isoformat(),
+        found.append({"title": tree.findtext(".//h1").strip(), "heading": lede, "date": date.isoformat(),
                       "article": "".join(body)})
-    return [{"id": i, **pages[i % len(pages)]} for i in range(n)]
+    return [{"id": i, **found[i % len(found)],
+             "article": "".join(found[(i + k) % len(found)]["article"] for k in range(pages))} for i in range(n)]
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

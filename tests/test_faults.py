@@ -36,11 +36,13 @@ INTERRUPTED = "corpus: interrupted; batches already loaded are kept, run again t
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> dict[str, Path]:
-    """The first 150 records (10 batches of 16), and two sets of 20 others."""
+    """The first 150 records (10 batches of 16), and two sets of 20 others; and 150 records four articles long, whose
+    warehouse outgrows the small disk (the short ones' fits in the blocks DuckDB allocates at once)."""
     records = wikinews_records(190)
     folder = tmp_path_factory.mktemp("records")
     parts = {"first": (0, 150), "second": (150, 170), "third": (170, 190)}
-    return {name: write_jsonl(folder / f"{name}.jsonl", records[start:stop]) for name, (start, stop) in parts.items()}
+    files = {name: write_jsonl(folder / f"{name}.jsonl", records[start:stop]) for name, (start, stop) in parts.items()}
+    return {**files, "long": write_jsonl(folder / "long.jsonl", wikinews_records(150, pages=4))}
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +229,7 @@ def small_disk(folder: Path):
 def test_a_full_disk_stops_the_run_with_one_line_and_keeps_whole_batches(records, env, tmp_path):
     with small_disk(tmp_path / "disk") as filler:
         db = tmp_path / "disk" / "full.duckdb"
-        run = ingest(env, db, records["first"])
+        run = ingest(env, db, records["long"])
         out, err = run.communicate(timeout=600)
         assert run.returncode == 1, err
         assert "Traceback" not in err and "Logging error" not in err, err

@@ -652,14 +652,15 @@ def name_label(doc: Doc, name: str) -> str | None:
 
 
 @per_document(key=lambda name, rules: (name,))
-def text_genders(doc: Doc, name: str, rules: QuoteRules) -> tuple[str, ...]:
-    """The genders ("Fem", "Masc") the article gives a name, once per piece of evidence: a form of address or a
-    gendered noun right before one of its mentions ("Mme Borne", "la ministre Élisabeth Borne"), or the role it
-    is given ("Laura Andrade, directrice de …")."""
-    found = []
+def gender_evidence(doc: Doc, name: str, rules: QuoteRules) -> tuple[str | Token, ...]:
+    """What the article says of a name's gender, piece by piece: the gender ("Fem", "Masc") of a form of address
+    right before one of its mentions ("Mme Borne"), and the gendered nouns it is given, right before a mention ("la
+    ministre Élisabeth Borne") or as its role ("Laura Andrade, directrice de …"), as tokens: how to read a noun's
+    gender is the caller's choice."""
+    found: list[str | Token] = []
     for holder, noun in _role_nouns(doc, rules):
         if same_person(holder, name):
-            found.extend(noun.morph.get("Gender"))
+            found.append(noun)
     for entity in _mentions_of(doc, name):
         if entity.label_ != "PER" or entity.start == 0:
             continue
@@ -667,15 +668,16 @@ def text_genders(doc: Doc, name: str, rules: QuoteRules) -> tuple[str, ...]:
         if before.text in rules.honorific_genders:
             found.append(rules.honorific_genders[before.text])
         elif before.pos_ == "NOUN" and before.lemma_.lower() in rules.person_nouns:
-            found.extend(before.morph.get("Gender"))
+            found.append(before)
     return tuple(found)
 
 
 @per_document(key=lambda name, rules: (name,))
 def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
-    """The gender the article gives a name (`text_genders`); failing that, the gender its given name marks; None
+    """The gender the article gives a name (`gender_evidence`, nouns by their tagged gender); failing that, the gender its given name marks; None
     when nothing says, or the article says both."""
-    found = set(text_genders(doc, name, rules))
+    found = {gender for piece in gender_evidence(doc, name, rules)
+             for gender in (piece.morph.get("Gender") if isinstance(piece, Token) else [piece])}
     if found:
         return found.pop() if len(found) == 1 else None
     return first_name_gender(name) if name_label(doc, name) == "PER" else None

@@ -15,7 +15,7 @@ from corpus.quotes.conjugation import er_verb_forms
 
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns", "interview_nouns",
               "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",
-              "institution_nouns", "indefinite_determiners", "anonymous_nouns")
+              "institution_nouns", "indefinite_determiners", "epicene_nouns")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
@@ -52,12 +52,16 @@ class QuoteRules:
     interview_nouns: frozenset[str]
     """Documents whose words are the interviewee's, not the outlet's that publishes them ("une interview au Monde")."""
     indefinite_determiners: frozenset[str]
-    anonymous_nouns: frozenset[str]
-    """Speakers the article does not identify ("une source proche du dossier", "un témoin")."""
+    epicene_nouns: frozenset[str]
+    """Nouns whose grammatical gender says nothing of the person ("une source", "la victime")."""
     """"un conseiller", "des proches": someone the article does not name, never the holder of a role it names."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 
+    gendered_nouns: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Person nouns in -e with a gender of their own ("mère", "père"), to that gender ("Fem", "Masc")."""
+    speaker_kind_nouns: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    """More nouns of each kind of speaker a description can be (`document`, `organisation`, `group`, `anonymous`)."""
     speaking_nouns: frozenset[str] = frozenset()
     """Nouns for people, organisations and institutions: the nouns a speaker can be."""
 
@@ -90,5 +94,7 @@ class QuoteRules:
             marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
             term_max_words=int(rules["term_max_words"]),
             **word_sets,
+            gendered_nouns={noun: gender for gender, nouns in rules["gendered_nouns"].items() for noun in nouns},
+            speaker_kind_nouns={kind: frozenset(nouns) for kind, nouns in rules["speaker_kind_nouns"].items()},
             speaking_nouns=word_sets["person_nouns"] | word_sets["organisation_nouns"] | word_sets["institution_nouns"],
         )

@@ -4,20 +4,23 @@ a speaker's gender (`female`, `male`, `unknown`), with where the gender comes fr
 The article's own words come first: a form of address or a gendered noun before the name ("Mme Borne", "la
 ministre Élisabeth Borne"), the role it is given, the pronoun that designates the speaker ("a-t-elle déclaré"),
 the participles and adjectives that agree with the speaker ("s'est dite satisfaite"), a gendered description ("une
-habitante"). The evidence of every quote of a speaker in the document is pooled, and the majority decides (a tie
-is `unknown`). A first name decides only when the text says nothing (`corpus.entities.first_names`), and a surname
-never does. Organisations, groups and documents have no gender."""
+habitante"). A noun shows a gender by its form ("avocate") or by its determiner ("la ministre"), not by the tag
+the model gives it ("ministre" is tagged masculine after "la"). The evidence of every quote of a speaker in the
+document is pooled, and the majority decides (a tie is `unknown`). A first name decides only when the text says
+nothing (`corpus.entities.first_names`), and a surname never does. Organisations, groups and documents have no
+gender, nor has a source the article names by a noun whose gender is only grammatical ("une source", "-t-elle")."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from corpus.entities.first_names import first_name_gender
-from corpus.quotes.ranking import name_label, text_genders
+from corpus.entities.first_names import ALL_NAMES, first_name_gender, given_name_gender
+from corpus.quotes.ranking import gender_evidence, name_label
 from corpus.quotes.rules import QuoteRules
 from corpus.quotes.speakers import is_outlet
 from corpus.quotes.syntax import fullest_name, named_entities
@@ -27,7 +30,11 @@ GENDERS = {"Fem": "female", "Masc": "male"}
 """spaCy's morphological genders as the warehouse writes them."""
 GENDERED_KINDS = frozenset({"person", "anonymous"})
 """The kinds of speaker that have a gender: one individual, named or not."""
+DETERMINER_GENDERS = {"la": "Fem", "une": "Fem", "cette": "Fem", "le": "Masc", "un": "Masc", "ce": "Masc", "cet": "Masc"}
+"""Determiners that show the gender of the noun they go with, whatever the noun's form."""
 _AGREEING_DEPS = frozenset({"xcomp", "acl", "amod", "advcl"})
+_SEVERAL = re.compile(r",| et | ou ")
+"""Between the names of a speaker that is several people or bodies ("Muriel Pénicaud et Agnès Buzyn")."""
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,27 @@ def with_voices(doc: Doc, quotes: list[Quote], rules: QuoteRules) -> tuple[list[
     return quotes, persons
 
 
+def with_author_voice(quote: Quote) -> Quote:
+    """A quote whose speaker is the author of the footnote it calls (`speaker_from` "note"): a person, whose gender
+    only the first name can give (the body says nothing of the author)."""
+    if quote.speaker_from != "note" or not quote.speaker_name:
+        return quote
+    by_first_name = first_name_gender(quote.speaker_name, ALL_NAMES)
+    voice = Voice("person", GENDERS[by_first_name], "first-name") if by_first_name else Voice("person")
+    return dataclasses.replace(quote, speaker_kind=voice.kind, speaker_gender=voice.gender,
+                               speaker_gender_source=voice.gender_source)
+
+
 def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) -> Voice:
     """The kind and gender of the speaker (or person) `name`, designated by `mentions`: next to its quotes, and
     wherever the article names it."""
     kind = speaker_kind(doc, name, mentions, rules)
     if kind not in GENDERED_KINDS:
         return Voice(kind)
-    votes = Counter(text_genders(doc, name, rules))
+    if any(m.root.lemma_.lower() in rules.epicene_nouns for m in mentions):
+        mentions = [m for m in mentions if m.root.pos_ != "PRON"]  # "une source ... ajoute-t-elle"
+    votes = Counter(g for piece in gender_evidence(doc, name, rules)
+                    for g in ([piece] if isinstance(piece, str) else noun_gender(piece, rules)))
     for mention in mentions:
         votes.update(agreement_genders(mention, rules))
     ranked = votes.most_common(2)
@@ -69,38 +90,48 @@ def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) 
         return Voice(kind, GENDERS[ranked[0][0]], "text")
     if votes:
         return Voice(kind)
-    by_first_name = first_name_gender(name) if kind == "person" else None
+    by_first_name = first_name_gender(name, ALL_NAMES) if kind == "person" else None
     return Voice(kind, GENDERS[by_first_name], "first-name") if by_first_name else Voice(kind)
 
 
 def speaker_kind(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) -> str:
-    """A named person or organisation by its entity label; a description by its head noun: a document ("le
-    rapport"), an organisation ("le ministère"), an unnamed source ("une source proche du dossier", "un
-    habitant"), several people ("des habitants", "ils"), else one person ("le porte-parole du ministère")."""
-    label = name_label(doc, name)
-    if label == "PER":
-        return "person"
-    if label == "ORG" or _outlet_named(name, rules):
-        return "organisation"
+    """A name by what the article makes of it: an outlet, several names, a person (tagged so, or whose first name
+    is known), an organisation; a description by its head noun: a document ("le rapport"), an organisation ("le
+    ministère"), an unnamed source ("une source proche du dossier", "un habitant"), several people ("des
+    habitants", "ils"), else one person ("le porte-parole du ministère")."""
+    described = name[:1].islower()
     mention = next((m for m in mentions if m.root.pos_ != "PRON"), mentions[0] if mentions else None)
+    if name.lower() in rules.outlets or (mention is not None and is_outlet(mention, rules)):
+        return "organisation"
+    if _SEVERAL.search(name) and sum(w[:1].isupper() for w in name.split()) >= 2:
+        return "group"
+    if not described:
+        label = name_label(doc, name)
+        if label == "PER" or _given_name_alone(name) or _described_as_a_person(mentions, rules):
+            return "person"
+        if first_name_gender(name, ALL_NAMES) and all(w[:1].isupper() for w in name.split()):
+            return "person"
+        if label == "ORG" or _names_a_body(doc, name):
+            return "organisation"
+        if mention is None or mention.root.pos_ == "PROPN" or _referred_to_as_one(mentions, rules):
+            return "person"
     if mention is None:
-        return "person" if first_name_gender(name) else _kind_of_name(doc, name)
+        return "person"
     return _kind_of_description(mention, rules)
 
 
 def agreement_genders(mention: Span, rules: QuoteRules) -> list[str]:
-    """What the words around one mention say of the speaker's gender: a singular pronoun ("elle", "a-t-il"), the
-    gender of a person noun that heads the mention ("la porte-parole", "une habitante"), and the participles and
-    adjectives that agree with it as the subject of "être" or of a reflexive verb ("s'est dite satisfaite",
-    "elle est revenue")."""
+    """What the words around one mention say of the speaker's gender: a singular pronoun ("elle", "a-t-il"), a
+    person noun heading the mention ("la porte-parole", "une habitante"), and the participles and adjectives that
+    agree with it as the subject of "être" or of a reflexive verb ("s'est dite satisfaite", "elle est revenue")."""
     root = mention.root
     word = root.lower_.replace("-t-", "").lstrip("-")
     if word in rules.pronouns:
         gender, number = rules.pronouns[word]
         return [gender] if number == "Sing" and gender else []
     found = []
-    if root.pos_ == "NOUN" and root.lemma_.lower() in rules.person_nouns and "Sing" in root.morph.get("Number"):
-        found += root.morph.get("Gender")
+    if root.pos_ == "NOUN" and root.lemma_.lower() in rules.person_nouns and "Plur" not in root.morph.get("Number"):
+        found += noun_gender(root, rules)
     if root.dep_.startswith("nsubj"):
         verb = root.head
         if any(c.dep_.startswith("aux") and c.lemma_ == "être" or c.dep_ == "expl:comp" for c in verb.children):
@@ -109,7 +140,25 @@ def agreement_genders(mention: Span, rules: QuoteRules) -> list[str]:
     return found
 
 
-def _agreeing(token) -> list[str]:
+def noun_gender(noun: Token, rules: QuoteRules) -> list[str]:
+    """The gender a singular person noun shows: by its determiner ("la ministre", "un porte-parole"); else by a
+    feminine form that is not its lemma ("avocate", "candidate"); else by the tagger for a noun whose form tells
+    ("directeur", and "mère", "père" of `gendered_nouns`); nothing for "l'analyste", "son secrétaire" or an epicene
+    noun ("une source")."""
+    lemma = noun.lemma_.lower()
+    if lemma in rules.epicene_nouns or "Plur" in noun.morph.get("Number"):
+        return []
+    for child in noun.children:
+        if child.dep_ == "det" and child.lower_ in DETERMINER_GENDERS:
+            return [DETERMINER_GENDERS[child.lower_]]
+    if noun.lower_ != lemma:
+        return ["Fem"]
+    if lemma in rules.gendered_nouns:
+        return [rules.gendered_nouns[lemma]]
+    return [] if lemma.endswith("e") else list(noun.morph.get("Gender"))[:1]
+
+
+def _agreeing(token: Token) -> list[str]:
     """The gender a participle or adjective shows, when it is a singular form that shows one."""
     if token.pos_ not in ("VERB", "ADJ") or "Plur" in token.morph.get("Number"):
         return []
@@ -120,35 +169,47 @@ def _agreeing(token) -> list[str]:
 
 def _kind_of_description(mention: Span, rules: QuoteRules) -> str:
     root = mention.root
-    lemma = root.lemma_.lower()
+    lemma, word = root.lemma_.lower(), root.lower_.replace("-t-", "").lstrip("-")
+    kinds = rules.speaker_kind_nouns
     if root.pos_ == "PRON":
-        word = root.lower_.replace("-t-", "").lstrip("-")
-        if word == "on":
+        if word in ("on", "un", "une", "l'un", "l'une"):
             return "anonymous"
         return "group" if rules.pronouns.get(word, (None, "Sing"))[1] == "Plur" else "person"
-    if is_outlet(mention, rules):
-        return "organisation"
-    if lemma in rules.document_nouns:
+    if root.pos_ == "NUM" or root.text == "%":
+        return "group"  # "58 % des personnes interrogées"
+    if lemma in rules.document_nouns or lemma in kinds.get("document", ()):
         return "document"
-    if lemma in rules.anonymous_nouns:
+    if word in kinds.get("anonymous", ()):
         return "anonymous"
-    if lemma in rules.organisation_nouns or lemma in rules.institution_nouns or root.ent_type_ in ("ORG", "LOC"):
+    if lemma in rules.organisation_nouns or lemma in rules.institution_nouns or lemma in kinds.get("organisation", ()):
         return "organisation"
-    if "Plur" in root.morph.get("Number"):
+    if "Plur" in root.morph.get("Number") or lemma in kinds.get("group", ()):
         return "group"
     if mention[0].lower_ in rules.indefinite_determiners:
         return "anonymous"
     return "person"
 
 
-def _kind_of_name(doc: Doc, name: str) -> str:
-    """A name no mention stands beside: an organisation if an entity of that name is a place (a country or a city
-    speaking as its government), else a person."""
-    return "organisation" if any(e.label_ == "LOC" and e.text == name for e in doc.ents) else "person"
+def _described_as_a_person(mentions: list[Span], rules: QuoteRules) -> bool:
+    """A name that a mention heads with a person noun ("le vice-ministre de la Santé Iraj Harirchi"), whatever the
+    entity tagger made of the name."""
+    return any(m.root.pos_ == "NOUN" and m.root.lemma_.lower() in rules.person_nouns for m in mentions)
 
 
-def _outlet_named(name: str, rules: QuoteRules) -> bool:
-    return name.lower() in rules.outlets
+def _referred_to_as_one(mentions: list[Span], rules: QuoteRules) -> bool:
+    """A name that the article goes on calling "il" or "elle"."""
+    return any(rules.pronouns.get(m.root.lower_.replace("-t-", "").lstrip("-"), (None, None))[1] == "Sing"
+               and m.root.pos_ == "PRON" for m in mentions)
+
+
+def _given_name_alone(name: str) -> bool:
+    """A single given name ("Audrey"), as articles name ordinary people: the French news list knows it as one."""
+    return " " not in name and given_name_gender(name) is not None
+
+
+def _names_a_body(doc: Doc, name: str) -> bool:
+    """An organisation or a place (a country or city speaking as its government) by the entities that bear it."""
+    return any(e.label_ in ("ORG", "LOC") and name in e.text for e in doc.ents)
 
 
 def _span(doc: Doc, quote: Quote) -> Span | None:
