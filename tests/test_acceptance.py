@@ -32,5 +32,24 @@ def test_wikinews_and_orangesum_sample_load_600_documents(tmp_path, capsys):
                            ).fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM documents WHERE format = 'jsonl' AND "
                            "NOT year(published_date) BETWEEN 2011 AND 2020").fetchone()[0] == 0
+        assert_women_share_per_month(con)
     assert main(["ingest", str(wikinews), str(orangesum), "--db", str(db)]) == 0
     assert "0 documents loaded (0 new, 0 changed), 600 unchanged" in capsys.readouterr().out
+
+
+def assert_women_share_per_month(con: duckdb.DuckDBPyConnection) -> None:
+    """The women's share of the persons quoted in the 600 documents, per month, as the quoted_gender view gives it
+    and as counted here from the quotes: a person once per document that quotes them."""
+    rows = con.execute("SELECT DISTINCT q.doc_id, date_trunc('month', d.published_date)::DATE, q.speaker_name, "
+                       "q.speaker_gender FROM quotes q JOIN documents d USING (doc_id) "
+                       "WHERE q.kind <> 'term' AND q.speaker_kind = 'person'").fetchall()
+    people: dict = {}
+    for _, month, _, gender in rows:
+        people.setdefault(month, []).append(gender)
+    expected = {month: (sum(g == "female" for g in genders), len(genders), sum(g == "female" for g in genders) /
+                        len(genders)) for month, genders in people.items()}
+    view = con.execute("SELECT month, n_women, n_people, women_share FROM quoted_gender "
+                       "WHERE grouped_by = 'month'").fetchall()
+    assert {month: (women, n, pytest.approx(share)) for month, women, n, share in view} == expected
+    women, people_quoted = (sum(expected[m][i] for m in expected) for i in (0, 1))
+    assert people_quoted > 300 and 0.1 < women / people_quoted < 0.5
