@@ -1,6 +1,6 @@
 """The Streamlit app: `streamlit run dashboard/app.py -- --db FILE` (what `corpus dashboard` runs).
 
-Five pages, each at its own URL (/overview, /entities, /quotes, /sources, /document?doc_id=...). A page render reads
+Six pages, each at its own URL (/overview, /entities, /quotes, /sources, /voices, /document?doc_id=...). A page render reads
 through `data.read`: one read-only connection per query batch, closed at once, so ingest runs are not held off.
 """
 
@@ -105,6 +105,33 @@ def sources() -> None:
     st.table(outlets, hide_index=True)
 
 
+def voices() -> None:
+    options = _read(data.publications)
+    chosen = st.selectbox("Publication", ["All publications", *options], index=0)
+    publication = None if chosen == "All publications" else chosen
+    by_month, by_publication, women, men, kinds = _read(lambda con: (
+        data.women_share_by_month(con, publication), data.women_share_by_publication(con),
+        data.most_quoted(con, "female"), data.most_quoted(con, "male"), data.anonymous_by_publication(con)))
+    st.subheader("Women among the people quoted and named, per month")
+    if len(by_month):
+        st.line_chart(by_month, x="month", y=["women quoted", "gender unknown", "women named"])
+    else:
+        st.write("No dated document quotes a person.")
+    st.subheader("Women among the people quoted, per publication")
+    if len(by_publication):
+        st.bar_chart(by_publication, x="publication", y=["women quoted", "gender unknown"], horizontal=True,
+                     stack=False)
+    left, right = st.columns(2)
+    for column, title, (top, more) in ((left, "Most quoted women", women), (right, "Most quoted men", men)):
+        with column:
+            st.subheader(title)
+            _table(top, "None.")
+            if more:
+                st.caption(f"and {more:,} more")
+    st.subheader("Who the quotes come from, per publication")
+    _table(kinds, "No quote.")
+
+
 def document() -> None:
     title = st.text_input("Title contains")
     wanted = st.query_params.get("doc_id")
@@ -146,7 +173,7 @@ def _guarded(page: Callable[[], None]) -> Callable[[], None]:
 
 
 PAGES = [(overview, "Overview", "overview"), (entities, "Entities", "entities"), (quotes, "Quotes", "quotes"),
-         (sources, "Sources", "sources"), (document, "Document", "document")]
+         (sources, "Sources", "sources"), (voices, "Voices", "voices"), (document, "Document", "document")]
 
 if __name__ == "__main__":
     st.set_page_config(page_title="corpus-fr", layout="wide")

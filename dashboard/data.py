@@ -158,3 +158,54 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
         "SELECT start_char, end_char, kind, speaker_name FROM quotes WHERE doc_id = ? ORDER BY start_char", [doc_id]
     ).fetchall()
     return doc
+
+
+def publications(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The publications that quote people, most quoted first."""
+    return [p for (p,) in con.execute(
+        "SELECT publication FROM quoted_gender WHERE grouped_by = 'publication' ORDER BY n_people DESC, publication"
+    ).fetchall()]
+
+
+def women_share_by_month(con: duckdb.DuckDBPyConnection, publication: str | None):
+    """Per month, the shares of women and of people of unknown gender among the people quoted (in one publication,
+    or in all), and the same share among the people named."""
+    where = "grouped_by = 'publication, month' AND publication = ?" if publication else "grouped_by = 'month'"
+    mentioned = "publication = ?" if publication else "TRUE"
+    params = [publication, publication] if publication else []
+    return con.execute(
+        f"WITH m AS (SELECT month, sum(n_women) / sum(n_people) AS mentioned FROM mentioned_gender WHERE {mentioned} "
+        f"GROUP BY month) "
+        f"SELECT q.month, q.women_share AS \"women quoted\", q.unknown_share AS \"gender unknown\", "
+        f"m.mentioned AS \"women named\" FROM quoted_gender q LEFT JOIN m USING (month) "
+        f"WHERE {where} AND q.month IS NOT NULL ORDER BY q.month", params
+    ).df()
+
+
+def women_share_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20):
+    """The publications quoting most people, with their women's and unknown shares."""
+    return con.execute(
+        "SELECT publication, n_people AS people, women_share AS \"women quoted\", unknown_share AS \"gender unknown\" "
+        "FROM quoted_gender WHERE grouped_by = 'publication' ORDER BY n_people DESC, publication LIMIT ?", [limit]
+    ).df()
+
+
+def most_quoted(con: duckdb.DuckDBPyConnection, gender: str, limit: int = 15) -> tuple[object, int]:
+    """The people of one gender quoted most, and how many more of them there are."""
+    top = con.execute(
+        "SELECT person, n_quotes AS quotes, n_docs AS documents FROM quoted_people WHERE gender = ? "
+        "ORDER BY n_quotes DESC, person LIMIT ?", [gender, limit]
+    ).df()
+    total, = con.execute("SELECT count(*) FROM quoted_people WHERE gender = ?", [gender]).fetchone()
+    return top, max(total - len(top), 0)
+
+
+def anonymous_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20):
+    """Quotes by kind of speaker per publication, with the anonymous sources' share."""
+    return con.execute(
+        "SELECT publication, sum(n_quotes)::BIGINT AS quotes, sum(n_person)::BIGINT AS persons, "
+        "sum(n_organisation)::BIGINT AS organisations, sum(n_group)::BIGINT AS groups, "
+        "sum(n_anonymous)::BIGINT AS anonymous, sum(n_document)::BIGINT AS documents, "
+        "sum(n_anonymous) / nullif(sum(n_quotes) - sum(n_no_speaker), 0) AS \"anonymous share\" "
+        "FROM speaker_kinds GROUP BY publication ORDER BY quotes DESC, publication LIMIT ?", [limit]
+    ).df()

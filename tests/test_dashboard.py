@@ -187,6 +187,17 @@ def test_sources_page_lists_the_outlets_cited(page, site):
 
 
 @pytest.mark.slow
+def test_voices_page_charts_women_and_lists_the_most_quoted(page, site):
+    main_text(page, site + "voices", "Women among the people quoted and named, per month", "Most quoted men",
+              "Who the quotes come from, per publication", "Vladimir Poutine", "Xi Jinping")
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
+    women, men, kinds = page.get_by_test_id("stTable").all()
+    assert rows(women)[0].startswith("Xi Jinping")
+    assert any(row.startswith("Vladimir Poutine") for row in rows(men))
+    assert rows(kinds)[0].startswith("(unknown) ")  # saved pages with no site name nor URL
+
+
+@pytest.mark.slow
 def test_document_page_marks_the_seed_entities_and_quotes(page, site, warehouse):
     main_text(page, site + f"document?doc_id={warehouse['seed']}", "La rencontre Poutine-Kim de Vostotchny", "Pierre Rousset")
     people = set(page.locator(".doc-text .ent-PER").all_inner_texts())

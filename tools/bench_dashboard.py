@@ -26,6 +26,9 @@ def pages(con) -> dict:
         "quotes (search 'retraites')": lambda c: (data.quotes_by_speaker(c), data.quotes_by_outlet(c),
                                                   data.search_quotes(c, "retraites")),
         "sources": data.sources,
+        "voices": lambda c: (data.publications(c), data.women_share_by_month(c, None),
+                             data.women_share_by_publication(c), data.most_quoted(c, "female"),
+                             data.most_quoted(c, "male"), data.anonymous_by_publication(c)),
         "document": lambda c: data.document(c, doc_id),
     }
 

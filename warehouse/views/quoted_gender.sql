@@ -34,10 +34,10 @@ SELECT
     n_women / n_people AS women_share,
     n_unknown / n_people AS unknown_share,
     n_women / nullif(n_women + n_men, 0) AS women_share_of_known,
-    sum(n_quotes) AS n_quotes,
-    coalesce(sum(n_quotes) FILTER (WHERE gender = 'female'), 0) AS n_quotes_women,
-    coalesce(sum(n_quotes) FILTER (WHERE gender = 'male'), 0) AS n_quotes_men,
-    coalesce(sum(n_quotes) FILTER (WHERE gender = 'unknown'), 0) AS n_quotes_unknown
+    sum(n_quotes)::BIGINT AS n_quotes,
+    coalesce(sum(n_quotes) FILTER (WHERE gender = 'female'), 0)::BIGINT AS n_quotes_women,
+    coalesce(sum(n_quotes) FILTER (WHERE gender = 'male'), 0)::BIGINT AS n_quotes_men,
+    coalesce(sum(n_quotes) FILTER (WHERE gender = 'unknown'), 0)::BIGINT AS n_quotes_unknown
 FROM quoted
 GROUP BY GROUPING SETS ((publication, month), (publication, section), (publication), (outlet, month), (outlet),
                         (section, month), (month), ());

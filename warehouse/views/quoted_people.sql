@@ -23,7 +23,7 @@ SELECT
             THEN any_value(gender) FILTER (WHERE gender <> 'unknown')
         ELSE 'unknown'
     END AS gender,
-    sum(n_quotes) AS n_quotes,
+    sum(n_quotes)::BIGINT AS n_quotes,
     count(*) AS n_docs,
     count(*) FILTER (WHERE gender = 'female') AS n_docs_female,
     count(*) FILTER (WHERE gender = 'male') AS n_docs_male
