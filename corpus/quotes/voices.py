@@ -67,8 +67,7 @@ def with_author_voice(quote: Quote) -> Quote:
     only the first name can give (the body says nothing of the author)."""
     if quote.speaker_from != "note" or not quote.speaker_name:
         return quote
-    by_first_name = first_name_gender(quote.speaker_name, ALL_NAMES)
-    voice = Voice("person", GENDERS[by_first_name], "first-name") if by_first_name else Voice("person")
+    voice = _by_first_name("person", quote.speaker_name)
     return dataclasses.replace(quote, speaker_kind=voice.kind, speaker_gender=voice.gender,
                                speaker_gender_source=voice.gender_source)
 
@@ -90,8 +89,13 @@ def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) 
         return Voice(kind, GENDERS[ranked[0][0]], "text")
     if votes:
         return Voice(kind)
-    by_first_name = first_name_gender(name, ALL_NAMES) if kind == "person" else None
-    return Voice(kind, GENDERS[by_first_name], "first-name") if by_first_name else Voice(kind)
+    return _by_first_name(kind, name) if kind == "person" else Voice(kind)
+
+
+def _by_first_name(kind: str, name: str) -> Voice:
+    """The gender the first name marks, for when the text says nothing."""
+    gender = first_name_gender(name, ALL_NAMES)
+    return Voice(kind, GENDERS[gender], "first-name") if gender else Voice(kind)
 
 
 def speaker_kind(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) -> str:
@@ -125,7 +129,7 @@ def agreement_genders(mention: Span, rules: QuoteRules) -> list[str]:
     person noun heading the mention ("la porte-parole", "une habitante"), and the participles and adjectives that
     agree with it as the subject of "être" or of a reflexive verb ("s'est dite satisfaite", "elle est revenue")."""
     root = mention.root
-    word = root.lower_.replace("-t-", "").lstrip("-")
+    word = _pronoun_word(root)
     if word in rules.pronouns:
         gender, number = rules.pronouns[word]
         return [gender] if number == "Sing" and gender else []
@@ -169,7 +173,7 @@ def _agreeing(token: Token) -> list[str]:
 
 def _kind_of_description(mention: Span, rules: QuoteRules) -> str:
     root = mention.root
-    lemma, word = root.lemma_.lower(), root.lower_.replace("-t-", "").lstrip("-")
+    lemma, word = root.lemma_.lower(), _pronoun_word(root)
     kinds = rules.speaker_kind_nouns
     if root.pos_ == "PRON":
         if word in ("on", "un", "une", "l'un", "l'une"):
@@ -198,7 +202,7 @@ def _described_as_a_person(mentions: list[Span], rules: QuoteRules) -> bool:
 
 def _referred_to_as_one(mentions: list[Span], rules: QuoteRules) -> bool:
     """A name that the article goes on calling "il" or "elle"."""
-    return any(rules.pronouns.get(m.root.lower_.replace("-t-", "").lstrip("-"), (None, None))[1] == "Sing"
+    return any(rules.pronouns.get(_pronoun_word(m.root), (None, None))[1] == "Sing"
                and m.root.pos_ == "PRON" for m in mentions)
 
 
@@ -210,6 +214,11 @@ def _given_name_alone(name: str) -> bool:
 def _names_a_body(doc: Doc, name: str) -> bool:
     """An organisation or a place (a country or city speaking as its government) by the entities that bear it."""
     return any(e.label_ in ("ORG", "LOC") and name in e.text for e in doc.ents)
+
+
+def _pronoun_word(token: Token) -> str:
+    """A subject pronoun as `rules.pronouns` lists it: "-t-elle" and "-il" of inversions are "elle" and "il"."""
+    return token.lower_.replace("-t-", "").lstrip("-")
 
 
 def _span(doc: Doc, quote: Quote) -> Span | None:
