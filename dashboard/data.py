@@ -105,11 +105,17 @@ def quotes_by_speaker(con: duckdb.DuckDBPyConnection, limit: int = 30):
     ).df()
 
 
-def quotes_by_outlet(con: duckdb.DuckDBPyConnection):
-    """The outlets quotes are credited to (quotes.reported_via), with their speakers."""
+def quotes_by_outlet(con: duckdb.DuckDBPyConnection, limit: int = 30, speakers: int = 5):
+    """The outlets quotes are credited to (quotes.reported_via), most quoted first, each with its most quoted
+    speakers and how many more it has."""
     return con.execute(
-        "SELECT outlet, sum(n_quotes)::BIGINT AS quotes, string_agg(DISTINCT speaker, ', ' ORDER BY speaker) AS speakers "
-        "FROM speakers WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY quotes DESC, outlet"
+        "WITH per AS (SELECT outlet, speaker, sum(n_quotes) AS n FROM speakers "
+        "             WHERE nullif(trim(outlet), '') IS NOT NULL GROUP BY ALL), "
+        "ranked AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY n DESC, speaker) AS r, "
+        "           count(*) OVER (PARTITION BY outlet) AS n_speakers FROM per) "
+        "SELECT outlet, sum(n)::BIGINT AS quotes, string_agg(speaker, ', ' ORDER BY r) FILTER (WHERE r <= ?) "
+        "|| CASE WHEN max(n_speakers) > ? THEN format(' and {:,} more', max(n_speakers) - ?) ELSE '' END AS speakers "
+        "FROM ranked GROUP BY outlet ORDER BY quotes DESC, outlet LIMIT ?", [speakers, speakers, speakers, limit]
     ).df()
 
 
