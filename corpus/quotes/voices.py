@@ -67,7 +67,7 @@ def with_author_voice(quote: Quote) -> Quote:
     only the first name can give (the body says nothing of the author)."""
     if quote.speaker_from != "note" or not quote.speaker_name:
         return quote
-    voice = _by_first_name("person", quote.speaker_name)
+    voice = by_first_name("person", quote.speaker_name)
     return dataclasses.replace(quote, speaker_kind=voice.kind, speaker_gender=voice.gender,
                                speaker_gender_source=voice.gender_source)
 
@@ -89,11 +89,12 @@ def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) 
         return Voice(kind, GENDERS[ranked[0][0]], "text")
     if votes:
         return Voice(kind)
-    return _by_first_name(kind, name) if kind == "person" else Voice(kind)
+    return by_first_name(kind, name) if kind == "person" else Voice(kind)
 
 
-def _by_first_name(kind: str, name: str) -> Voice:
-    """The gender the first name marks, for when the text says nothing."""
+def by_first_name(kind: str, name: str) -> Voice:
+    """The gender the first name marks, for when the text says nothing (or was not read: a person named only in a
+    title or a note)."""
     gender = first_name_gender(name, ALL_NAMES)
     return Voice(kind, GENDERS[gender], "first-name") if gender else Voice(kind)
 
