@@ -65,6 +65,12 @@ def test_kinds_of_speakers():
         ("anonymous", "unknown"), ("group", "unknown"), ("organisation", "unknown")]
 
 
+def test_a_description_opening_a_sentence_is_no_name():
+    found = voices("Des habitants ont déclaré : « Nous avons peur. » Le ministère a affirmé que « tout va bien ».")
+    assert [(name, kind) for name, kind, *_ in found] == [("Des habitants", "group"), ("Le ministère", "organisation"),
+                                                          ("Le ministère", "organisation")]
+
+
 def test_a_grammatical_feminine_is_no_gender():
     found = voices("« Rien n'est joué », selon une source proche du dossier. « Tout reste possible », ajoute-t-elle.")
     assert {(kind, gender) for _, kind, gender, _ in found} == {("anonymous", "unknown")}

@@ -32,6 +32,9 @@ GENDERED_KINDS = frozenset({"person", "anonymous"})
 """The kinds of speaker that have a gender: one individual, named or not."""
 DETERMINER_GENDERS = {"la": "Fem", "une": "Fem", "cette": "Fem", "le": "Masc", "un": "Masc", "ce": "Masc", "cet": "Masc"}
 """Determiners that show the gender of the noun they go with, whatever the noun's form."""
+DETERMINERS = frozenset({"le", "la", "les", "un", "une", "des", "ce", "cet", "cette", "ces", "son", "sa", "ses", "leur",
+                         "leurs", "plusieurs", "certains", "certaines", "quelques"})
+"""First words of a description written at a sentence's start ("Des habitants", "Le ministère"): not a name."""
 _AGREEING_DEPS = frozenset({"xcomp", "acl", "amod", "advcl"})
 _SEVERAL = re.compile(r",| et | ou ")
 """Between the names of a speaker that is several people or bodies ("Muriel Pénicaud et Agnès Buzyn")."""
@@ -104,7 +107,8 @@ def speaker_kind(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) -
     is known), an organisation; a description by its head noun: a document ("le rapport"), an organisation ("le
     ministère"), an unnamed source ("une source proche du dossier", "un habitant"), several people ("des
     habitants", "ils"), else one person ("le porte-parole du ministère")."""
-    described = name[:1].islower()
+    first = name.split()[0].lower() if name.split() else ""
+    described = name[:1].islower() or first in DETERMINERS or first.startswith(("l'", "l’", "d'", "d’"))
     mention = next((m for m in mentions if m.root.pos_ != "PRON"), mentions[0] if mentions else None)
     if name.lower() in rules.outlets or (mention is not None and is_outlet(mention, rules)):
         return "organisation"
