@@ -74,3 +74,20 @@ def test_a_description_opening_a_sentence_is_no_name():
 def test_a_grammatical_feminine_is_no_gender():
     found = voices("« Rien n'est joué », selon une source proche du dossier. « Tout reste possible », ajoute-t-elle.")
     assert {(kind, gender) for _, kind, gender, _ in found} == {("anonymous", "unknown")}
+
+
+def test_an_organisation_is_no_person_for_its_first_word():
+    assert voices("« Le vote reste ouvert », a estimé Harris Interactive.") == [
+        ("Harris Interactive", "organisation", "unknown", "none")]  # "Harris" is a given name; "Interactive" says firm
+    assert voices("« Les cas augmentent », a indiqué Santé publique France.") == [
+        ("Santé publique France", "organisation", "unknown", "none")]
+
+
+def test_words_inside_the_quote_say_nothing_of_the_speaker():
+    assert voices("Dominique Lefort a déclaré : « Elle est très cultivée. »") == [
+        ("Dominique Lefort", "person", "unknown", "none")]
+
+
+def test_a_relative_named_beside_the_speaker_is_no_evidence():
+    assert voices("En pleine tourmente des emplois de son épouse, Dominique Fillon a déclaré : « Je suis serein. »") == [
+        ("Dominique Fillon", "person", "unknown", "none")]

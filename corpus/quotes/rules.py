@@ -15,7 +15,7 @@ from corpus.quotes.conjugation import er_verb_forms
 
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns", "interview_nouns",
               "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",
-              "institution_nouns", "indefinite_determiners", "epicene_nouns")
+              "institution_nouns", "indefinite_determiners", "epicene_nouns", "organisation_name_words")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
@@ -52,9 +52,11 @@ class QuoteRules:
     interview_nouns: frozenset[str]
     """Documents whose words are the interviewee's, not the outlet's that publishes them ("une interview au Monde")."""
     indefinite_determiners: frozenset[str]
+    """"un conseiller", "des proches": someone the article does not name, never the holder of a role it names."""
     epicene_nouns: frozenset[str]
     """Nouns whose grammatical gender says nothing of the person ("une source", "la victime")."""
-    """"un conseiller", "des proches": someone the article does not name, never the holder of a role it names."""
+    organisation_name_words: frozenset[str]
+    """Words that make a capitalised name an organisation's, whatever its first word ("Harris Interactive")."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 

@@ -24,6 +24,7 @@ from corpus.quotes.ranking import gender_evidence, name_label
 from corpus.quotes.rules import QuoteRules
 from corpus.quotes.speakers import is_outlet
 from corpus.quotes.syntax import fullest_name, named_entities
+from corpus.read.authors import PARTICLES
 from corpus.records import Quote
 
 GENDERS = {"Fem": "female", "Masc": "male"}
@@ -35,7 +36,15 @@ DETERMINER_GENDERS = {"la": "Fem", "une": "Fem", "cette": "Fem", "le": "Masc", "
 DETERMINERS = frozenset({"le", "la", "les", "un", "une", "des", "ce", "cet", "cette", "ces", "son", "sa", "ses", "leur",
                          "leurs", "plusieurs", "certains", "certaines", "quelques"})
 """First words of a description written at a sentence's start ("Des habitants", "Le ministère"): not a name."""
-_AGREEING_DEPS = frozenset({"xcomp", "acl", "amod", "advcl"})
+PLURAL_DETERMINERS = frozenset({"les", "des", "ces", "ses", "leurs", "plusieurs", "certains", "certaines", "quelques"})
+"""First words of a description of several ("les chercheurs", "des sources"): never one person, never a gender."""
+NAME_PARTICLES = PARTICLES | {"la", "le", "del", "dos", "das", "ben", "bin", "ibn", "al", "el", "zu", "ter"}
+"""Lower-case words inside a person's name ("Ursula von der Leyen", "Mohammed ben Salmane")."""
+_PREPOSITIONS = frozenset({"de", "du", "des", "d'", "à", "au", "aux", "pour", "sur", "en", "dont", "qui", "et"})
+_FRONTED_DEPS = frozenset({"acl", "amod", "advcl"})
+"""How the parser hangs a participle phrase on the verb ("Interrogée par LCI, elle défend")."""
+_CLAUSE_BREAKS = frozenset({":", ";", "«", "»", '"', "“", "”", "(", ")"})
+"""Between a verb and a word that agrees with its subject, the marks that say the word belongs elsewhere (a quote)."""
 _SEVERAL = re.compile(r",| et | ou ")
 """Between the names of a speaker that is several people or bodies ("Muriel Pénicaud et Agnès Buzyn")."""
 
@@ -79,18 +88,19 @@ def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) 
     """The kind and gender of the speaker (or person) `name`, designated by `mentions`: next to its quotes, and
     wherever the article names it."""
     kind = speaker_kind(doc, name, mentions, rules)
-    if kind not in GENDERED_KINDS:
+    if kind not in GENDERED_KINDS or _first_word(name) in PLURAL_DETERMINERS:
         return Voice(kind)
     if any(m.root.lemma_.lower() in rules.epicene_nouns for m in mentions):
         mentions = [m for m in mentions if m.root.pos_ != "PRON"]  # "une source ... ajoute-t-elle"
-    votes = Counter(g for piece in gender_evidence(doc, name, rules)
-                    for g in ([piece] if isinstance(piece, str) else noun_gender(piece, rules)))
-    for mention in mentions:
-        votes.update(agreement_genders(mention, rules))
-    ranked = votes.most_common(2)
-    if ranked and not (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-        return Voice(kind, GENDERS[ranked[0][0]], "text")
-    if votes:
+    named = Counter() if _is_description(name) else Counter(
+        g for piece in gender_evidence(doc, name, rules)
+        for g in ([piece] if isinstance(piece, str) else noun_gender(piece, rules) if _bound_to(piece, name) else []))
+    agreeing = Counter(g for mention in mentions for g in agreement_genders(mention, rules))
+    for votes in (named, named + agreeing):
+        ranked = votes.most_common(2)
+        if ranked and not (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return Voice(kind, GENDERS[ranked[0][0]], "text")
+    if named or agreeing:
         return Voice(kind)
     return by_first_name(kind, name) if kind == "person" else Voice(kind)
 
@@ -107,13 +117,15 @@ def speaker_kind(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) -
     is known), an organisation; a description by its head noun: a document ("le rapport"), an organisation ("le
     ministère"), an unnamed source ("une source proche du dossier", "un habitant"), several people ("des
     habitants", "ils"), else one person ("le porte-parole du ministère")."""
-    first = name.split()[0].lower() if name.split() else ""
-    described = name[:1].islower() or first in DETERMINERS or first.startswith(("l'", "l’", "d'", "d’"))
+    first = _first_word(name)
+    described = _is_description(name)
     mention = next((m for m in mentions if m.root.pos_ != "PRON"), mentions[0] if mentions else None)
     if name.lower() in rules.outlets or (mention is not None and is_outlet(mention, rules)):
         return "organisation"
     if _SEVERAL.search(name) and sum(w[:1].isupper() for w in name.split()) >= 2:
         return "group"
+    if not described and (not _person_shaped(name) or _names_an_organisation(name, rules)):
+        return _kind_by_head_noun(name, rules) or "organisation"
     if not described:
         label = name_label(doc, name)
         if label == "PER" or _given_name_alone(name) or _described_as_a_person(mentions, rules):
@@ -124,9 +136,8 @@ def speaker_kind(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) -
             return "organisation"
         if mention is None or mention.root.pos_ == "PROPN" or _referred_to_as_one(mentions, rules):
             return "person"
-    if mention is None:
-        return "person"
-    return _kind_of_description(mention, rules)
+    kind = _kind_by_head_noun(name, rules) or ("person" if mention is None else _kind_of_description(mention, rules))
+    return "group" if kind == "person" and first in PLURAL_DETERMINERS else kind
 
 
 def agreement_genders(mention: Span, rules: QuoteRules) -> list[str]:
@@ -145,7 +156,7 @@ def agreement_genders(mention: Span, rules: QuoteRules) -> list[str]:
         verb = root.head
         if any(c.dep_.startswith("aux") and c.lemma_ == "être" or c.dep_ == "expl:comp" for c in verb.children):
             found += _agreeing(verb)
-        found += [g for c in verb.children if c.dep_ in _AGREEING_DEPS for g in _agreeing(c)]
+        found += [g for c in verb.children if _describes_subject(c, root) for g in _agreeing(c)]
     return found
 
 
@@ -174,6 +185,74 @@ def _agreeing(token: Token) -> list[str]:
     if token.pos_ == "VERB" and "Part" not in token.morph.get("VerbForm"):
         return []
     return list(token.morph.get("Gender"))[:1]
+
+
+def _describes_subject(word: Token, subject: Token) -> bool:
+    """A participle or adjective hung on the subject's verb that describes the subject: its attribute ("s'est dite
+    satisfaite"), or a phrase before the subject ("Interrogée par LCI, elle défend"), in the same clause. One after
+    the object describes the object ("défend cette plainte, déposée pour le symbole"), and one past a quote mark,
+    colon or bracket belongs to the quote ("fait part de son amour : « Amber est très cultivée »")."""
+    verb = word.head
+    if word.dep_ != "xcomp" and (word.dep_ not in _FRONTED_DEPS or word.i > subject.i):
+        return False
+    low, high = sorted((verb.i, word.i))
+    return not any(t.text in _CLAUSE_BREAKS for t in verb.doc[low + 1:high])
+
+
+def _is_description(name: str) -> bool:
+    """A speaker the article describes rather than names ("le parquet", "l'avocat de Laeticia Hallyday", "Des
+    habitants"): what the article says of the names inside it is not about it."""
+    first = _first_word(name)
+    return name[:1].islower() or first in DETERMINERS or first.startswith(("l'", "d'"))
+
+
+def _bound_to(noun: Token, name: str) -> bool:
+    """A role noun the parse ties to the name ("la procureure Rozenn Huon", "Xavier Bertrand, président de"), or
+    that stands right beside it outside a prepositional phrase ("constate sa mère, Sandra Noël"); not one inside a
+    complement that only stands beside it ("les emplois de son épouse, François Fillon est ...")."""
+    words = set(name.split())
+    if any(t.text in words for t in (noun.head, *noun.children)):
+        return True
+    beside = noun.doc[max(noun.i - 3, 0):noun.i + 3]
+    return not any(c.dep_ == "case" for c in noun.children) and any(t.text in words for t in beside)
+
+
+def _first_word(name: str) -> str:
+    """The first word of a name, lower-cased, with its elided determiner ("l'hôpital")."""
+    words = name.replace("’", "'").lower().split()
+    return words[0] if words else ""
+
+
+def _person_shaped(name: str) -> bool:
+    """Every word of the name capitalised, but for particles ("Charles de Gaulle", "Valéry Giscard d'Estaing"): an
+    organisation's name has common words ("Santé publique France")."""
+    return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in NAME_PARTICLES
+               or re.match(r"(d'|l'|al-|el-)", w.lower()) for w in name.replace("’", "'").split())
+
+
+def _names_an_organisation(name: str, rules: QuoteRules) -> bool:
+    """A name with a word that only organisations' names have ("Harris Interactive"), whatever its first word."""
+    return any(w.lower() in rules.organisation_name_words for w in name.split()[1:])
+
+
+def _kind_by_head_noun(name: str, rules: QuoteRules) -> str | None:
+    """The kind its own words give a description or an organisation's name, read up to its first complement ("le
+    parquet national antiterroriste", "Haut conseil de la famille", "une coalition pro-serbe et deux autres
+    groupements"), so that a pronoun or a noun in apposition ("Son principal rival, une coalition") does not decide."""
+    kinds = rules.speaker_kind_nouns
+    lists = (("document", rules.document_nouns | set(kinds.get("document", ()))),
+             ("anonymous", set(kinds.get("anonymous", ()))),
+             ("organisation", rules.organisation_nouns | rules.institution_nouns | set(kinds.get("organisation", ()))),
+             ("group", set(kinds.get("group", ()))))
+    for word in re.split(r"[\s']+", name.replace("’", "'").lower())[:4]:
+        if word in DETERMINERS or word in ("l", "d"):
+            continue
+        if word in _PREPOSITIONS:
+            break
+        for kind, nouns in lists:
+            if word in nouns or (word.endswith(("s", "x")) and word[:-1] in nouns):
+                return kind
+    return None
 
 
 def _kind_of_description(mention: Span, rules: QuoteRules) -> str:
