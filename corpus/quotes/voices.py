@@ -95,7 +95,9 @@ def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) 
     named = Counter() if _is_description(name) else Counter(
         g for piece in gender_evidence(doc, name, rules)
         for g in ([piece] if isinstance(piece, str) else noun_gender(piece, rules) if _bound_to(piece, name) else []))
-    agreeing = Counter(g for mention in mentions for g in agreement_genders(mention, rules))
+    given = first_name_gender(name, ALL_NAMES) if kind == "person" and not _is_description(name) else None
+    agreeing = Counter(g for mention in mentions for g in agreement_genders(mention, rules)
+                       if not (given and mention.root.pos_ == "PRON" and g != given))
     for votes in (named, named + agreeing):
         ranked = votes.most_common(2)
         if ranked and not (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
@@ -224,10 +226,11 @@ def _first_word(name: str) -> str:
 
 
 def _person_shaped(name: str) -> bool:
-    """Every word of the name capitalised, but for particles ("Charles de Gaulle", "Valéry Giscard d'Estaing"): an
-    organisation's name has common words ("Santé publique France")."""
-    return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in NAME_PARTICLES
-               or re.match(r"(d'|l'|al-|el-)", w.lower()) for w in name.replace("’", "'").split())
+    """Every word of the name capitalised, but for particles ("Charles de Gaulle", "Valéry Giscard d'Estaing"), and
+    no digit: an organisation's name has common words ("Santé publique France"), a machine's a number ("MD-83")."""
+    return not any(c.isdigit() for c in name) and all(
+        w[:1].isupper() or not w[:1].isalpha() or w.lower() in NAME_PARTICLES or re.match(r"(d'|l'|al-|el-)", w.lower())
+        for w in name.replace("’", "'").split())
 
 
 def _names_an_organisation(name: str, rules: QuoteRules) -> bool:
