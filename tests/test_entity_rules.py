@@ -60,6 +60,13 @@ def test_forms_of_address_are_no_entities_but_institutions_are():
                                                    "réponse rapide.")
 
 
+def test_words_that_open_sentences_are_no_names_but_short_communes_are():
+    assert entities("Ça n'a aucun sens. Si le gouvernement recule, Voici ce qui arrivera à Hem et à Eu.") == [
+        ("Hem", "LOC", None), ("Eu", "LOC", None)]
+    assert entities("« Ça suffit ! », a lancé Marine Le Pen à Paris.") == [
+        ("Marine Le Pen", "PER", None), ("Paris", "LOC", None)]
+
+
 def test_a_commune_after_a_is_a_place():
     assert ("Bouclans", "LOC", None) in entities(LOCAL_NEWS)
 
