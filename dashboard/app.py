@@ -89,20 +89,24 @@ def quotes() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("By speaker")
-        st.table(by_speaker, hide_index=True)
+        _table(by_speaker, "No quote has an identified speaker.")
+        st.caption("Speakers the corpus identifies by name; descriptions such as “le parquet” are counted on the "
+                   "Voices page, by kind.")
     with right:
         st.subheader("By outlet credited")
         _table(by_outlet, "No quote is credited to an outlet.")
 
 
 def sources() -> None:
-    outlets = _read(data.sources)
+    outlets, more = _read(data.sources)
     st.subheader("Outlets cited")
     if not len(outlets):
         st.write("No citation names an outlet.")
         return
     st.bar_chart(outlets.head(20), x="outlet", y="citations", horizontal=True)
     st.table(outlets, hide_index=True)
+    if more:
+        st.caption(f"and {more:,} more outlets cited less")
 
 
 def voices() -> None:

@@ -97,11 +97,13 @@ def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 30):
 
 
 def quotes_by_speaker(con: duckdb.DuckDBPyConnection, limit: int = 30):
-    """Speakers by quotes, with the kinds of their quotes and the months they were quoted in."""
+    """The speakers the corpus identifies (an entity, or the holder of the role an article names), by quotes, with
+    the kinds of their quotes and the months they were quoted in. Descriptions ("le parquet", "la préfecture") are
+    left out: the same words name a different body in each article."""
     return con.execute(
         "SELECT speaker, label, sum(n_quotes)::BIGINT AS quotes, string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kinds, "
         "strftime(min(month), '%Y-%m') AS first_month, strftime(max(month), '%Y-%m') AS last_month FROM speakers "
-        "GROUP BY speaker, label ORDER BY quotes DESC, speaker LIMIT ?", [limit]
+        "WHERE entity_id IS NOT NULL GROUP BY speaker, label ORDER BY quotes DESC, speaker LIMIT ?", [limit]
     ).df()
 
 
@@ -129,12 +131,15 @@ def search_quotes(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) ->
     ).fetchall()
 
 
-def sources(con: duckdb.DuckDBPyConnection):
-    return con.execute(
+def sources(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[object, int]:
+    """The outlets cited most, and how many more are cited."""
+    top = con.execute(
         "SELECT outlet, count_documents AS documents, count_citations AS citations, first_seen::VARCHAR AS first_seen, "
         "last_seen::VARCHAR AS last_seen, "
-        "array_to_string(top_urls, ' ') AS top_urls FROM sources ORDER BY count_citations DESC, outlet"
+        "array_to_string(top_urls, ' ') AS top_urls FROM sources ORDER BY count_citations DESC, outlet LIMIT ?", [limit]
     ).df()
+    total, = con.execute("SELECT count(*) FROM sources").fetchone()
+    return top, max(total - len(top), 0)
 
 
 def find_documents(con: duckdb.DuckDBPyConnection, title: str, limit: int = 50) -> list[tuple]:
@@ -197,12 +202,14 @@ def women_share_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20):
 
 
 def most_quoted(con: duckdb.DuckDBPyConnection, gender: str, limit: int = 15) -> tuple[object, int]:
-    """The people of one gender quoted most, and how many more of them there are."""
+    """The people quoted most whose documents give them `gender` (at least 90 % of those that give one:
+    `quoted_people.prevailing_gender`), with that share, and how many more of them there are."""
     top = con.execute(
-        "SELECT person, n_quotes AS quotes, n_docs AS documents FROM quoted_people WHERE gender = ? "
-        "ORDER BY n_quotes DESC, person LIMIT ?", [gender, limit]
+        "SELECT person, n_quotes AS quotes, n_docs AS documents, "
+        "format('{:.0f} %', 100 * gender_agreement) AS \"documents agreeing\" FROM quoted_people "
+        "WHERE prevailing_gender = ? ORDER BY n_quotes DESC, person LIMIT ?", [gender, limit]
     ).df()
-    total, = con.execute("SELECT count(*) FROM quoted_people WHERE gender = ?", [gender]).fetchone()
+    total, = con.execute("SELECT count(*) FROM quoted_people WHERE prevailing_gender = ?", [gender]).fetchone()
     return top, max(total - len(top), 0)
 
 

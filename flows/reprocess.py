@@ -24,8 +24,10 @@ from warehouse.load import open_warehouse, stale_documents, stored_inputs
 def reparse_batch(db: str, doc_ids: Sequence[str], jsonl_fields: Mapping[str, tuple[str, ...]]
                   ) -> tuple[list[Article], list[Rejection]]:
     """Parse the stored inputs again. The content hash and the encoding stay those of the original input, so that
-    ingesting it again still finds it loaded."""
-    with open_warehouse(db, read_only=True) as con:
+    ingesting it again still finds it loaded. The file is opened as the run's writer opens it (read-write, not
+    migrated): this runs in the flow's process, where the writer may hold it, and DuckDB refuses a process a second
+    connection to a file under another configuration."""
+    with open_warehouse(db, migrate=False) as con:
         stored = stored_inputs(con, doc_ids)
     articles, rejections = [], []
     for item in stored:

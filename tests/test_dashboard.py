@@ -194,8 +194,8 @@ def test_voices_page_charts_women_and_lists_the_most_quoted(page, site):
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
     assert re.search(r"Most quoted women\s+None\.", text)  # the sample quotes no woman
     men, kinds = page.get_by_test_id("stTable").all()
-    assert rows(men)[0] == "Xi Jinping 2 1"  # a man by his given name: the "elle" once taken for him is not his
-    assert {"Vladimir Poutine 1 1", "Robert M. Dover 1 1", "Bruno Le Maire 1 1"} <= set(rows(men))
+    assert rows(men)[0] == "Xi Jinping 2 1 100 %"  # a man by his given name: the "elle" once taken for him is not his
+    assert {"Vladimir Poutine 1 1 100 %", "Robert M. Dover 1 1 100 %", "Bruno Le Maire 1 1 100 %"} <= set(rows(men))
     assert rows(kinds)[0].startswith("(unknown) ")  # saved pages with no site name nor URL
 
 

@@ -220,7 +220,8 @@ def test_reprocess_annotates_every_older_document_once_from_the_stored_text(tmp_
     before = contents()
     with duckdb.connect(str(db)) as con:
         con.execute("UPDATE documents SET pipeline_version = 'corpus-0.0.1+fr_core_news_md-3.7.0'")
-    summary = reprocess(db=str(db), batch_size=4, show_progress=False)  # three batches, on the worker processes
+    summary = reprocess(db=str(db), batch_size=2, in_flight=1, show_progress=False)  # five batches, on the worker
+    # processes, each parsed again while the writer holds the file for the batch before
     assert (summary["status"], summary["n_loaded"], summary["n_rejected"]) == ("completed", 9, 0)
     assert contents() == before
     assert query(db, "SELECT DISTINCT pipeline_version FROM documents") == [(pipeline_version(),)]

@@ -9,6 +9,7 @@ import math
 import duckdb
 import pytest
 
+from dashboard import data
 from warehouse.migrate import migrate, views
 
 DEFAULTS = {
@@ -221,10 +222,24 @@ def test_quoted_people_gives_a_gender_the_documents_agree_on(con):
     given(con, "quotes", {"quote_id": "d3:q7", "doc_id": "d3", "speaker_name": "Paul Durand", "speaker_kind": "person",
                           "speaker_gender": "female"})
     assert rows_of(con, "quoted_people") == [
-        ("Anne Martin", "anne", "female", 3, 2, 1, 0),
-        ("Paul Durand", None, "unknown", 2, 2, 1, 1),
-        ("le maire", None, "unknown", 1, 1, 0, 0),
+        ("Anne Martin", "anne", "female", 3, 2, 1, 0, "female", 1.0),
+        ("Paul Durand", None, "unknown", 2, 2, 1, 1, "unknown", 0.5),
+        ("le maire", None, "unknown", 1, 1, 0, 0, "unknown", None),
     ]
+
+
+@checks_view("quoted_people")
+def test_quoted_people_prevailing_gender_outlasts_one_misread_document(con):
+    """Ten documents make Paul a man and one a woman: no unanimous gender, a prevailing one (10/11 >= 90 %)."""
+    given(con, "documents", *({"doc_id": f"d{i}"} for i in range(11)))
+    given(con, "quotes", *({"quote_id": f"d{i}:q", "doc_id": f"d{i}", "speaker_name": "Paul Durand",
+                            "speaker_kind": "person", "speaker_gender": "female" if i == 0 else "male"}
+                           for i in range(11)))
+    assert rows_of(con, "quoted_people") == [("Paul Durand", None, "unknown", 11, 11, 1, 10, "male", 10 / 11)]
+    given(con, "documents", {"doc_id": "d11"}, {"doc_id": "d12"})
+    given(con, "quotes", *({"quote_id": f"{doc}:q", "doc_id": doc, "speaker_name": "Paul Durand", "speaker_kind": "person",
+                            "speaker_gender": "female"} for doc in ("d11", "d12")))
+    assert rows_of(con, "quoted_people") == [("Paul Durand", None, "unknown", 13, 13, 3, 10, "unknown", 10 / 13)]
 
 
 @checks_view("speaker_kinds")
@@ -248,3 +263,14 @@ def test_mentioned_gender_counts_each_person_once_a_document(con):
 
 def test_every_view_has_a_test():
     assert {name for name, _ in views()} == TESTED
+
+
+def test_dashboard_lists_are_bounded_and_name_only_identified_speakers(con):
+    voices(con)
+    assert data.quotes_by_speaker(con)["speaker"].tolist() == ["Anne Martin"]  # not "le maire", "une source"
+    women, more = data.most_quoted(con, "female")
+    assert women.values.tolist() == [["Anne Martin", 3, 2, "100 %"]] and more == 0
+    given(con, "citations", *({"citation_id": f"d1:{i}", "doc_id": "d1", "publication": name, "outlet_key": name.lower()}
+                              for i, name in enumerate(("Le Monde", "Libération", "Le Figaro"))))
+    outlets, more = data.sources(con, limit=2)
+    assert len(outlets) == 2 and more == 1
