@@ -91,3 +91,10 @@ def test_words_inside_the_quote_say_nothing_of_the_speaker():
 def test_a_relative_named_beside_the_speaker_is_no_evidence():
     assert voices("En pleine tourmente des emplois de son épouse, Dominique Fillon a déclaré : « Je suis serein. »") == [
         ("Dominique Fillon", "person", "unknown", "none")]
+
+
+def test_descriptions_take_their_kind_from_their_own_head():
+    assert voices("Selon un sondage, 58 % des Français estiment que « la réforme est injuste ».") == [
+        ("58 % des Français", "group", "unknown", "none")]  # a share of people, though its name holds a digit
+    assert voices("« Le feu est maîtrisé », a indiqué une porte-parole des pompiers.") == [
+        ("une porte-parole des pompiers", "anonymous", "female", "text")]  # one woman, not the fire brigade

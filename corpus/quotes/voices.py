@@ -203,9 +203,9 @@ def _describes_subject(word: Token, subject: Token) -> bool:
 
 def _is_description(name: str) -> bool:
     """A speaker the article describes rather than names ("le parquet", "l'avocat de Laeticia Hallyday", "Des
-    habitants"): what the article says of the names inside it is not about it."""
+    habitants", "58 % des Français"): what the article says of the names inside it is not about it."""
     first = _first_word(name)
-    return name[:1].islower() or first in DETERMINERS or first.startswith(("l'", "d'"))
+    return name[:1].islower() or name[:1].isdigit() or first in DETERMINERS or first.startswith(("l'", "d'"))
 
 
 def _bound_to(noun: Token, name: str) -> bool:
@@ -247,11 +247,12 @@ def _kind_by_head_noun(name: str, rules: QuoteRules) -> str | None:
              ("anonymous", set(kinds.get("anonymous", ()))),
              ("organisation", rules.organisation_nouns | rules.institution_nouns | set(kinds.get("organisation", ()))),
              ("group", set(kinds.get("group", ()))))
-    for word in re.split(r"[\s']+", name.replace("’", "'").lower())[:4]:
-        if word in DETERMINERS or word in ("l", "d"):
-            continue
-        if word in _PREPOSITIONS:
-            break
+    words = re.split(r"[\s']+", name.replace("’", "'").lower())
+    while words and (words[0] in DETERMINERS or words[0] in ("l", "d")):
+        words = words[1:]
+    for word in words[:3]:
+        if word in _PREPOSITIONS or word in rules.person_nouns:  # "une porte-parole des pompiers" is a person
+            return None
         for kind, nouns in lists:
             if word in nouns or (word.endswith(("s", "x")) and word[:-1] in nouns):
                 return kind
