@@ -63,17 +63,19 @@ def entities() -> None:
             st.bar_chart(timeline, x="month", y="mentions")
         with right:
             st.subheader("Named in the same documents")
-            _table(comentions, "No other entity.")
+            _table(comentions, "No other entity.", "entities")
     st.subheader("Most mentioned entities")
-    st.table(top, hide_index=True)
+    _table(top, "No entity.", "entities")
 
 
-def _table(frame, empty: str) -> None:
-    """`frame` as a table, or `empty` when it has no rows."""
-    if len(frame):
-        st.table(frame, hide_index=True)
-    else:
+def _table(top: data.Top, empty: str, what: str) -> None:
+    """A ranked list as a table, with how many more it has; or `empty` when it has no rows."""
+    if not len(top.rows):
         st.write(empty)
+        return
+    st.table(top.rows, hide_index=True)
+    if top.more:
+        st.caption(f"and {top.more:,} more {what}")
 
 
 def quotes() -> None:
@@ -89,24 +91,20 @@ def quotes() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("By speaker")
-        _table(by_speaker, "No quote has an identified speaker.")
+        _table(by_speaker, "No quote has an identified speaker.", "speakers")
         st.caption("Speakers the corpus identifies by name; descriptions such as “le parquet” are counted on the "
                    "Voices page, by kind.")
     with right:
         st.subheader("By outlet credited")
-        _table(by_outlet, "No quote is credited to an outlet.")
+        _table(by_outlet, "No quote is credited to an outlet.", "outlets")
 
 
 def sources() -> None:
-    outlets, more = _read(data.sources)
+    outlets = _read(data.sources)
     st.subheader("Outlets cited")
-    if not len(outlets):
-        st.write("No citation names an outlet.")
-        return
-    st.bar_chart(outlets.head(20), x="outlet", y="citations", horizontal=True)
-    st.table(outlets, hide_index=True)
-    if more:
-        st.caption(f"and {more:,} more outlets cited less")
+    if len(outlets.rows):
+        st.bar_chart(outlets.rows.head(20), x="outlet", y="citations", horizontal=True)
+    _table(outlets, "No citation names an outlet.", "outlets")
 
 
 def voices() -> None:
@@ -122,18 +120,19 @@ def voices() -> None:
     else:
         st.write("No dated document quotes a person.")
     st.subheader("Women among the people quoted, per publication")
-    if len(by_publication):
-        st.bar_chart(by_publication, x="publication", y=["women quoted", "gender unknown"], horizontal=True,
+    if len(by_publication.rows):
+        st.bar_chart(by_publication.rows, x="publication", y=["women quoted", "gender unknown"], horizontal=True,
                      stack=False)
+        if by_publication.more:
+            st.caption(f"the {len(by_publication.rows)} publications quoting most people, of "
+                       f"{len(by_publication.rows) + by_publication.more:,}")
     left, right = st.columns(2)
-    for column, title, (top, more) in ((left, "Most quoted women", women), (right, "Most quoted men", men)):
+    for column, title, top in ((left, "Most quoted women", women), (right, "Most quoted men", men)):
         with column:
             st.subheader(title)
-            _table(top, "None.")
-            if more:
-                st.caption(f"and {more:,} more")
+            _table(top, "None.", "people")
     st.subheader("Who the quotes come from, per publication")
-    _table(kinds, "No quote.")
+    _table(kinds, "No quote.", "publications")
 
 
 def document() -> None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
+
+if TYPE_CHECKING:
+    import pandas
 
 from warehouse.contract import DASHBOARD_TABLES
 from warehouse.load import WarehouseError, open_warehouse
@@ -47,6 +51,22 @@ def read(db: str | Path, query: Callable[[duckdb.DuckDBPyConnection], T],
             time.sleep(delay)
 
 
+@dataclass(frozen=True)
+class Top:
+    """The first rows of a ranked list, and how many rows the list has beyond them."""
+
+    rows: pandas.DataFrame
+    more: int
+
+
+def _top(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Top:
+    """A ranked list's first rows, from a query that counts the whole list in `n_listed` (`count(*) OVER ()`, which
+    is computed before its LIMIT)."""
+    frame = con.execute(sql, params).df()
+    listed = int(frame.pop("n_listed").iloc[0]) if len(frame) else 0
+    return Top(frame, listed - len(frame))
+
+
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in DASHBOARD_TABLES}
 
@@ -79,46 +99,43 @@ def entity_timeline(con: duckdb.DuckDBPyConnection, entity_id: str):
     ).df()
 
 
-def comentions(con: duckdb.DuckDBPyConnection, entity_id: str, limit: int = 30):
-    return con.execute(
+def comentions(con: duckdb.DuckDBPyConnection, entity_id: str, limit: int = 30) -> Top:
+    return _top(con,
         "SELECT other_name AS entity, other_label AS label, n_docs AS documents, n_sentences AS sentences, "
-        "round(pmi, 2) AS pmi FROM cooccurrence WHERE entity_id = ? "
-        "ORDER BY n_docs DESC, n_sentences DESC, other_name LIMIT ?", [entity_id, limit]
-    ).df()
+        "round(pmi, 2) AS pmi, count(*) OVER () AS n_listed FROM cooccurrence WHERE entity_id = ? "
+        "ORDER BY n_docs DESC, n_sentences DESC, other_name LIMIT ?", [entity_id, limit])
 
 
-def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 30):
-    return con.execute(
+def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 30) -> Top:
+    return _top(con,
         "SELECT name, label, n_mentions AS mentions, n_docs AS documents, first_seen::VARCHAR AS first_seen, "
-        "last_seen::VARCHAR AS last_seen, "
-        "array_to_string(top_comentions, ', ') AS named_with FROM entity_stats "
-        "ORDER BY n_mentions DESC, name LIMIT ?", [limit]
-    ).df()
+        "last_seen::VARCHAR AS last_seen, array_to_string(top_comentions, ', ') AS named_with, "
+        "count(*) OVER () AS n_listed FROM entity_stats ORDER BY n_mentions DESC, name LIMIT ?", [limit])
 
 
-def quotes_by_speaker(con: duckdb.DuckDBPyConnection, limit: int = 30):
+def quotes_by_speaker(con: duckdb.DuckDBPyConnection, limit: int = 30) -> Top:
     """The speakers the corpus identifies (an entity, or the holder of the role an article names), by quotes, with
     the kinds of their quotes and the months they were quoted in. Descriptions ("le parquet", "la préfecture") are
     left out: the same words name a different body in each article."""
-    return con.execute(
+    return _top(con,
         "SELECT speaker, label, sum(n_quotes)::BIGINT AS quotes, string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kinds, "
-        "strftime(min(month), '%Y-%m') AS first_month, strftime(max(month), '%Y-%m') AS last_month FROM speakers "
-        "WHERE entity_id IS NOT NULL GROUP BY speaker, label ORDER BY quotes DESC, speaker LIMIT ?", [limit]
-    ).df()
+        "strftime(min(month), '%Y-%m') AS first_month, strftime(max(month), '%Y-%m') AS last_month, "
+        "count(*) OVER () AS n_listed FROM speakers "
+        "WHERE entity_id IS NOT NULL GROUP BY speaker, label ORDER BY quotes DESC, speaker LIMIT ?", [limit])
 
 
-def quotes_by_outlet(con: duckdb.DuckDBPyConnection, limit: int = 30, speakers: int = 5):
+def quotes_by_outlet(con: duckdb.DuckDBPyConnection, limit: int = 30, speakers: int = 5) -> Top:
     """The outlets quotes are credited to (quotes.reported_via), most quoted first, each with its most quoted
     speakers and how many more it has."""
-    return con.execute(
+    return _top(con,
         "WITH per AS (SELECT outlet, speaker, sum(n_quotes) AS n FROM speakers "
         "             WHERE nullif(trim(outlet), '') IS NOT NULL GROUP BY ALL), "
         "ranked AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY n DESC, speaker) AS r, "
         "           count(*) OVER (PARTITION BY outlet) AS n_speakers FROM per) "
         "SELECT outlet, sum(n)::BIGINT AS quotes, string_agg(speaker, ', ' ORDER BY r) FILTER (WHERE r <= ?) "
-        "|| CASE WHEN max(n_speakers) > ? THEN format(' and {:,} more', max(n_speakers) - ?) ELSE '' END AS speakers "
-        "FROM ranked GROUP BY outlet ORDER BY quotes DESC, outlet LIMIT ?", [speakers, speakers, speakers, limit]
-    ).df()
+        "|| CASE WHEN max(n_speakers) > ? THEN format(' and {:,} more', max(n_speakers) - ?) ELSE '' END AS speakers, "
+        "count(*) OVER () AS n_listed FROM ranked GROUP BY outlet ORDER BY quotes DESC, outlet LIMIT ?",
+        [speakers, speakers, speakers, limit])
 
 
 def search_quotes(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> list[tuple]:
@@ -131,15 +148,12 @@ def search_quotes(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) ->
     ).fetchall()
 
 
-def sources(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[object, int]:
-    """The outlets cited most, and how many more are cited."""
-    top = con.execute(
+def sources(con: duckdb.DuckDBPyConnection, limit: int = 50) -> Top:
+    """The outlets cited most."""
+    return _top(con,
         "SELECT outlet, count_documents AS documents, count_citations AS citations, first_seen::VARCHAR AS first_seen, "
-        "last_seen::VARCHAR AS last_seen, "
-        "array_to_string(top_urls, ' ') AS top_urls FROM sources ORDER BY count_citations DESC, outlet LIMIT ?", [limit]
-    ).df()
-    total, = con.execute("SELECT count(*) FROM sources").fetchone()
-    return top, max(total - len(top), 0)
+        "last_seen::VARCHAR AS last_seen, array_to_string(top_urls, ' ') AS top_urls, count(*) OVER () AS n_listed "
+        "FROM sources ORDER BY count_citations DESC, outlet LIMIT ?", [limit])
 
 
 def find_documents(con: duckdb.DuckDBPyConnection, title: str, limit: int = 50) -> list[tuple]:
@@ -193,32 +207,29 @@ def women_share_by_month(con: duckdb.DuckDBPyConnection, publication: str | None
     ).df()
 
 
-def women_share_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20):
+def women_share_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Top:
     """The publications quoting most people, with their women's and unknown shares."""
-    return con.execute(
-        "SELECT publication, n_people AS people, women_share AS \"women quoted\", unknown_share AS \"gender unknown\" "
-        "FROM quoted_gender WHERE grouped_by = 'publication' ORDER BY n_people DESC, publication LIMIT ?", [limit]
-    ).df()
+    return _top(con,
+        "SELECT publication, n_people AS people, women_share AS \"women quoted\", unknown_share AS \"gender unknown\", "
+        "count(*) OVER () AS n_listed FROM quoted_gender WHERE grouped_by = 'publication' "
+        "ORDER BY n_people DESC, publication LIMIT ?", [limit])
 
 
-def most_quoted(con: duckdb.DuckDBPyConnection, gender: str, limit: int = 15) -> tuple[object, int]:
+def most_quoted(con: duckdb.DuckDBPyConnection, gender: str, limit: int = 15) -> Top:
     """The people quoted most whose documents give them `gender` (at least 90 % of those that give one:
-    `quoted_people.prevailing_gender`), with that share, and how many more of them there are."""
-    top = con.execute(
+    `quoted_people.prevailing_gender`), with that share."""
+    return _top(con,
         "SELECT person, n_quotes AS quotes, n_docs AS documents, "
-        "format('{:.0f} %', 100 * gender_agreement) AS \"documents agreeing\" FROM quoted_people "
-        "WHERE prevailing_gender = ? ORDER BY n_quotes DESC, person LIMIT ?", [gender, limit]
-    ).df()
-    total, = con.execute("SELECT count(*) FROM quoted_people WHERE prevailing_gender = ?", [gender]).fetchone()
-    return top, max(total - len(top), 0)
+        "format('{:.0f} %', 100 * gender_agreement) AS \"documents agreeing\", count(*) OVER () AS n_listed "
+        "FROM quoted_people WHERE prevailing_gender = ? ORDER BY n_quotes DESC, person LIMIT ?", [gender, limit])
 
 
-def anonymous_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20):
+def anonymous_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Top:
     """Quotes by kind of speaker per publication, with the anonymous sources' share."""
-    return con.execute(
+    return _top(con,
         "SELECT publication, sum(n_quotes)::BIGINT AS quotes, sum(n_person)::BIGINT AS persons, "
         "sum(n_organisation)::BIGINT AS organisations, sum(n_group)::BIGINT AS groups, "
         "sum(n_anonymous)::BIGINT AS anonymous, sum(n_document)::BIGINT AS documents, "
-        "sum(n_anonymous) / nullif(sum(n_quotes) - sum(n_no_speaker), 0) AS \"anonymous share\" "
-        "FROM speaker_kinds GROUP BY publication ORDER BY quotes DESC, publication LIMIT ?", [limit]
-    ).df()
+        "sum(n_anonymous) / nullif(sum(n_quotes) - sum(n_no_speaker), 0) AS \"anonymous share\", "
+        "count(*) OVER () AS n_listed FROM speaker_kinds GROUP BY publication ORDER BY quotes DESC, publication LIMIT ?",
+        [limit])

@@ -267,10 +267,10 @@ def test_every_view_has_a_test():
 
 def test_dashboard_lists_are_bounded_and_name_only_identified_speakers(con):
     voices(con)
-    assert data.quotes_by_speaker(con)["speaker"].tolist() == ["Anne Martin"]  # not "le maire", "une source"
-    women, more = data.most_quoted(con, "female")
-    assert women.values.tolist() == [["Anne Martin", 3, 2, "100 %"]] and more == 0
+    assert data.quotes_by_speaker(con).rows["speaker"].tolist() == ["Anne Martin"]  # not "le maire", "une source"
+    women = data.most_quoted(con, "female")
+    assert women.rows.values.tolist() == [["Anne Martin", 3, 2, "100 %"]] and women.more == 0
     given(con, "citations", *({"citation_id": f"d1:{i}", "doc_id": "d1", "publication": name, "outlet_key": name.lower()}
                               for i, name in enumerate(("Le Monde", "Libération", "Le Figaro"))))
-    outlets, more = data.sources(con, limit=2)
-    assert len(outlets) == 2 and more == 1
+    outlets = data.sources(con, limit=2)
+    assert outlets.rows["outlet"].tolist() == ["Le Figaro", "Le Monde"] and outlets.more == 1
