@@ -84,3 +84,19 @@ def test_the_dashboard_is_a_corpus_command(capsys):
     with pytest.raises(SystemExit) as exit:
         main(["dashboard", "--help"])
     assert exit.value.code == 0 and "--port" in capsys.readouterr().out
+
+
+def test_the_dashboard_brings_an_older_warehouses_views_up_to_date(tmp_path, monkeypatch):
+    """A warehouse whose views an older version made (here, one view missing) gets this version's before Streamlit
+    starts, since the dashboard only opens it read-only."""
+    from warehouse.load import open_warehouse
+
+    db = tmp_path / "old.duckdb"
+    with open_warehouse(db) as con:
+        con.execute("DROP VIEW quoted_people")
+    started = []
+    monkeypatch.setattr("os.execv", lambda path, command: started.append(command))
+    main(["dashboard", "--db", str(db)])
+    assert started and "dashboard/app.py" in " ".join(started[0])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM quoted_people").fetchone() == (0,)

@@ -76,9 +76,25 @@ def _dashboard(args: argparse.Namespace) -> int:
     """Run Streamlit in place of this process, so that Ctrl-C stops Streamlit itself."""
     if importlib.util.find_spec("streamlit") is None:
         raise CommandError("the dashboard needs Streamlit: pip install -c constraints.txt -e '.[dashboard]'")
-    command = streamlit_command(db_path(args), args.port)
+    db = db_path(args)
+    _bring_views_up_to_date(db)
+    command = streamlit_command(db, args.port)
     print(f"Dashboard on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
     os.execv(command[0], command)
+
+
+def _bring_views_up_to_date(db: str) -> None:
+    """Views and macros follow the code, and only a read-write open recreates them: a warehouse loaded by an older
+    version gets this version's before the read-only dashboard queries them. A run writing to it has done so."""
+    from warehouse.load import WarehouseError, open_warehouse
+
+    if not Path(db).is_file():
+        return
+    try:
+        with open_warehouse(db, wait_seconds=0):
+            pass
+    except WarehouseError as error:
+        print(f"corpus: the views of {db} were not brought up to date ({error})", file=sys.stderr)
 
 
 def _query(args: argparse.Namespace) -> int:
