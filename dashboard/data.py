@@ -231,5 +231,5 @@ def anonymous_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20) ->
         "sum(n_organisation)::BIGINT AS organisations, sum(n_group)::BIGINT AS groups, "
         "sum(n_anonymous)::BIGINT AS anonymous, sum(n_document)::BIGINT AS documents, "
         "sum(n_anonymous) / nullif(sum(n_quotes) - sum(n_no_speaker), 0) AS \"anonymous share\", "
-        "count(*) OVER () AS n_listed FROM speaker_kinds GROUP BY publication ORDER BY quotes DESC, publication LIMIT ?",
-        [limit])
+        "count(*) OVER () AS n_listed FROM speaker_kinds GROUP BY publication "
+        "ORDER BY quotes DESC, publication LIMIT ?", [limit])

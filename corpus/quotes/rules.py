@@ -13,9 +13,10 @@ from importlib import resources
 from corpus.entities.outlets import Outlets
 from corpus.quotes.conjugation import er_verb_forms
 
-_WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns", "interview_nouns",
-              "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns", "organisation_nouns",
-              "institution_nouns", "indefinite_determiners", "epicene_nouns", "organisation_name_words")
+_WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns",
+              "interview_nouns", "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns",
+              "organisation_nouns", "institution_nouns", "indefinite_determiners", "epicene_nouns",
+              "organisation_name_words")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
