@@ -111,9 +111,9 @@ def voices() -> None:
     options = _read(data.publications)
     chosen = st.selectbox("Publication", ["All publications", *options], index=0)
     publication = None if chosen == "All publications" else chosen
-    by_month, by_publication, women, men, kinds = _read(lambda con: (
-        data.women_share_by_month(con, publication), data.women_share_by_publication(con),
-        data.most_quoted(con, "female"), data.most_quoted(con, "male"), data.anonymous_by_publication(con)))
+    by_month, by_publication, most_quoted, kinds = _read(lambda con: (
+        data.women_share_by_month(con, publication), data.women_share_by_publication(con), data.most_quoted(con),
+        data.anonymous_by_publication(con)))
     st.subheader("Women among the people quoted and named, per month")
     if len(by_month):
         st.line_chart(by_month, x="month", y=["women quoted", "gender unknown", "women named"])
@@ -127,7 +127,8 @@ def voices() -> None:
             st.caption(f"the {len(by_publication.rows)} publications quoting most people, of "
                        f"{len(by_publication.rows) + by_publication.more:,}")
     left, right = st.columns(2)
-    for column, title, top in ((left, "Most quoted women", women), (right, "Most quoted men", men)):
+    for column, title, top in ((left, "Most quoted women", most_quoted["female"]),
+                               (right, "Most quoted men", most_quoted["male"])):
         with column:
             st.subheader(title)
             _table(top, "None.", "people")

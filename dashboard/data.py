@@ -62,9 +62,12 @@ class Top:
 def _top(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Top:
     """A ranked list's first rows, from a query that counts the whole list in `n_listed` (`count(*) OVER ()`, which
     is computed before its LIMIT)."""
-    frame = con.execute(sql, params).df()
+    return _as_top(con.execute(sql, params).df())
+
+
+def _as_top(frame: pandas.DataFrame) -> Top:
     listed = int(frame.pop("n_listed").iloc[0]) if len(frame) else 0
-    return Top(frame, listed - len(frame))
+    return Top(frame.reset_index(drop=True), listed - len(frame))
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -186,9 +189,10 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
 
 
 def publications(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The publications that quote people, most quoted first."""
+    """The publications of the documents, the largest first (from the documents alone: the views over the quotes
+    cost a pass over every quote)."""
     return [p for (p,) in con.execute(
-        "SELECT publication FROM quoted_gender WHERE grouped_by = 'publication' ORDER BY n_people DESC, publication"
+        "SELECT publication(site_name, url) AS p FROM documents GROUP BY p ORDER BY count(*) DESC, p"
     ).fetchall()]
 
 
@@ -215,13 +219,18 @@ def women_share_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20) 
         "ORDER BY n_people DESC, publication LIMIT ?", [limit])
 
 
-def most_quoted(con: duckdb.DuckDBPyConnection, gender: str, limit: int = 15) -> Top:
-    """The people quoted most whose documents give them `gender` (at least 90 % of those that give one:
-    `quoted_people.prevailing_gender`), with that share."""
-    return _top(con,
-        "SELECT person, n_quotes AS quotes, n_docs AS documents, "
-        "format('{:.0f} %', 100 * gender_agreement) AS \"documents agreeing\", count(*) OVER () AS n_listed "
-        "FROM quoted_people WHERE prevailing_gender = ? ORDER BY n_quotes DESC, person LIMIT ?", [gender, limit])
+def most_quoted(con: duckdb.DuckDBPyConnection, limit: int = 15) -> dict[str, Top]:
+    """For women and for men, the people quoted most whose documents give them that gender (at least 90 % of those
+    that give one: `quoted_people.prevailing_gender`), with that share: one pass over the quotes for both."""
+    frame = con.execute(
+        "SELECT prevailing_gender AS gender, person, n_quotes AS quotes, n_docs AS documents, "
+        "format('{:.0f} %', 100 * gender_agreement) AS \"documents agreeing\", "
+        "count(*) OVER (PARTITION BY prevailing_gender) AS n_listed FROM quoted_people "
+        "WHERE prevailing_gender IN ('female', 'male') "
+        "QUALIFY row_number() OVER (PARTITION BY prevailing_gender ORDER BY n_quotes DESC, person) <= ? "
+        "ORDER BY gender, quotes DESC, person", [limit]
+    ).df()
+    return {gender: _as_top(frame[frame["gender"] == gender].drop(columns="gender")) for gender in ("female", "male")}
 
 
 def anonymous_by_publication(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Top:

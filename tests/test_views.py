@@ -268,8 +268,10 @@ def test_every_view_has_a_test():
 def test_dashboard_lists_are_bounded_and_name_only_identified_speakers(con):
     voices(con)
     assert data.quotes_by_speaker(con).rows["speaker"].tolist() == ["Anne Martin"]  # not "le maire", "une source"
-    women = data.most_quoted(con, "female")
-    assert women.rows.values.tolist() == [["Anne Martin", 3, 2, "100 %"]] and women.more == 0
+    most_quoted = data.most_quoted(con)
+    assert most_quoted["female"].rows.values.tolist() == [["Anne Martin", 3, 2, "100 %"]]
+    assert most_quoted["male"].rows.values.tolist() == [["Paul Durand", 1, 1, "100 %"]]
+    assert most_quoted["female"].more == most_quoted["male"].more == 0
     given(con, "citations", *({"citation_id": f"d1:{i}", "doc_id": "d1", "publication": name, "outlet_key": name.lower()}
                               for i, name in enumerate(("Le Monde", "Libération", "Le Figaro"))))
     outlets = data.sources(con, limit=2)

@@ -46,8 +46,8 @@ def page_queries(con) -> dict:
         "Quotes": lambda c: (data.quotes_by_speaker(c), data.quotes_by_outlet(c), data.search_quotes(c, "retraites")),
         "Sources": data.sources,
         "Voices": lambda c: (data.publications(c), data.women_share_by_month(c, None),
-                             data.women_share_by_publication(c), data.most_quoted(c, "female"),
-                             data.most_quoted(c, "male"), data.anonymous_by_publication(c)),
+                             data.women_share_by_publication(c), data.most_quoted(c),
+                             data.anonymous_by_publication(c)),
         "Document": lambda c: (data.find_documents(c, ""), data.document(c, doc_id)),
     }
 
