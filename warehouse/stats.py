@@ -18,11 +18,14 @@ def documents_by(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple]:
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]:
-    """The most mentioned entities: (label, name, mentions, documents)."""
+    """The most mentioned entities: (label, name, mentions, documents), counted from `entity_mentions`, so right
+    also on a warehouse whose last run did not get to rebuild the entities' counts (a killed run leaves them NULL)."""
     return con.execute(
         """
-        SELECT label, name, n_mentions, n_docs FROM entities
-        ORDER BY n_mentions DESC, name
+        SELECT e.label, e.name, count(*) AS n_mentions, count(DISTINCT m.doc_id) AS n_docs
+        FROM entity_mentions m JOIN entities e USING (entity_id)
+        GROUP BY e.entity_id, e.label, e.name
+        ORDER BY n_mentions DESC, e.name
         LIMIT ?
         """,
         [limit],
