@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 import dashboard.data
+from flows import lifeline
 from flows.cli import main
 from tests.conftest import ROOT, wikinews_records, write_jsonl, write_lock_held
 from warehouse.load import WarehouseError, open_warehouse
@@ -31,6 +32,7 @@ UNIQUE_KEYS = (("documents", "doc_id"), ("entity_mentions", "mention_id"), ("quo
                ("documents", "content_sha256"))
 READ_PAUSE = 0.5
 """Seconds between two rounds of reads: readers back to back leave the writer no gap (it gave up after 60 s)."""
+PROC = Path("/proc")
 INTERRUPTED = "corpus: interrupted; batches already loaded are kept, run again to resume"
 
 
@@ -181,6 +183,27 @@ def test_a_killed_run_keeps_whole_batches_and_a_rerun_ends_as_a_clean_run(record
         assert con.execute("SELECT status FROM ingest_runs ORDER BY started_at").fetchall() == [("running",),
                                                                                                ("completed",)]
     print(f"killed at {kept} documents after {killed_after:.0f} s; the rerun took {rerun_took:.0f} s")
+
+
+def test_the_processes_of_a_run_die_with_it_whatever_kills_it(records, env, tmp_path):
+    """SIGKILL to the command alone (not its group, as the OOM killer or `kill -9` do): its two workers, the pool's
+    resource tracker and its lifeline are gone within 30 s."""
+    db = tmp_path / "orphans.duckdb"
+    run = ingest(env, db, records["first"], workers=2)
+    try:
+        wait_for_documents(run, db, 16)
+        under = lifeline.descendants(run.pid)
+        commands = [(PROC / str(pid) / "cmdline").read_bytes() for pid in under]
+        assert sum(b"spawn_main" in c for c in commands) == 2 and any(b"flows.lifeline" in c for c in commands)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        deadline = time.monotonic() + 30
+        while (alive := [p for p, born in under.items() if lifeline.started_at(p) == born]) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert alive == [], f"still running 30 s after the run was killed: {alive}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
 
 
 def test_two_runs_at_once_take_turns_and_load_each_document_once(records, env, tmp_path):

@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 
+from flows import lifeline
 from flows.cli.console import log_to, noting_interrupts, prefect_api, prefect_mode
 from flows.cli.errors import RunFailed, UsageError, refused_write_message
 
@@ -33,6 +34,7 @@ def run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **paramet
 
     with open_warehouse(db):
         pass  # an unusable database is reported here, in one line, before Prefect starts
+    lifeline.start()  # the workers and the ephemeral API server die with this process, even by SIGKILL
     flow = _flow(name, args)
     log_file = args.log or f"{db}.log"
     with log_to(log_file), prefect_api(), noting_interrupts() as interrupted:

@@ -1,0 +1,88 @@
+"""The processes a command starts die with it, however it dies.
+
+A run starts NLP workers (a process pool), the pool's resource tracker and, in Prefect's ephemeral mode, an API
+server. A clean end or Ctrl-C stops them, but SIGKILL (the OOM killer, a service manager, `kill -9`) does not: they
+lived on as orphans (about 600 MB each for a worker). So a command that runs a flow starts a lifeline first: a small
+process of its own that looks at the command's process tree twice a second and, once the command is gone, kills the
+processes it last saw under it (each checked by its start time, so that a reused process id is never touched).
+Linux only (it reads /proc); elsewhere nothing is started.
+
+    python -m flows.lifeline PID
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROC = Path("/proc")
+EVERY_SECONDS = 0.5
+
+
+def start() -> subprocess.Popen | None:
+    """The lifeline of this process, in a session of its own (Ctrl-C to the command's terminal does not reach it:
+    the command then stops its processes itself, and the lifeline ends after it)."""
+    if not (PROC / str(os.getpid()) / "stat").is_file():
+        return None
+    return subprocess.Popen([sys.executable, "-m", "flows.lifeline", str(os.getpid())], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def watch(pid: int, every: float = EVERY_SECONDS) -> list[int]:
+    """Wait for process `pid` to end, then kill the processes that were under it; the ids killed."""
+    born = started_at(pid)
+    if born is None:
+        return []
+    under: dict[int, int] = {}
+    while started_at(pid) == born:
+        under = descendants(pid)
+        time.sleep(every)
+    killed = []
+    for child, child_born in under.items():
+        if started_at(child) == child_born:
+            try:
+                os.kill(child, signal.SIGKILL)
+                killed.append(child)
+            except ProcessLookupError:
+                pass
+    return killed
+
+
+def started_at(pid: int) -> int | None:
+    """The process's start time (clock ticks since boot), None when there is no such process or it has ended (a
+    zombie: its parent, or an init that does not reap, has not collected it yet)."""
+    fields = _stat(PROC / str(pid) / "stat")
+    return int(fields[19]) if fields and fields[0] not in ("Z", "X") else None
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """The processes under `pid` (children, their children...), with their start times."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit() and (fields := _stat(entry / "stat")):
+            children.setdefault(int(fields[1]), []).append((int(entry.name), int(fields[19])))
+    found, todo = {}, [pid]
+    while todo:
+        for child, born in children.get(todo.pop(), []):
+            if child not in found:
+                found[child] = born
+                todo.append(child)
+    found.pop(os.getpid(), None)  # the lifeline itself, when it is a child of the command
+    return found
+
+
+def _stat(path: Path) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (which may hold spaces and brackets): state, ppid, ..."""
+    try:
+        text = path.read_text()
+    except OSError:
+        return None
+    return text[text.rfind(")") + 2:].split()
+
+
+if __name__ == "__main__":
+    watch(int(sys.argv[1]))
