@@ -1,4 +1,4 @@
-"""The processes a command starts die with it, however it dies.
+"""The processes a command starts die with it, however it dies; and whether a run's process is still alive.
 
 A run starts NLP workers (a process pool), the pool's resource tracker and, in Prefect's ephemeral mode, an API
 server. A clean end or Ctrl-C stops them, but SIGKILL (the OOM killer, a service manager, `kill -9`) does not: they
@@ -12,15 +12,22 @@ Linux only (it reads /proc); elsewhere nothing is started.
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from warehouse.contract import RunProcess
+
 PROC = Path("/proc")
 EVERY_SECONDS = 0.5
+STALE_AFTER = datetime.timedelta(hours=1)
+"""A run on another host whose last batch loaded longer ago than this is taken for dead: a batch takes seconds to a
+few minutes."""
 
 
 def start() -> subprocess.Popen | None:
@@ -57,6 +64,34 @@ def started_at(pid: int) -> int | None:
     zombie: its parent, or an init that does not reap, has not collected it yet)."""
     fields = _stat(PROC / str(pid) / "stat")
     return int(fields[19]) if fields and fields[0] not in ("Z", "X") else None
+
+
+def this_process() -> RunProcess:
+    return RunProcess(socket.gethostname(), os.getpid(), started_at(os.getpid()))
+
+
+def is_alive(process: RunProcess) -> bool | None:
+    """Whether the process still runs: None when it cannot be told from here (another host)."""
+    if process.host != socket.gethostname() or process.pid is None:
+        return None
+    if process.started is not None and PROC.is_dir():
+        return started_at(process.pid) == process.started
+    try:
+        os.kill(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead(runs: list[tuple[str, RunProcess, datetime.datetime]]) -> list[str]:
+    """Of (run_id, process, last heartbeat) of runs recorded as `running`, those that are not: their process is gone
+    (this host), or their last heartbeat is older than `STALE_AFTER` (another host, whose processes cannot be seen
+    from here)."""
+    now = datetime.datetime.now()
+    return [run_id for run_id, process, heartbeat in runs
+            if (alive := is_alive(process)) is False or (alive is None and now - heartbeat > STALE_AFTER)]
 
 
 def descendants(pid: int) -> dict[int, int]:

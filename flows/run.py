@@ -14,8 +14,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from corpus.nlp import pipeline_version
+from flows import lifeline
 from warehouse.contract import RunStatus
-from warehouse.load import BatchResult, start_run
+from warehouse.load import BatchResult, abandon_runs, running_runs, start_run
 
 STAGES = ("read_parse", "annotate_wait", "load", "finish", "summarise")
 """Where the flow's own time goes: reading and parsing batches, waiting for annotations, loading batches, recording
@@ -41,9 +42,12 @@ class Run:
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
     def begin(self, con: duckdb.DuckDBPyConnection, arguments: str, source: str | None = None) -> None:
-        """Record the run as `running` in `ingest_runs`, with the pipeline version and the Prefect flow run."""
+        """Record the run as `running` in `ingest_runs`, with the pipeline version, the Prefect flow run and the
+        process it runs in; mark the runs left `running` by a process that is gone `abandoned` (this connection
+        holds the write lock, so no run can start or end meanwhile)."""
+        abandon_runs(con, lifeline.dead(running_runs(con)))
         start_run(con, self.id, pipeline_version=pipeline_version(), flow_run_id=str(flow_run.id or ""),
-                  arguments=arguments, source=source)
+                  arguments=arguments, process=lifeline.this_process(), source=source)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:

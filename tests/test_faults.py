@@ -21,7 +21,7 @@ import dashboard.data
 from flows import lifeline
 from flows.cli import main
 from tests.conftest import ROOT, wikinews_records, write_jsonl, write_lock_held
-from warehouse.load import WarehouseError, open_warehouse
+from warehouse.load import WarehouseError, open_warehouse, running_runs
 
 pytestmark = pytest.mark.slow
 
@@ -166,6 +166,7 @@ def test_a_killed_run_keeps_whole_batches_and_a_rerun_ends_as_a_clean_run(record
         kept = assert_whole(con)
         assert 16 <= kept < 150 and kept % 16 == 0, kept
         assert con.execute("SELECT status, finished_at FROM ingest_runs").fetchall() == [("running", None)]
+        assert len(lifeline.dead(running_runs(con))) == 1  # what `corpus stats` shows as gone
         for table, counts in per_document_counts(con).items():
             assert counts == {sha: clean[table][sha] for sha in counts}, f"{table} of a kept document differs"
 
@@ -180,8 +181,8 @@ def test_a_killed_run_keeps_whole_batches_and_a_rerun_ends_as_a_clean_run(record
         assert con.execute("SELECT doc_id, content_sha256 FROM documents ORDER BY 1").fetchall() == clean_documents
         assert per_document_counts(con) == clean
         assert con.execute("SELECT * FROM entities ORDER BY entity_id").fetchall() == clean_entities
-        assert con.execute("SELECT status FROM ingest_runs ORDER BY started_at").fetchall() == [("running",),
-                                                                                               ("completed",)]
+        assert con.execute("SELECT status, finished_at = heartbeat_at FROM ingest_runs ORDER BY started_at"
+                           ).fetchall() == [("abandoned", True), ("completed", False)]
     print(f"killed at {kept} documents after {killed_after:.0f} s; the rerun took {rerun_took:.0f} s")
 
 

@@ -5,6 +5,7 @@ freshly migrated warehouse."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 Table = Literal[
@@ -43,8 +44,19 @@ STATS_TABLES: tuple[Table, ...] = ("documents", "paragraphs", "sentences", "enti
 DASHBOARD_TABLES: tuple[Table, ...] = ("documents", "entity_mentions", "entities", "quotes", "citations")
 """The tables the dashboard's overview counts."""
 
-RunStatus = Literal["running", "completed", "failed", "interrupted"]
-"""`ingest_runs.status`: `running` until the run records its end; a killed run stays `running`."""
+RunStatus = Literal["running", "completed", "failed", "interrupted", "abandoned"]
+"""`ingest_runs.status`: `running` until the run records its end; a killed run stays `running` until the next run
+finds its process gone and marks it `abandoned`."""
+
+@dataclass(frozen=True)
+class RunProcess:
+    """Where a run runs (`ingest_runs.host`, `pid`, `process_started`): its host, its process id and that process's
+    start time (None where it cannot be read)."""
+
+    host: str | None
+    pid: int | None
+    started: int | None
+
 
 SourceStatus = Literal["completed", "failed", "interrupted", "not-modified", "unreachable"]
 """`source_state.last_status`: how a source's last check ended (as its run did, when it ran one)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from corpus.records import AnnotatedArticle, Rejection
-from warehouse.contract import DOCUMENT_TABLES, STAGED_TABLES, RunStatus
+from warehouse.contract import DOCUMENT_TABLES, STAGED_TABLES, RunProcess, RunStatus
 from warehouse.errors import WarehouseError
 from warehouse.migrate import migrate as apply_migrations
 from warehouse.search import build_search_index, has_search_index, load_fts
@@ -160,12 +160,29 @@ def stored_inputs(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> lis
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, *, pipeline_version: str, flow_run_id: str | None,
-              arguments: str, source: str | None = None) -> None:
+              arguments: str, source: str | None = None, process: RunProcess | None = None) -> None:
+    """Record a run as `running`, in the process `process` (unknown: only its heartbeat tells whether it lives)."""
+    process = process or RunProcess(None, None, None)
     con.execute(
-        "INSERT INTO ingest_runs (run_id, started_at, status, pipeline_version, flow_run_id, arguments, source) "
-        "VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?, ?)",
-        [run_id, pipeline_version, flow_run_id, arguments, source],
+        "INSERT INTO ingest_runs (run_id, started_at, status, pipeline_version, flow_run_id, arguments, source, host, "
+        "pid, process_started, heartbeat_at) VALUES (?, now()::TIMESTAMP, 'running', ?, ?, ?, ?, ?, ?, ?, "
+        "now()::TIMESTAMP)",
+        [run_id, pipeline_version, flow_run_id, arguments, source, process.host, process.pid, process.started],
     )
+
+
+def running_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, RunProcess, object]]:
+    """(run_id, process, last heartbeat) of the runs recorded as `running`."""
+    rows = con.execute("SELECT run_id, host, pid, process_started, coalesce(heartbeat_at, started_at) FROM ingest_runs "
+                       "WHERE status = 'running'").fetchall()
+    return [(run_id, RunProcess(host, pid, started), heartbeat) for run_id, host, pid, started, heartbeat in rows]
+
+
+def abandon_runs(con: duckdb.DuckDBPyConnection, run_ids: Sequence[str]) -> None:
+    """Mark these `running` runs `abandoned`, finished at their last heartbeat."""
+    if run_ids:
+        con.execute("UPDATE ingest_runs SET status = 'abandoned', finished_at = coalesce(heartbeat_at, started_at) "
+                    "WHERE status = 'running' AND run_id IN (SELECT unnest(?))", [list(run_ids)])
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: RunStatus) -> dict:
@@ -279,7 +296,7 @@ def _record_batch(con: duckdb.DuckDBPyConnection, run_id: str, rejections: Seque
     save_items(con, run_id, items)
     con.execute(
         "UPDATE ingest_runs SET n_inputs = n_inputs + ?, n_loaded = n_loaded + ?, n_changed = n_changed + ?, "
-        "n_skipped = n_skipped + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
+        "n_skipped = n_skipped + ?, n_rejected = n_rejected + ?, heartbeat_at = now()::TIMESTAMP WHERE run_id = ?",
         [result.n_loaded + result.n_skipped + result.n_rejected, result.n_loaded, result.n_changed, result.n_skipped,
          result.n_rejected, run_id],
     )

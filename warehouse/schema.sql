@@ -111,7 +111,11 @@ CREATE TABLE ingest_runs(
     flow_run_id VARCHAR,
     arguments VARCHAR,
     "source" VARCHAR,
-    n_changed INTEGER DEFAULT(0)
+    n_changed INTEGER DEFAULT(0),
+    host VARCHAR,
+    pid INTEGER,
+    process_started BIGINT,
+    heartbeat_at TIMESTAMP
 );
 
 CREATE TABLE links(

@@ -58,8 +58,14 @@ def _stats(args: argparse.Namespace) -> int:
 def _print_runs_and_sources(con) -> None:
     from warehouse import stats
 
-    print("Last runs (run, source, started, status, inputs, loaded, of which changed, unchanged, rejected)")
+    from flows import lifeline
+    from warehouse.load import running_runs
+
+    dead = set(lifeline.dead(running_runs(con)))
+    print("Last runs (run, source, started, status, inputs, loaded, of which changed, unchanged, rejected; a run "
+          "still marked running whose process is gone shows as gone)")
     for run_id, source, started, status, *numbers in stats.last_runs(con):
+        status = "gone" if run_id in dead else status
         print(f"  {run_id}  {source:<12} {started:%Y-%m-%d %H:%M:%S}  {status:<9} "
               + " ".join(f"{n:>7,}" for n in numbers))
     sources = stats.source_states(con)
