@@ -399,6 +399,20 @@ def test_a_failing_batch_leaves_nothing_behind(db):
         assert con.execute("SELECT n_inputs FROM ingest_runs").fetchone()[0] == 0
 
 
+def test_an_input_met_by_several_runs_is_one_rejection_row(db):
+    """A resumed or scheduled run meets the same bad inputs again: one row per input and reason, counting runs."""
+    with open_warehouse(db) as con:
+        for run_id, detail in (("r1", "vide"), ("r2", "toujours vide"), ("r2", "toujours vide")):
+            if not con.execute("SELECT count(*) FROM ingest_runs WHERE run_id = ?", [run_id]).fetchone()[0]:
+                start_run(con, run_id, pipeline_version="v", flow_run_id=None, arguments="")
+            load_batch(con, run_id, [], [Rejection("a.txt", "empty", detail), Rejection("a.txt", "empty", detail),
+                                         Rejection(f"{run_id}.txt", "binary", "binaire")], 0)
+        rows = con.execute("SELECT source_uri, reason, run_id, first_run_id, n_runs, detail FROM rejected_inputs "
+                           "ORDER BY source_uri").fetchall()
+    assert rows == [("a.txt", "empty", "r2", "r1", 2, "toujours vide"), ("r1.txt", "binary", "r1", "r1", 1, "binaire"),
+                    ("r2.txt", "binary", "r2", "r2", 1, "binaire")]
+
+
 def test_unusable_databases_give_one_line_errors(tmp_path):
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("ceci n'est pas une base DuckDB " * 100)
@@ -427,3 +441,19 @@ def test_a_failed_transaction_keeps_its_own_error_when_duckdb_refuses_the_rollba
                 con.execute("INSERT INTO t VALUES (NULL::INTEGER), (2)")
                 con.execute("ALTER TABLE t ALTER COLUMN k SET NOT NULL")
         assert con.execute("SELECT list(k ORDER BY k) FROM t").fetchone()[0] == [1]
+
+
+def test_migration_016_keeps_one_rejection_per_input_of_an_older_warehouse():
+    from warehouse import migrate
+
+    con = duckdb.connect(":memory:")
+    migrate.migrate(con)
+    con.execute("DELETE FROM schema_migrations WHERE version = 16")  # the warehouse as migration 015 left it
+    con.execute("DROP TABLE rejected_inputs")
+    con.execute("CREATE TABLE rejected_inputs (run_id VARCHAR NOT NULL, source_uri VARCHAR NOT NULL, "
+                "reason VARCHAR NOT NULL, detail VARCHAR NOT NULL, rejected_at TIMESTAMP NOT NULL)")
+    con.execute("INSERT INTO rejected_inputs VALUES ('r1', 'a', 'empty', 'd1', '2024-01-01'), "
+                "('r2', 'a', 'empty', 'd2', '2024-01-02'), ('r2', 'b', 'binary', 'x', '2024-01-02')")
+    assert migrate.migrate(con) == [16]
+    assert con.execute("SELECT source_uri, run_id, first_run_id, n_runs, detail FROM rejected_inputs ORDER BY 1"
+                       ).fetchall() == [("a", "r2", "r1", 2, "d2"), ("b", "r2", "r2", 1, "x")]

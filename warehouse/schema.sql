@@ -198,8 +198,13 @@ CREATE TABLE rejected_inputs(
     source_uri VARCHAR NOT NULL,
     reason VARCHAR NOT NULL,
     detail VARCHAR NOT NULL,
-    rejected_at TIMESTAMP NOT NULL
+    rejected_at TIMESTAMP NOT NULL,
+    first_run_id VARCHAR NOT NULL,
+    first_rejected_at TIMESTAMP NOT NULL,
+    n_runs INTEGER NOT NULL
 );
+
+CREATE UNIQUE INDEX rejected_inputs_input ON rejected_inputs(source_uri, reason);
 
 CREATE TABLE role_mentions(
     doc_id VARCHAR NOT NULL,
