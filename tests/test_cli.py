@@ -104,3 +104,13 @@ def test_the_dashboard_brings_an_older_warehouses_views_up_to_date(tmp_path, mon
     assert started and "dashboard/app.py" in " ".join(started[0])
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM quoted_people").fetchone() == (0,)
+
+
+def test_index_brings_the_full_text_index_up_to_date_or_rebuilds_it(tmp_path, capsys):
+    from warehouse.load import open_warehouse
+
+    db = str(tmp_path / "i.duckdb")
+    with open_warehouse(db):
+        pass  # a new warehouse, its index built whole
+    assert main(["index", "--db", db]) == 0 and "delta indexed" in capsys.readouterr().out
+    assert main(["index", "--rebuild", "--db", db]) == 0 and "rebuilt whole" in capsys.readouterr().out

@@ -457,3 +457,35 @@ def test_migration_016_keeps_one_rejection_per_input_of_an_older_warehouse():
     assert migrate.migrate(con) == [16]
     assert con.execute("SELECT source_uri, run_id, first_run_id, n_runs, detail FROM rejected_inputs ORDER BY 1"
                        ).fetchall() == [("a", "r2", "r1", 2, "d2"), ("b", "r2", "r2", 1, "x")]
+
+
+def _annotated_text(path: str, text: str):
+    return next(annotate([parse_document(RawDocument.from_bytes(path, text.encode("utf-8"), "text"))]))
+
+
+def test_search_finds_each_run_through_the_delta_then_a_full_rebuild(db, monkeypatch):
+    """A run indexes what it loaded on its own (the delta), a changed document by its new words only, and the whole
+    warehouse is indexed again once the delta passes its share."""
+    from warehouse import search
+
+    def found(con, words: str) -> list[str]:
+        return [t for (t,) in con.execute("SELECT title FROM document_search(?) WHERE kind = 'document'",
+                                          [words]).fetchall()]
+
+    volcano = "Un volcan entre en éruption\n\nLe volcan Klioutchevskoï est entré en éruption lundi au Kamtchatka.\n"
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", [annotated_seed()], [], 0)
+        rebuild_summaries(con)
+        monkeypatch.setattr(search, "FULL_REBUILD_SHARE", 0.9)
+        load_batch(con, "r1", [_annotated_text("volcan.txt", volcano)], [], 0)
+        assert search.update_search_index(con) == "delta"
+        assert found(con, "Klioutchevskoï") == ["Un volcan entre en éruption"]
+        assert found(con, "Vostotchny") == ["La rencontre Poutine-Kim de Vostotchny"]
+        load_batch(con, "r1", [_annotated_text("volcan.txt", volcano.replace("Kamtchatka", "Kouriles"))], [], 0)
+        assert search.update_search_index(con) == "delta"
+        assert found(con, "Kouriles") == ["Un volcan entre en éruption"] and found(con, "Kamtchatka") == []
+        monkeypatch.setattr(search, "FULL_REBUILD_SHARE", 0.1)
+        assert search.update_search_index(con) == "full"
+        assert con.execute("SELECT count(*) FROM search.documents_delta").fetchone() == (0,)
+        assert found(con, "Kouriles") == ["Un volcan entre en éruption"]

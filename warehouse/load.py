@@ -21,7 +21,7 @@ from corpus.records import AnnotatedArticle, Rejection
 from warehouse.contract import DOCUMENT_TABLES, STAGED_TABLES, RunProcess, RunStatus
 from warehouse.errors import WarehouseError
 from warehouse.migrate import migrate as apply_migrations
-from warehouse.search import build_search_index, has_search_index, load_fts
+from warehouse.search import build_search_index, has_search_index, load_fts, update_search_index
 from warehouse.sqlfiles import sql_text
 from warehouse.stage import stage
 from warehouse.state import SourceItem, save_items
@@ -221,11 +221,12 @@ def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
 
 def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the stale entities, then rebuild the corpus-wide summaries (`refresh/summaries.sql`, which read the
-    entities) and the full-text index: each in one transaction, so that readers see the old ones or the new ones."""
+    entities) and bring the full-text index up to date (`update_search_index`): each in one transaction, so that
+    readers see the old ones or the new ones."""
     refresh_stale_entities(con)
     with transaction(con):
         con.execute(sql_text("warehouse.refresh", "summaries"))
-    build_search_index(con)
+    update_search_index(con)
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[AnnotatedArticle],

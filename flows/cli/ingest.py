@@ -1,4 +1,5 @@
-"""`corpus ingest` and `corpus reprocess`: annotate paths, or the stored documents, into the warehouse."""
+"""`corpus ingest` and `corpus reprocess`: annotate paths, or the stored documents, into the warehouse; `corpus
+index`: the full-text index brought up to date, or rebuilt."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     _add_map_and_run_options(reprocess, "the --map the JSONL documents were ingested with")
     reprocess.set_defaults(run=_reprocess)
 
+    index = commands.add_parser("index", help="bring the full-text index up to date (--rebuild: rebuild it whole)")
+    index.add_argument("--rebuild", action="store_true",
+                       help="rebuild the index over every document, which also resets the ranking statistics")
+    index.add_argument("--db", default=None, help=DB_HELP)
+    index.set_defaults(run=_index)
+
 
 def _add_map_and_run_options(command: argparse.ArgumentParser, map_help: str) -> None:
     command.add_argument("--map", action="append", default=[], metavar="FIELD=KEY", help=map_help)
@@ -41,6 +48,24 @@ def _ingest(args: argparse.Namespace) -> int:
 def _reprocess(args: argparse.Namespace) -> int:
     return run_flow(args, "reprocess", "Annotating again the documents of an older pipeline version", db_path(args),
                     field_map=_field_map(args))
+
+
+def _index(args: argparse.Namespace) -> int:
+    import time
+
+    from warehouse.load import open_warehouse
+    from warehouse.search import build_search_index, update_search_index
+
+    started = time.monotonic()
+    with open_warehouse(db_path(args), migrate=False) as con:
+        if args.rebuild:
+            build_search_index(con)
+            how = "full"
+        else:
+            how = update_search_index(con)
+    print(f"Full-text index of {db_path(args)}: {'rebuilt whole' if how == 'full' else 'delta indexed'} in "
+          f"{time.monotonic() - started:.1f} s")
+    return 0
 
 
 def _field_map(args: argparse.Namespace) -> dict[str, str] | None:
