@@ -98,6 +98,19 @@ def test_entity_stats_lists_the_top_comentions_by_rank(con):
     ]
 
 
+@checks_view("entity_stats")
+def test_entity_stats_counts_the_entities_a_run_left_stale_from_their_mentions(con):
+    """A run killed after its batches and before its summaries leaves new entities with NULL counts."""
+    documents(con, d1=dt.date(2024, 1, 5), d2=dt.date(2024, 2, 9))
+    entities(con, ("a", "Macron", "PER", 1))
+    con.execute("UPDATE entities SET n_mentions = NULL, n_docs = NULL")
+    given(con, "entity_mentions", *({"mention_id": f"m{i}", "doc_id": doc, "entity_id": "a"}
+                                    for i, doc in enumerate(("d1", "d1", "d2"))))
+    given(con, "stale_entities", {"entity_id": "a"})
+    assert rows_of(con, "entity_stats") == [
+        ("a", "Macron", "PER", 3, 2, dt.date(2024, 1, 5), dt.date(2024, 2, 9), [])]
+
+
 @checks_view("quotes_about")
 def test_quotes_about_joins_each_quote_to_the_entities_it_is_about(con):
     entities(con, ("a", "Macron", "PER", 1), ("b", "Paris", "LOC", 1))
