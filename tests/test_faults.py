@@ -22,6 +22,7 @@ from flows import lifeline
 from flows.cli import main
 from tests.conftest import ROOT, wikinews_records, write_jsonl, write_lock_held
 from warehouse.load import WarehouseError, open_warehouse, running_runs
+from warehouse.query import relations
 
 pytestmark = pytest.mark.slow
 
@@ -85,6 +86,11 @@ def wait_for_documents(run: subprocess.Popen, db: Path, n: int, timeout: float =
         assert run.poll() is None, f"the run ended (exit {run.returncode}) before {n} documents: {run.stderr.read()}"
         time.sleep(0.2)
     raise AssertionError(f"no {n} documents in {db} after {timeout:.0f} s")
+
+
+def views_of(con: duckdb.DuckDBPyConnection) -> list[str]:
+    names = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    return [name for name in relations(con) if name in names]
 
 
 def per_document_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
@@ -169,6 +175,19 @@ def test_a_killed_run_keeps_whole_batches_and_a_rerun_ends_as_a_clean_run(record
         assert len(lifeline.dead(running_runs(con))) == 1  # what `corpus stats` shows as gone
         for table, counts in per_document_counts(con).items():
             assert counts == {sha: clean[table][sha] for sha in counts}, f"{table} of a kept document differs"
+    with open_warehouse(db, read_only=True) as con:  # what readers see of the warehouse the killed run left
+        for view in views_of(con):
+            con.execute(f"SELECT count(*) FROM {view}").fetchone()
+        assert con.execute("SELECT count(*) FROM entities WHERE n_mentions IS NULL").fetchone()[0] > 0
+        assert con.execute(
+            "SELECT count(*) FROM entity_stats s JOIN (SELECT entity_id, count(*) AS n FROM entity_mentions "
+            "GROUP BY ALL) m USING (entity_id) WHERE s.n_mentions IS DISTINCT FROM m.n").fetchone() == (0,)
+    pages = dashboard.data.read(db, lambda c: (
+        dashboard.data.counts(c), dashboard.data.documents_per_month(c), dashboard.data.top_entities(c),
+        dashboard.data.quotes_by_speaker(c), dashboard.data.quotes_by_outlet(c), dashboard.data.sources(c),
+        dashboard.data.women_share_by_month(c, None), dashboard.data.most_quoted(c),
+        dashboard.data.anonymous_by_publication(c), dashboard.data.find_documents(c, "")))
+    assert pages[0]["documents"] == kept
 
     started = time.monotonic()
     rerun = ingest(env, db, records["first"])
