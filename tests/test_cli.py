@@ -53,6 +53,7 @@ def test_ingest_then_stats(tmp_path, capsys, monkeypatch):
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     with duckdb.connect(str(db)) as con:  # what a run killed between its batches and its summaries leaves
         con.execute("UPDATE entities SET n_mentions = NULL, n_docs = NULL")
+        con.execute("INSERT INTO stale_entities SELECT entity_id FROM entities")
     assert main(["stats"]) == 0
     assert re.search(r"PER\s+Kim Jong Un\s+9\s+1", capsys.readouterr().out)
 

@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 from corpus.nlp import load_pipeline
-from warehouse.contract import DOCUMENT_TABLES
-from warehouse.load import open_warehouse, rebuild_summaries
+from warehouse.load import delete_documents, open_warehouse, rebuild_summaries
 from warehouse.transaction import transaction
 
 
@@ -35,13 +34,7 @@ def remove_last(db: Path, n: int) -> list[dict]:
         doc_ids = [doc_id for doc_id, _ in rows]
         with transaction(con):
             con.execute("CREATE TEMP TABLE gone AS SELECT unnest(?) AS doc_id", [doc_ids])
-            con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
-                        "WHERE doc_id IN (SELECT doc_id FROM gone) AND entity_id IS NOT NULL")
-            con.execute("DELETE FROM quote_citations WHERE quote_id IN "
-                        "(SELECT quote_id FROM quotes WHERE doc_id IN (SELECT doc_id FROM gone))")
-            con.execute("DELETE FROM quotes WHERE doc_id IN (SELECT doc_id FROM gone)")
-            for table in DOCUMENT_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM gone)")
+            delete_documents(con, "gone")
         rebuild_summaries(con)
     return [json.loads(content) for _, content in rows]
 

@@ -244,7 +244,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
             con.register(f"staged_{name}", table)
         with transaction(con):
             con.execute("CREATE OR REPLACE TEMP TABLE batch_documents AS SELECT doc_id FROM staged_documents")
-            n_changed = _delete_replaced(con)
+            n_changed = delete_documents(con)
             _insert_staged(con)
             if refresh_entities:
                 _refresh_stale(con)
@@ -258,20 +258,21 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
     return result
 
 
-def _delete_replaced(con: duckdb.DuckDBPyConnection) -> int:
-    """Delete every row of the documents of `batch_documents` already loaded, marking the entities they mentioned
-    stale; return how many there were."""
-    replaced = "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents)"
-    n_changed = con.execute(f"SELECT count(*) FROM ({replaced})").fetchone()[0]
-    if n_changed:
+def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: str = "batch_documents") -> int:
+    """Delete every row of the loaded documents whose doc_id is in the table named `doc_ids` (a batch's documents that
+    replace them, or documents to remove), marking the entities they mentioned stale; return how many there were."""
+    listed = f"SELECT doc_id FROM {doc_ids}"
+    loaded = f"SELECT doc_id FROM documents WHERE doc_id IN ({listed})"
+    n_loaded = con.execute(f"SELECT count(*) FROM ({loaded})").fetchone()[0]
+    if n_loaded:
         con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
-                    f"WHERE doc_id IN ({replaced}) ON CONFLICT DO NOTHING")
-        con.execute("DELETE FROM quote_citations WHERE quote_id IN "
-                    "(SELECT quote_id FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents))")
-        con.execute("DELETE FROM quotes WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
+                    f"WHERE doc_id IN ({loaded}) ON CONFLICT DO NOTHING")
+        con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN "
+                    f"({listed}))")
+        con.execute(f"DELETE FROM quotes WHERE doc_id IN ({listed})")
         for table in DOCUMENT_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
-    return n_changed
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN ({listed})")
+    return n_loaded
 
 
 def _insert_staged(con: duckdb.DuckDBPyConnection) -> None:

@@ -18,14 +18,12 @@ def documents_by(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple]:
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]:
-    """The most mentioned entities: (label, name, mentions, documents), counted from `entity_mentions`, so right
-    also on a warehouse whose last run did not get to rebuild the entities' counts (a killed run leaves them NULL)."""
+    """The most mentioned entities: (label, name, mentions, documents), from `entity_stats`, which counts the
+    entities a run left stale from their mentions (a killed run leaves their counts NULL in `entities`)."""
     return con.execute(
         """
-        SELECT e.label, e.name, count(*) AS n_mentions, count(DISTINCT m.doc_id) AS n_docs
-        FROM entity_mentions m JOIN entities e USING (entity_id)
-        GROUP BY e.entity_id, e.label, e.name
-        ORDER BY n_mentions DESC, e.name
+        SELECT label, name, n_mentions, n_docs FROM entity_stats
+        ORDER BY n_mentions DESC NULLS LAST, name
         LIMIT ?
         """,
         [limit],

@@ -64,7 +64,9 @@ class QuoteRules:
     gendered_nouns: dict[str, str] = dataclasses.field(default_factory=dict)
     """Person nouns in -e with a gender of their own ("mère", "père"), to that gender ("Fem", "Masc")."""
     speaker_kind_nouns: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
-    """More nouns of each kind of speaker a description can be (`document`, `organisation`, `group`, `anonymous`)."""
+    """The nouns of each kind of speaker a description can be, in the order they are tried (`document`, `anonymous`,
+    `organisation`, `group`): the lists of `speaker_kind_nouns`, with `document_nouns` among the documents and
+    `organisation_nouns` and `institution_nouns` among the organisations."""
     speaking_nouns: frozenset[str] = frozenset()
     """Nouns for people, organisations and institutions: the nouns a speaker can be."""
 
@@ -98,6 +100,13 @@ class QuoteRules:
             term_max_words=int(rules["term_max_words"]),
             **word_sets,
             gendered_nouns={noun: gender for gender, nouns in rules["gendered_nouns"].items() for noun in nouns},
-            speaker_kind_nouns={kind: frozenset(nouns) for kind, nouns in rules["speaker_kind_nouns"].items()},
+            speaker_kind_nouns=_speaker_kind_nouns(rules["speaker_kind_nouns"], word_sets),
             speaking_nouns=word_sets["person_nouns"] | word_sets["organisation_nouns"] | word_sets["institution_nouns"],
         )
+
+
+def _speaker_kind_nouns(listed: dict[str, list[str]], word_sets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    more = {"document": word_sets["document_nouns"],
+            "organisation": word_sets["organisation_nouns"] | word_sets["institution_nouns"]}
+    return {kind: frozenset(listed.get(kind, ())) | more.get(kind, frozenset())
+            for kind in ("document", "anonymous", "organisation", "group")}

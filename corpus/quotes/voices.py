@@ -92,10 +92,11 @@ def speaker_voice(doc: Doc, name: str, mentions: list[Span], rules: QuoteRules) 
         return Voice(kind)
     if any(m.root.lemma_.lower() in rules.epicene_nouns for m in mentions):
         mentions = [m for m in mentions if m.root.pos_ != "PRON"]  # "une source ... ajoute-t-elle"
-    named = Counter() if _is_description(name) else Counter(
+    described = _is_description(name)
+    named = Counter() if described else Counter(
         g for piece in gender_evidence(doc, name, rules)
         for g in ([piece] if isinstance(piece, str) else noun_gender(piece, rules) if _bound_to(piece, name) else []))
-    given = first_name_gender(name, ALL_NAMES) if kind == "person" and not _is_description(name) else None
+    given = first_name_gender(name, ALL_NAMES) if kind == "person" and not described else None
     agreeing = Counter(g for mention in mentions for g in agreement_genders(mention, rules)
                        if not (given and mention.root.pos_ == "PRON" and g != given))
     for votes in (named, named + agreeing):
@@ -242,18 +243,13 @@ def _kind_by_head_noun(name: str, rules: QuoteRules) -> str | None:
     """The kind its own words give a description or an organisation's name, read up to its first complement ("le
     parquet national antiterroriste", "Haut conseil de la famille", "une coalition pro-serbe et deux autres
     groupements"), so that a pronoun or a noun in apposition ("Son principal rival, une coalition") does not decide."""
-    kinds = rules.speaker_kind_nouns
-    lists = (("document", rules.document_nouns | set(kinds.get("document", ()))),
-             ("anonymous", set(kinds.get("anonymous", ()))),
-             ("organisation", rules.organisation_nouns | rules.institution_nouns | set(kinds.get("organisation", ()))),
-             ("group", set(kinds.get("group", ()))))
     words = re.split(r"[\s']+", name.replace("’", "'").lower())
     while words and (words[0] in DETERMINERS or words[0] in ("l", "d")):
         words = words[1:]
     for word in words[:3]:
         if word in _PREPOSITIONS or word in rules.person_nouns:  # "une porte-parole des pompiers" is a person
             return None
-        for kind, nouns in lists:
+        for kind, nouns in rules.speaker_kind_nouns.items():
             if word in nouns or (word.endswith(("s", "x")) and word[:-1] in nouns):
                 return kind
     return None
@@ -269,13 +265,13 @@ def _kind_of_description(mention: Span, rules: QuoteRules) -> str:
         return "group" if rules.pronouns.get(word, (None, "Sing"))[1] == "Plur" else "person"
     if root.pos_ == "NUM" or root.text == "%":
         return "group"  # "58 % des personnes interrogées"
-    if lemma in rules.document_nouns or lemma in kinds.get("document", ()):
+    if lemma in kinds["document"]:
         return "document"
-    if word in kinds.get("anonymous", ()):
+    if word in kinds["anonymous"]:
         return "anonymous"
-    if lemma in rules.organisation_nouns or lemma in rules.institution_nouns or lemma in kinds.get("organisation", ()):
+    if lemma in kinds["organisation"]:
         return "organisation"
-    if "Plur" in root.morph.get("Number") or lemma in kinds.get("group", ()):
+    if "Plur" in root.morph.get("Number") or lemma in kinds["group"]:
         return "group"
     if mention[0].lower_ in rules.indefinite_determiners:
         return "anonymous"
