@@ -115,3 +115,6 @@ def test_index_brings_the_full_text_index_up_to_date_or_rebuilds_it(tmp_path, ca
         pass  # a new warehouse, its index built whole
     assert main(["index", "--db", db]) == 0 and "delta indexed" in capsys.readouterr().out
     assert main(["index", "--rebuild", "--db", db]) == 0 and "rebuilt whole" in capsys.readouterr().out
+    missing = tmp_path / "missing.duckdb"
+    assert main(["index", "--db", str(missing)]) == 1 and not missing.exists()
+    assert capsys.readouterr().err.strip() == f"corpus: error: no database at {missing}: run `corpus ingest` first"

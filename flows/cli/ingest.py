@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 from importlib import resources
+from pathlib import Path
 
-from flows.cli.errors import UsageError
+from flows.cli.errors import CommandError, UsageError
 from flows.cli.options import DB_HELP, db_path
 from flows.cli.run import add_run_options, run_flow
 
@@ -56,14 +57,17 @@ def _index(args: argparse.Namespace) -> int:
     from warehouse.load import open_warehouse
     from warehouse.search import build_search_index, update_search_index
 
+    db = db_path(args)
+    if not Path(db).is_file():
+        raise CommandError(f"no database at {db}: run `corpus ingest` first")
     started = time.monotonic()
-    with open_warehouse(db_path(args), migrate=False) as con:
+    with open_warehouse(db) as con:
         if args.rebuild:
             build_search_index(con)
             how = "full"
         else:
             how = update_search_index(con)
-    print(f"Full-text index of {db_path(args)}: {'rebuilt whole' if how == 'full' else 'delta indexed'} in "
+    print(f"Full-text index of {db}: {'rebuilt whole' if how == 'full' else 'delta indexed'} in "
           f"{time.monotonic() - started:.1f} s")
     return 0
 
