@@ -1,12 +1,15 @@
 """NER over clean texts: mentions carry exact offsets, sentence and paragraph indices."""
 
 
-import pytest
+import json
 
-from corpus.nlp import annotate, load_pipeline, pipeline_version
+import pytest
+import spacy
+
+from corpus.nlp import MODEL, annotate, lemma_index_as_sets, load_pipeline, pipeline_version
 from corpus.read.parse import parse_document
 from corpus.records import RawDocument
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, shared
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +82,37 @@ def test_titles_and_notes_tagged_in_one_call_give_the_records_of_one_article_at_
     articles = [annotated.article for annotated in sample_annotations]
     assert sum(len(a.notes) for a in articles) >= 5 and all(a.title for a in articles)
     assert sample_annotations == [record for article in articles for record in annotate([article])]
+
+
+def lemmas_stock_and_with_sets(texts: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Every token's lemma from spaCy's French lemmatizer as shipped, then from the same with its word lists as sets,
+    each starting with an empty cache, on the same tagged documents."""
+    nlp = spacy.load(MODEL, exclude=["ner"])
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    with nlp.select_pipes(disable=["lemmatizer"]):
+        tagged = list(nlp.pipe(texts))
+    lemmatizer.cache.clear()
+    stock = [[t.lemma_ for t in lemmatizer(doc.copy())] for doc in tagged]
+    lemma_index_as_sets(lemmatizer)
+    lemmatizer.cache.clear()
+    with_sets = [[t.lemma_ for t in lemmatizer(doc.copy())] for doc in tagged]
+    return stock, with_sets
+
+
+def test_lemma_index_as_sets_gives_spacys_lemmas_on_the_bundled_articles(sample_annotations):
+    stock, with_sets = lemmas_stock_and_with_sets([a.article.text for a in sample_annotations])
+    assert sum(map(len, stock)) > 2_000
+    assert with_sets == stock
+
+
+@pytest.mark.slow
+def test_lemma_index_as_sets_gives_spacys_lemmas_on_the_600_document_set():
+    """The set the acceptance test loads: every token of the 100 Wikinews pages and the 500 OrangeSum articles, so
+    every row stored from them (cues, speakers, roles read lemmas) is the same either way."""
+    pages = [parse_document(RawDocument.from_bytes(str(p), p.read_bytes(), "html")).text
+             for p in sorted(shared("data/articles/wikinews_fr_100/documents").glob("*.html"))]
+    lines = shared("data/articles/orangesum/sample_500.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = pages + [json.loads(line)["article"] for line in lines]
+    stock, with_sets = lemmas_stock_and_with_sets(texts)
+    assert len(texts) >= 590 and sum(map(len, stock)) > 200_000
+    assert with_sets == stock
