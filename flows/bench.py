@@ -202,7 +202,7 @@ def serial_profile(sample: Path, n_docs: int, batch_size: int, db: Path) -> dict
     beyond the pipeline), citations (`cite`, part of the records), loading and the end-of-run summaries."""
     from corpus.citations.resolve import cite
     from corpus.nlp import NOT_FOR_NER, annotate, load_pipeline, texts_apart
-    from warehouse.load import load_batch, open_warehouse, rebuild_summaries, start_run
+    from warehouse.load import load_batch, open_warehouse, start_run, update_summaries
 
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -239,7 +239,7 @@ def serial_profile(sample: Path, n_docs: int, batch_size: int, db: Path) -> dict
     seconds["load"] = time.perf_counter() - started
     started = time.perf_counter()
     with open_warehouse(db, migrate=False) as con:
-        rebuild_summaries(con)
+        update_summaries(con)
     seconds["summarise"] = time.perf_counter() - started
     return seconds
 

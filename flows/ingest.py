@@ -14,6 +14,7 @@ annotate the next ones: memory stays bounded by the batches in flight, whatever 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import traceback
@@ -34,7 +35,14 @@ from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.read.jsonl import field_names
 from corpus.records import AnnotatedArticle, Article, Rejection
 from flows.collect import ParsedBatch, file_batches, plan_files
-from flows.prefect_workarounds import Sealed, runner_parallelism, wait_for, workers_on_this_api
+from flows.prefect_workarounds import (
+    ForkedProcessPool,
+    Sealed,
+    forkserver,
+    runner_parallelism,
+    wait_for,
+    workers_on_this_api,
+)
 from flows.progress import Progress
 from flows.run import Run, publish
 from warehouse.load import (
@@ -44,7 +52,7 @@ from warehouse.load import (
     known_content,
     load_batch,
     open_warehouse,
-    rebuild_summaries,
+    update_summaries,
 )
 from warehouse.state import SourceItem
 
@@ -62,9 +70,25 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+WORKER_PRELOAD = ("flows.worker_preload",)
+"""What the NLP workers' forkserver imports before the first worker forks: the pipeline, loaded once per command."""
+
+
 def nlp_workers(n: int) -> ProcessPoolTaskRunner:
-    """A pool of `n` processes that each load the spaCy pipeline as they start, not on their first batch."""
-    return ProcessPoolTaskRunner(max_workers=n, initializer=start_worker)
+    """A pool of `n` processes forked, where the platform can, from a server that loaded the spaCy pipeline once
+    (`warm_nlp_workers`); elsewhere spawned, each loading it as it starts, not on its first batch."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return ProcessPoolTaskRunner(max_workers=n, initializer=start_worker)
+    pool = ForkedProcessPool(max_workers=n, initializer=start_worker)
+    pool.preload = WORKER_PRELOAD
+    return pool
+
+
+def warm_nlp_workers() -> None:
+    """Start the server the NLP workers fork from, loading the pipeline while the command goes on starting (its
+    Prefect API, its warehouse); the runs of this process fork their workers from it."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        forkserver(WORKER_PRELOAD, start=True)
 
 
 def dask_workers(address: str) -> TaskRunner:
@@ -78,7 +102,8 @@ def dask_workers(address: str) -> TaskRunner:
 def start_worker() -> None:
     """Keep a worker's task logs off the console, which shows the progress line only (the flow's process logs
     each batch and every failure comes back to it), leave Ctrl-C to the flow's process (it reaches the whole process
-    group; a worker interrupted mid-task crashed its task and hung the pool's shutdown), and load the pipeline."""
+    group; a worker interrupted mid-task crashed its task and hung the pool's shutdown), and load the pipeline (a worker
+    forked from `warm_nlp_workers`'s server has it already)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for handler in logging.getLogger().handlers + logging.getLogger("prefect").handlers:
         if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
@@ -143,7 +168,7 @@ def summarise(db: str) -> None:
     full-text index, once per run: they summarise the whole corpus, and keeping them up to date per batch cost more
     than the batch."""
     with open_warehouse(db, migrate=False) as con:
-        rebuild_summaries(con)
+        update_summaries(con)
 
 
 @flow(name="ingest", log_prints=False, task_runner=nlp_workers(default_workers()))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import subprocess
@@ -15,7 +17,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import prefect
-
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
@@ -79,6 +80,57 @@ def workers_on_this_api() -> Iterator[None]:
         return
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
+
+
+def forkserver(preload: Sequence[str], *, start: bool = False) -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server to import `preload` first (Linux), started now if `start`, else when the
+    first process is made from it.
+
+    Started, the server imports `preload` while the caller goes on (its start-up then overlaps the command's own); the
+    first worker forked from it waits for that, every later one forks in milliseconds; it lives until this process
+    ends, across the runs it makes."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    if start:
+        multiprocessing.forkserver.ensure_running()
+    return context
+
+
+class ForkedProcessPool(ProcessPoolTaskRunner):
+    """Prefect's process pool with its workers forked from `forkserver(preload)` instead of spawned afresh.
+
+    Works around: the pool starts its workers with 'spawn', hard-coded in `__enter__`: every worker of every run
+    imported Prefect and spaCy and loaded the pipeline again (7 s each, two thirds of it compiling the French
+    tokenizer's regular expressions). The context `__enter__` reads from the `multiprocessing` module is swapped for
+    the forkserver's, during `__enter__` only. Can go when the pool takes a multiprocessing context."""
+
+    preload: tuple[str, ...] = ()
+
+    def duplicate(self) -> ForkedProcessPool:
+        copy = super().duplicate()
+        copy.preload = self.preload
+        return copy
+
+    def __enter__(self) -> ForkedProcessPool:
+        module = sys.modules[ProcessPoolTaskRunner.__module__]
+        module.multiprocessing = _OneContext(forkserver(self.preload))
+        try:
+            return super().__enter__()
+        finally:
+            module.multiprocessing = multiprocessing
+
+
+class _OneContext:
+    """The `multiprocessing` module, but for the context it gives whatever start method is asked."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext):
+        self._context = context
+
+    def get_context(self, method: str | None = None) -> multiprocessing.context.BaseContext:
+        return self._context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(multiprocessing, name)
 
 
 def runner_parallelism() -> int | None:

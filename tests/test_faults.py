@@ -207,14 +207,15 @@ def test_a_killed_run_keeps_whole_batches_and_a_rerun_ends_as_a_clean_run(record
 
 def test_the_processes_of_a_run_die_with_it_whatever_kills_it(records, env, tmp_path):
     """SIGKILL to the command alone (not its group, as the OOM killer or `kill -9` do): its two workers, the pool's
-    resource tracker and its lifeline are gone within 30 s."""
+    resource tracker, the server the workers fork from and its lifeline are gone within 30 s."""
     db = tmp_path / "orphans.duckdb"
     run = ingest(env, db, records["first"], workers=2)
     try:
         wait_for_documents(run, db, 16)
         under = lifeline.descendants(run.pid)
         commands = [(PROC / str(pid) / "cmdline").read_bytes() for pid in under]
-        assert sum(b"spawn_main" in c for c in commands) == 2 and any(b"flows.lifeline" in c for c in commands)
+        forked = sum(b"multiprocessing.forkserver" in c for c in commands)  # the server and the workers forked from it
+        assert forked == 3 and any(b"flows.lifeline" in c for c in commands)
         os.kill(run.pid, signal.SIGKILL)
         run.wait()
         deadline = time.monotonic() + 30

@@ -170,7 +170,7 @@ def test_sample_corpus_loads_with_exact_offsets(tmp_path):
     assert sum(part == "text" for part, *_ in rows) > 100
     assert all(text[start:end] == mention for _, text, start, end, mention in rows)
     assert query(db, "SELECT * FROM entity_pairs ORDER BY ALL") == query(
-        db, "SELECT * FROM pairs_in_documents('documents') ORDER BY ALL")  # rebuilt at the end of the run
+        db, "SELECT * FROM pairs_among('entities') ORDER BY ALL")  # brought up to date at the end of the run
     assert len(query(db, "SELECT * FROM entity_top_comentions")) > 100
 
 

@@ -18,12 +18,13 @@ from tests.conftest import MENTIONS_IN_PLACE, SAMPLES, SEED
 from warehouse.load import (
     BatchWriter,
     WarehouseError,
+    delete_documents,
     finish_run,
     known_content,
     load_batch,
     open_warehouse,
-    rebuild_summaries,
     start_run,
+    update_summaries,
 )
 from warehouse.migrate import migrate, migrations
 from warehouse.stage import doc_id_for
@@ -163,7 +164,7 @@ def test_reloading_a_changed_document_updates_and_drops_its_entities(db):
         load_batch(con, "r1", [changed], [], 0)
         assert entities_of(con, "name = 'Emmanuel Macron'")["Emmanuel Macron"][2:4] == (1, 1)
         assert entities_of(con, "name = 'Paris'")["Paris"][2] == 1
-        rebuild_summaries(con)
+        update_summaries(con)
         macron_paris = ("SELECT n_docs, n_sentences FROM cooccurrence "
                         "WHERE name = 'Emmanuel Macron' AND other_name = 'Paris'")
         assert con.execute(macron_paris).fetchall() == [(1, 0)]  # appended after the notes: in the last note
@@ -172,7 +173,7 @@ def test_reloading_a_changed_document_updates_and_drops_its_entities(db):
         assert entities_of(con) == before
         assert con.execute("SELECT count(*) FROM entity_aliases WHERE alias IN ('Emmanuel Macron', 'Paris')"
                            ).fetchone()[0] == 0
-        rebuild_summaries(con)
+        update_summaries(con)
         assert con.execute(macron_paris).fetchall() == []
         assert_derived_tables_agree_with_mentions(con)
 
@@ -196,6 +197,38 @@ def annotated_samples():
                                                                  else "html")) for p in sorted(SAMPLES.iterdir())]))
 
 
+def assert_summaries_agree_with_mentions(con):
+    """`entity_pairs` and `entity_top_comentions`, however the runs brought them up to date, equal them from scratch."""
+    assert con.execute("SELECT * FROM entity_pairs ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM pairs_among('entities') ORDER BY ALL").fetchall()
+    assert con.execute("SELECT * FROM entity_top_comentions ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM top_comentions_of('entities') ORDER BY ALL").fetchall()
+
+
+def test_summaries_updated_for_the_entities_each_run_touched_equal_them_from_scratch(db, annotated_samples):
+    """Runs that add documents, replace one with a changed text and delete one: after each, the pairs and top
+    co-mentions, recomputed for the entities it touched only, are those of the whole corpus."""
+    half = len(annotated_samples) // 2
+    seed, changed = annotated_seed(), annotated_seed("\n\nUn paragraphe ajouté sur Emmanuel Macron à Paris.\n")
+    with open_warehouse(db) as con:
+        start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+        load_batch(con, "r1", annotated_samples[:half], [], 0, refresh_entities=False)
+        update_summaries(con)
+        assert_summaries_agree_with_mentions(con)
+        first_pairs = con.execute("SELECT count(*) FROM entity_pairs").fetchone()[0]
+        load_batch(con, "r1", annotated_samples[half:], [], 0, refresh_entities=False)
+        load_batch(con, "r1", [changed], [], 0)  # entities recomputed in the batch, pairs left to the end
+        update_summaries(con)
+        assert_summaries_agree_with_mentions(con)
+        assert con.execute("SELECT count(*) FROM entity_pairs").fetchone()[0] > first_pairs > 100
+        load_batch(con, "r1", [seed], [], 0, refresh_entities=False)
+        con.execute("CREATE TEMP TABLE gone AS SELECT doc_id FROM documents ORDER BY doc_id LIMIT 1")
+        delete_documents(con, "gone")
+        update_summaries(con)
+        assert_summaries_agree_with_mentions(con)
+        assert con.execute("SELECT count(*) FROM stale_comentions").fetchone()[0] == 0
+
+
 def test_entity_ids_depend_neither_on_the_database_nor_on_the_order_of_loading(tmp_path, annotated_samples):
     def load(path, batches):
         with open_warehouse(path) as con:
@@ -203,7 +236,7 @@ def test_entity_ids_depend_neither_on_the_database_nor_on_the_order_of_loading(t
             for batch in batches:
                 load_batch(con, "r1", batch, [], 0)
             assert_derived_tables_agree_with_mentions(con)
-            rebuild_summaries(con)
+            update_summaries(con)
             return (con.execute("SELECT * EXCLUDE (entity_key) FROM entities ORDER BY entity_id").fetchall(),
                     con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY mention_id").fetchall(),
                     con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall(),
@@ -310,7 +343,7 @@ def test_reloading_a_document_keeps_one_row_per_key_in_every_table(db):
         assert counts["documents"][0] == 1 and counts["citations"][0] == len(second.citations)
         assert [table for table, (n, _) in counts.items() if n == 0] == ["links"]  # the seed links nothing
         assert con.execute("SELECT count(*) FROM stale_entities").fetchone()[0] > 0
-        rebuild_summaries(con)
+        update_summaries(con)
         assert con.execute("SELECT count(*) FROM stale_entities").fetchone()[0] == 0
         assert_derived_tables_agree_with_mentions(con)
 
@@ -431,15 +464,13 @@ def test_a_failed_transaction_keeps_its_own_error_when_duckdb_refuses_the_rollba
 
     with open_warehouse(db) as con:
         con.execute("CREATE TABLE t (k INTEGER)")
-        with pytest.raises(OSError, match="No space left"):
-            with transaction(con):
-                con.execute("INSERT INTO t VALUES (1)")
-                con.execute("COMMIT")
-                raise OSError(28, "No space left on device")
-        with pytest.raises(duckdb.ConstraintException):
-            with transaction(con):
-                con.execute("INSERT INTO t VALUES (NULL::INTEGER), (2)")
-                con.execute("ALTER TABLE t ALTER COLUMN k SET NOT NULL")
+        with pytest.raises(OSError, match="No space left"), transaction(con):
+            con.execute("INSERT INTO t VALUES (1)")
+            con.execute("COMMIT")
+            raise OSError(28, "No space left on device")
+        with pytest.raises(duckdb.ConstraintException), transaction(con):
+            con.execute("INSERT INTO t VALUES (NULL::INTEGER), (2)")
+            con.execute("ALTER TABLE t ALTER COLUMN k SET NOT NULL")
         assert con.execute("SELECT list(k ORDER BY k) FROM t").fetchone()[0] == [1]
 
 
@@ -476,7 +507,7 @@ def test_search_finds_each_run_through_the_delta_then_a_full_rebuild(db, monkeyp
     with open_warehouse(db) as con:
         start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
         load_batch(con, "r1", [annotated_seed()], [], 0)
-        rebuild_summaries(con)
+        update_summaries(con)
         monkeypatch.setattr(search, "FULL_REBUILD_SHARE", 0.9)
         load_batch(con, "r1", [_annotated_text("volcan.txt", volcano)], [], 0)
         assert search.update_search_index(con) == "delta"

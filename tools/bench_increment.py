@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from corpus.nlp import load_pipeline
-from warehouse.load import delete_documents, open_warehouse, rebuild_summaries
+from warehouse.load import delete_documents, open_warehouse, update_summaries
 from warehouse.transaction import transaction
 
 
@@ -35,7 +35,7 @@ def remove_last(db: Path, n: int) -> list[dict]:
         with transaction(con):
             con.execute("CREATE TEMP TABLE gone AS SELECT unnest(?) AS doc_id", [doc_ids])
             delete_documents(con, "gone")
-        rebuild_summaries(con)
+        update_summaries(con)
     return [json.loads(content) for _, content in rows]
 
 

@@ -11,7 +11,7 @@ from typing import Literal, get_args
 Table = Literal[
     "documents", "raw_documents", "paragraphs", "sentences", "entities", "entity_mentions", "entity_aliases",
     "notes", "note_refs", "links", "quotes", "quote_citations", "quote_entities", "citations", "role_mentions",
-    "entity_pairs", "entity_top_comentions", "stale_entities", "search_stopwords", "ingest_runs", "rejected_inputs",
+    "entity_pairs", "entity_top_comentions", "stale_entities", "stale_comentions", "search_stopwords", "ingest_runs", "rejected_inputs",
     "source_state", "source_items", "schema_migrations",
 ]
 """A table of the warehouse (views are the files of `views/`)."""

@@ -219,10 +219,10 @@ def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
     return n_stale
 
 
-def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the stale entities, then rebuild the corpus-wide summaries (`refresh/summaries.sql`, which read the
-    entities) and bring the full-text index up to date (`update_search_index`): each in one transaction, so that
-    readers see the old ones or the new ones."""
+def update_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the stale entities, then the entity pairs and top co-mentions of the entities recomputed since the
+    last summaries (`refresh/summaries.sql`), and bring the full-text index up to date (`update_search_index`): each
+    in one transaction, so that readers see the old ones or the new ones; each costs what was loaded since."""
     refresh_stale_entities(con)
     with transaction(con):
         con.execute(sql_text("warehouse.refresh", "summaries"))
@@ -236,7 +236,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
     source's items, and the run's counters. Either all of it lands or none of it does.
 
     The entities the batch mentions (and those the documents it replaces mentioned) are marked stale, and recomputed
-    in the same transaction if `refresh_entities`; an ingest run leaves them to the end of the run (`rebuild_summaries`),
+    in the same transaction if `refresh_entities`; an ingest run leaves them to the end of the run (`update_summaries`),
     so that a batch's load costs its own rows, not a join over every mention of the entities it names."""
     staged = stage(articles, run_id)
     try:

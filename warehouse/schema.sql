@@ -270,6 +270,10 @@ CREATE TABLE source_state(
     last_status VARCHAR NOT NULL
 );
 
+CREATE TABLE stale_comentions(
+    entity_id VARCHAR PRIMARY KEY
+);
+
 CREATE TABLE stale_entities(
     entity_id VARCHAR PRIMARY KEY
 );

@@ -36,6 +36,10 @@ def run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **paramet
         pass  # an unusable database is reported here, in one line, before Prefect starts
     lifeline.start()  # the workers and the ephemeral API server die with this process, even by SIGKILL
     flow = _flow(name, args)
+    if not args.dask:
+        from flows.ingest import warm_nlp_workers
+
+        warm_nlp_workers()  # the pipeline loads there while Prefect's API and the warehouse start here
     log_file = args.log or f"{db}.log"
     with log_to(log_file), prefect_api(), noting_interrupts() as interrupted:
         print(f"{doing} into {db} (Prefect {prefect_mode()})", file=sys.stderr)

@@ -1,6 +1,6 @@
 -- Recompute entities and entity_aliases for the ids in the temporary table affected_entities from their mentions,
 -- drop the entities no mention names any more, and empty stale_entities: loading a batch touches only its own
--- entities.
+-- entities. Their pairs and top co-mentions are left to the end of the run (stale_comentions, refresh/summaries.sql).
 DELETE FROM entity_aliases WHERE entity_id IN (SELECT entity_id FROM affected_entities);
 
 INSERT INTO entity_aliases
@@ -35,5 +35,7 @@ WHERE entities.entity_id = s.entity_id;
 
 DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM affected_entities)
 AND NOT EXISTS (SELECT 1 FROM entity_mentions m WHERE m.entity_id = entities.entity_id);
+
+INSERT OR IGNORE INTO stale_comentions SELECT entity_id FROM affected_entities;
 
 DELETE FROM stale_entities;

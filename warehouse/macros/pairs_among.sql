@@ -1,14 +1,14 @@
--- pairs_in_documents(doc_ids): the pairs of entities named in the same document, for the documents whose doc_id is
--- in the table named `doc_ids`, with the documents and the sentences of the text they share (entity_pairs' rows).
-CREATE OR REPLACE MACRO pairs_in_documents(doc_ids) AS TABLE
+-- pairs_among(entity_ids): the pairs of entities named in the same document, both in the table named `entity_ids`,
+-- over every document, with the documents and the sentences of the text they share (entity_pairs' rows).
+CREATE OR REPLACE MACRO pairs_among(entity_ids) AS TABLE
 WITH doc_entities AS (
     SELECT DISTINCT doc_id, entity_id FROM entity_mentions
-    WHERE doc_id IN (SELECT doc_id FROM query_table(doc_ids))
+    WHERE entity_id IN (SELECT entity_id FROM query_table(entity_ids))
 ),
 
 sentence_entities AS (
     SELECT DISTINCT doc_id, sentence_index, entity_id FROM entity_mentions
-    WHERE part = 'text' AND doc_id IN (SELECT doc_id FROM query_table(doc_ids))
+    WHERE part = 'text' AND entity_id IN (SELECT entity_id FROM query_table(entity_ids))
 ),
 
 doc_pairs AS (
