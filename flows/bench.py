@@ -1,6 +1,10 @@
-"""`corpus bench`: throughput, stage costs, memory and re-ingest time of the ingest flow against raw `nlp.pipe`,
-measured in one run on the first N records of a JSONL dump (OrangeSum by default), and checked against the targets
-of issue 8 (`TARGETS`).
+"""`corpus bench`: throughput, stage costs, fixed costs, memory and re-ingest time of the ingest flow against raw
+`nlp.pipe`, measured in one run on the first N records of a JSONL dump (OrangeSum by default), and checked against the
+targets of issues 8 and 22 (`TARGETS`).
+
+Raw `nlp.pipe` runs the pipeline with spaCy's French lemmatizer as shipped (`corpus.nlp.STOCK_LEMMATIZER`): the
+reference stays the same whatever the flow saves; `--compare-cut` also runs the flow with it, and checks that both
+warehouses hold the same rows.
 
 Each measurement runs in a fresh process, so that one's model, caches and memory do not leak into the next, while a
 thread samples the resident memory of that process and all its descendants (`TreeMemory`). The flow's own stages
@@ -10,6 +14,7 @@ multiprocessing, so a serial profile measures each pipeline component in this pr
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import multiprocessing
@@ -19,9 +24,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from corpus.nlp import STOCK_LEMMATIZER
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent.parent / "shared/data/articles/orangesum/orangesum_articles.jsonl.gz"
 PROFILE_DOCS = 200
@@ -52,6 +59,9 @@ TARGETS = {
     "load_share": Target("loading (load tasks) share of wall time (each worker count)", 0.05, False),
     "rss_growth": Target("peak RSS at N / peak RSS at the baseline N", 1.2, False),
     "reingest_share": Target("re-ingest of the unchanged N / first run (each worker count)", 0.03, False),
+    "two_over_raw_one": Target("two workers end to end / one-process raw nlp.pipe", 1.45, True),
+    "cut_gain": Target("end to end / raw with the work cut, over the same without it", 1.10, True),
+    "cut_identical": Target("the same rows with and without the work cut (1 = every table)", 1.0, True),
 }
 
 
@@ -100,12 +110,14 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def in_fresh_process(phase: Callable[..., dict], **kwargs) -> tuple[dict, int]:
-    """`phase(**kwargs)` run in a new process, and the peak RSS of its process tree."""
+def in_fresh_process(phase: Callable[..., dict], env: dict[str, str] | None = None, **kwargs) -> tuple[dict, int]:
+    """`phase(**kwargs)` run in a new process (with `env` added to its environment), and the peak RSS of its process
+    tree."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_run_phase, args=(phase, kwargs, sender))
-    process.start()
+    with added_environment(env or {}):
+        process.start()
     sender.close()
     with TreeMemory(process.pid) as memory:
         try:
@@ -116,6 +128,24 @@ def in_fresh_process(phase: Callable[..., dict], **kwargs) -> tuple[dict, int]:
     if "error" in result:
         raise RuntimeError(f"{phase.__name__} failed: {result['error']}")
     return result, memory.peak
+
+
+@contextlib.contextmanager
+def added_environment(env: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+STOCK = {STOCK_LEMMATIZER: "1"}
+"""The environment of a phase that runs spaCy's French lemmatizer as shipped."""
 
 
 def _run_phase(phase: Callable[..., dict], kwargs: dict, sender) -> None:
@@ -175,8 +205,9 @@ def raw_pipe(sample: Path, workers: int) -> dict:
 
 def ingest_twice(sample: Path, workers: int, batch_size: int, db: Path) -> dict:
     """The ingest flow into a fresh database with `workers` worker processes, then again over the same, unchanged
-    sample. Prefect's ephemeral API starts first, off the clock, with a flow that does nothing."""
-    from flows.ingest import ingest, nlp_workers
+    sample. Prefect's ephemeral API starts first, off the clock, with a flow that does nothing; the workers' server
+    starts on the clock, as `corpus ingest` starts it."""
+    from flows.ingest import ingest, nlp_workers, warm_nlp_workers
 
     started = time.perf_counter()
     _prefect_start_up()
@@ -185,6 +216,7 @@ def ingest_twice(sample: Path, workers: int, batch_size: int, db: Path) -> dict:
     timings = {}
     for name in ("first", "again"):
         started = time.perf_counter()
+        warm_nlp_workers()
         summary = run(paths=[str(sample)], db=str(db), batch_size=batch_size)
         timings[name] = {"seconds": time.perf_counter() - started, "summary": summary}
     return {"prefect_start_up": prefect_seconds, **timings}
@@ -194,6 +226,29 @@ def _prefect_start_up() -> None:
     from prefect import flow
 
     flow(name="bench-start-up")(lambda: None)()
+
+
+def fixed_costs() -> dict[str, float]:
+    """What a run pays before its first document, each on its own: importing the flow, loading the pipeline in one
+    process (cold), the workers' server up with the pipeline loaded, and a worker forked from it."""
+    started = time.perf_counter()
+    import flows.ingest
+    from corpus.nlp import load_pipeline
+    from flows.prefect_workarounds import forkserver
+
+    seconds = {"imports": time.perf_counter() - started}
+    started = time.perf_counter()
+    load_pipeline()
+    seconds["pipeline load, one process"] = time.perf_counter() - started
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = forkserver(flows.ingest.WORKER_PRELOAD, start=True)
+        for name in ("workers' server up, pipeline loaded", "a worker forked from it"):
+            started = time.perf_counter()
+            process = context.Process(target=os.getpid)
+            process.start()
+            process.join()
+            seconds[name] = time.perf_counter() - started
+    return seconds
 
 
 def serial_profile(sample: Path, n_docs: int, batch_size: int, db: Path) -> dict[str, float]:
@@ -245,18 +300,34 @@ def serial_profile(sample: Path, n_docs: int, batch_size: int, db: Path) -> dict
 
 
 def run_bench(n: int, source: Path, workers: Sequence[int], batch_size: int, folder: Path,
-              rss_baseline: int) -> dict:
+              rss_baseline: int, compare_cut: bool = False) -> dict:
     """Every figure of the report, measured in this one run."""
     sample = write_sample(source, n, folder)
     report: dict = {"n": n, "source": str(source), "batch_size": batch_size, "workers": {}}
-    for w in workers:
+    raw_by_workers = {}
+    for w in sorted({1, *workers}):
         _say(f"raw nlp.pipe, {w} process(es), {n} records")
-        raw, raw_rss = in_fresh_process(raw_pipe, sample=sample, workers=w)
+        raw_by_workers[w] = in_fresh_process(raw_pipe, env=STOCK, sample=sample, workers=w)
+    report["raw_one_process"] = raw_by_workers[1][0]
+    for w in workers:
         _say(f"ingest, {w} worker(s), {n} records, then again unchanged")
         runs, e2e_rss = in_fresh_process(ingest_twice, sample=sample, workers=w, batch_size=batch_size,
                                          db=folder / f"bench_w{w}.duckdb")
-        report["workers"][w] = figures(raw, raw_rss, runs, e2e_rss)
+        report["workers"][w] = figures(*raw_by_workers[w], runs, e2e_rss)
+    raw = raw_by_workers[1][0]
     report.update(words=raw["words"], docs=raw["docs"])
+    if compare_cut:
+        w = max(workers)
+        _say(f"ingest, {w} worker(s), {n} records, spaCy's lemmatizer as shipped (without the work cut)")
+        runs, e2e_rss = in_fresh_process(ingest_twice, env=STOCK, sample=sample, workers=w, batch_size=batch_size,
+                                         db=folder / f"bench_w{w}_stock.duckdb")
+        from warehouse.digest import differing_tables
+
+        report["without_cut"] = {"workers": w, **figures(*raw_by_workers[w], runs, e2e_rss),
+                                 "differing_tables": differing_tables(str(folder / f"bench_w{w}.duckdb"),
+                                                                      str(folder / f"bench_w{w}_stock.duckdb"))}
+    _say("fixed costs")
+    report["fixed_costs"] = in_fresh_process(fixed_costs)[0]
     if rss_baseline:
         w = max(workers)
         _say(f"ingest, {w} worker(s), {rss_baseline} records: the memory baseline")
@@ -294,6 +365,12 @@ def verdicts(report: dict) -> dict:
              "reingest_share": max(f["reingest"]["share"] for f in by_workers.values())}
     if 1 in by_workers and 2 in by_workers:
         worst["two_over_one"] = by_workers[2]["e2e"]["docs_per_s"] / by_workers[1]["e2e"]["docs_per_s"]
+    if 2 in by_workers:
+        worst["two_over_raw_one"] = report["raw_one_process"]["seconds"] / by_workers[2]["e2e"]["seconds"]
+    if "without_cut" in report:
+        without = report["without_cut"]
+        worst["cut_gain"] = by_workers[without["workers"]]["e2e"]["over_raw"] / without["e2e"]["over_raw"]
+        worst["cut_identical"] = 0.0 if without["differing_tables"] else 1.0
     if "rss_baseline" in report:
         baseline = report["rss_baseline"]
         worst["rss_growth"] = by_workers[baseline["workers"]]["e2e"]["peak_rss_mb"] / baseline["peak_rss_mb"]
@@ -316,6 +393,17 @@ def render(report: dict) -> str:
     for w, f in report["workers"].items():
         stages = ", ".join(f"{name} {s['seconds']:.1f} s ({100 * s['share']:.1f}%)" for name, s in f["stages"].items())
         lines.append(f"stages of the first run, {w} worker(s), % of its wall time: {stages}")
+    if "without_cut" in report:
+        without = report["without_cut"]
+        differing = ", ".join(without["differing_tables"]) or "none"
+        lines.append(f"without the work cut (spaCy's lemmatizer as shipped), {without['workers']} worker(s): e2e "
+                     f"{without['e2e']['seconds']:.1f} s, e2e/raw {without['e2e']['over_raw']:.2f}; tables that "
+                     f"differ from the run with it: {differing}")
+    fixed = dict(report["fixed_costs"])
+    fixed["Prefect API start-up"] = next(iter(report["workers"].values()))["e2e"]["prefect_start_up"]
+    for w, f in report["workers"].items():
+        fixed[f"end-of-run summaries, {w} worker(s)"] = f["stages"].get("summarise", {}).get("seconds", 0.0)
+    lines.append("fixed costs: " + ", ".join(f"{name} {s:.2f} s" for name, s in fixed.items()))
     if "rss_baseline" in report:
         b = report["rss_baseline"]
         lines.append(f"memory baseline: {b['n']:,} records, {b['workers']} worker(s), peak RSS {b['peak_rss_mb']:,.0f} MB")
@@ -336,7 +424,7 @@ def _say(message: str) -> None:
 
 
 def main(n: int, source: Path, workers: Sequence[int], batch_size: int, json_path: Path | None, keep: Path | None,
-         rss_baseline: int) -> int:
+         rss_baseline: int, compare_cut: bool = False) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # Each measured process ends, and stops its ephemeral Prefect API, as soon as its flow returns: the API's event
     # recorder, cancelled with events still queued, logs tracebacks that say nothing about the figures.
@@ -344,7 +432,7 @@ def main(n: int, source: Path, workers: Sequence[int], batch_size: int, json_pat
     folder = keep or Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        report = run_bench(n, source, workers, batch_size, folder, rss_baseline)
+        report = run_bench(n, source, workers, batch_size, folder, rss_baseline, compare_cut)
     finally:
         if keep is None:
             shutil.rmtree(folder, ignore_errors=True)

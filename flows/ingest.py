@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 from prefect import flow, get_run_logger, task
+from prefect.context import FlowRunContext
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
@@ -70,8 +71,9 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-WORKER_PRELOAD = ("flows.worker_preload",)
-"""What the NLP workers' forkserver imports before the first worker forks: the pipeline, loaded once per command."""
+WORKER_PRELOAD = ("prefect.task_runners", "flows.ingest", "flows.worker_preload")
+"""What the NLP workers' server imports before the first worker forks from it: Prefect's worker side, this flow's
+tasks and the pipeline, loaded once per command."""
 
 
 def nlp_workers(n: int) -> ProcessPoolTaskRunner:
@@ -164,9 +166,8 @@ def held_writer(db: str) -> Iterator[BatchWriter]:
 
 @task(cache_policy=NO_CACHE)
 def summarise(db: str) -> None:
-    """Recompute the entities the run's batches mentioned, and rebuild the entity pairs, the top co-mentions and the
-    full-text index, once per run: they summarise the whole corpus, and keeping them up to date per batch cost more
-    than the batch."""
+    """Recompute the entities the run's batches mentioned, their pairs and top co-mentions, and index the run's
+    documents for search, once per run: keeping them up to date per batch cost more than the batch."""
     with open_warehouse(db, migrate=False) as con:
         update_summaries(con)
 
@@ -195,9 +196,11 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
 
 def annotate_and_load(run: Run, batches: Iterator[ParsedBatch], total: int, *, show_progress: bool,
                       in_flight: int | None, inline: bool) -> dict:
-    """Annotate `batches` on the flow's task runner (here, if `inline`), keeping `in_flight` of them at once (default:
+    """Annotate `batches` on the flow's task runner (here, if `inline`, unless the workers fork from a server that loads
+    the pipeline once: forking them costs less than loading it here), keeping `in_flight` of them at once (default:
     one more than the workers, so that no worker waits while a batch loads), and load them in order; then record the
-    end of the run, rebuild the corpus summaries if anything was loaded, and return the run's summary."""
+    end of the run, bring the corpus summaries up to date if anything was loaded, and return the run's summary."""
+    inline = inline and not isinstance(FlowRunContext.get().task_runner, ForkedProcessPool)
     workers = runner_parallelism() or default_workers()
     with held_writer(run.db) as writer:
         loader = InOrderLoader(run, writer, Progress(total) if show_progress else None)

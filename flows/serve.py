@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flows import lifeline
 from flows.config import SourcesFile, load_sources
 
 HEALTH_TIMEOUT_SECONDS = 120.0
@@ -41,6 +42,7 @@ def serve(config: SourcesFile, *, db: str | None = None, port: int | None = None
     scheduled = [s.name for s in config.sources if s.schedule]
     if not scheduled:
         raise ServeError(f"{config.path} schedules no source: give a source `every` or `cron`")
+    lifeline.start()  # the server, the runner and the runs it starts die with this process, even by SIGKILL
     env = dict(os.environ)
     runner_command = [sys.executable, "-m", "flows.serve", str(config.path), *(["--db", db] if db else [])]
     if env.get("PREFECT_API_URL"):

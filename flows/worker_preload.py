@@ -1,9 +1,6 @@
-"""Imported once by the server the NLP workers fork from (`flows.ingest.nlp_workers`): Prefect's worker side, the
-flow's tasks and the spaCy pipeline, so that every worker forked from it starts with them in memory."""
+"""The last module the server the NLP workers fork from imports (`flows.ingest.WORKER_PRELOAD`): the spaCy pipeline,
+loaded there once, so that every worker forked from it starts with it in memory."""
 
-import prefect.task_runners  # noqa: F401  (each worker first runs Prefect's initializer)
-
-import flows.ingest  # noqa: F401  (the task each worker runs)
 from corpus.nlp import load_pipeline
 
 load_pipeline()

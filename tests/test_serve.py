@@ -3,6 +3,7 @@ the scheduled runs pick up what the feed adds, until SIGINT stops both."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -18,6 +19,7 @@ import duckdb
 import pytest
 import yaml
 
+from flows import lifeline
 from flows.config import load_sources
 from flows.serve import free_port
 from tests.conftest import ROOT, SAMPLES
@@ -105,6 +107,41 @@ def test_serve_runs_the_feed_on_schedule_and_second_run_loads_only_the_new_entry
         assert con.execute("SELECT last_status FROM source_state WHERE source = 'actus'").fetchone()[0] in (
             "completed", "not-modified")
     assert (tmp_path / ".corpus" / "prefect" / "prefect.db").exists(), "the server kept its state under data_dir"
+
+
+def test_a_killed_serve_leaves_no_process_behind(tmp_path):
+    """SIGKILL to `corpus serve` alone, once a scheduled run has loaded: its Prefect server, its runner and what the
+    runner started are gone within 30 s, and the server's port is free."""
+    with serving() as site:
+        site.routes[f"/articles/{PAGES[0]}"] = Page((SAMPLES / PAGES[0]).read_bytes())
+        site.routes["/feed.xml"] = feed_page(atom_feed(site, [("urn:actus:0", f"/articles/{PAGES[0]}", T0)]))
+        sources = tmp_path / "sources.toml"
+        sources.write_text(f'db = "corpus.duckdb"\n[fetch]\nallow_private = true\n\n[[sources]]\nname = "actus"\n'
+                           f'kind = "feed"\nurl = "{site.url("/feed.xml")}"\nevery = "3s"\n', encoding="utf-8")
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources),
+                                  "--port", str(port), "--no-ui"], cwd=tmp_path, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: [r for r in runs(tmp_path / "corpus.duckdb") if r[2]], "a run that loads", serve)
+            under = lifeline.descendants(serve.pid)
+            assert len(under) >= 3, under  # the lifeline, the server, the runner
+            serve.kill()
+            serve.wait()
+            deadline = time.monotonic() + 30
+            while (alive := [p for p, born in under.items() if lifeline.started_at(p) == born]) \
+                    and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert alive == [], f"still running 30 s after serve was killed: {alive}"
+        finally:
+            if serve.poll() is None:  # the test failed before the kill
+                for pid in lifeline.descendants(serve.pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                serve.kill()
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "the Prefect server still listens after serve was killed"
 
 
 def test_prefect_yaml_declares_the_deployments_of_sources_toml():

@@ -1,6 +1,6 @@
-"""Whether two warehouses hold the same data: for every table of either, its row count and a digest of its rows
-without the columns a run stamps (ids of runs and flow runs, times, pipeline versions), so that two ingests of the
-same inputs by two versions of the code compare equal when the code changed nothing they load.
+"""Whether two warehouses hold the same data (`warehouse.digest`): for every table of either, its row count and a
+digest of its rows without the columns a run stamps, so that two ingests of the same inputs by two versions of the
+code compare equal when the code changed nothing they load.
 
     python tools/compare_warehouses.py before.duckdb after.duckdb
 
@@ -10,29 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-import duckdb
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-RUN_STAMPS = ("run_id", "flow_run_id", "pipeline_version", "started_at", "finished_at", "loaded_at", "updated_at",
-              "checked_at", "fetched_at", "applied_at", "created_at", "refreshed_at", "ingested_at", "rejected_at")
-"""Columns that differ between two runs of the same code over the same inputs."""
-
-
-def table_digests(path: str) -> dict[str, tuple[int, str]]:
-    """Each base table's row count and a digest of its rows (run stamps left out), order-independent."""
-    with duckdb.connect(path, read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                             "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
-        digests = {}
-        for table in tables:
-            columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE "
-                                                  "table_name = ? ORDER BY ordinal_position", [table]).fetchall()
-                       if c not in RUN_STAMPS]
-            listed = ", ".join(f'"{c}"' for c in columns) or "1"
-            count, digest = con.execute(f'SELECT count(*), coalesce(sum(hash(({listed}))), 0)::VARCHAR '
-                                        f'FROM "{table}"').fetchone()
-            digests[table] = (count, digest)
-    return digests
+from warehouse.digest import table_digests  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

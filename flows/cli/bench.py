@@ -18,6 +18,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--batch-size", type=int, default=128, help="documents per batch (default 128)")
     bench.add_argument("--rss-baseline", type=int, default=None, metavar="M",
                        help="also ingest the first M records, to compare peak memory (default N/5; 0: no)")
+    bench.add_argument("--compare-cut", action="store_true",
+                       help="also ingest with spaCy's lemmatizer as shipped, and check both warehouses hold the same rows")
     bench.add_argument("--json", default=None, metavar="FILE", help="also write every figure to FILE")
     bench.add_argument("--keep", default=None, metavar="DIR", help="keep the sample and the databases in DIR")
     bench.set_defaults(run=_bench)
@@ -43,4 +45,4 @@ def _bench(args: argparse.Namespace) -> int:
         raise UsageError("--n and --batch-size must be at least 1")
     baseline = args.n // 5 if args.rss_baseline is None else args.rss_baseline
     return bench(args.n, source, args.workers, args.batch_size, Path(args.json) if args.json else None,
-                 Path(args.keep) if args.keep else None, baseline)
+                 Path(args.keep) if args.keep else None, baseline, args.compare_cut)
