@@ -29,7 +29,7 @@ def test_bench_at_tiny_n_prints_the_figures_and_the_targets(tmp_path, capsys):
     source = write_jsonl(tmp_path / "records.jsonl", wikinews_records(8))
     out = tmp_path / "bench.json"
     assert main(["bench", "--n", "6", "--source", str(source), "--workers", "1", "--batch-size", "4",
-                 "--rss-baseline", "3", "--json", str(out), "--keep", str(tmp_path / "kept")]) == 0
+                 "--rss-baseline", "3", "--compare-cut", "--json", str(out), "--keep", str(tmp_path / "kept")]) == 0
     printed = capsys.readouterr().out
     report = json.loads(out.read_text())
     figures = report["workers"]["1"]
@@ -45,3 +45,8 @@ def test_bench_at_tiny_n_prints_the_figures_and_the_targets(tmp_path, capsys):
         assert re.search(rf"(PASS|FAIL|n/a) +{re.escape(target.name)}", printed), key
     assert re.search(r"^ +1 \| +[\d.]+ +[\d,]+ +[\d,]+ \| ", printed, re.MULTILINE)
     assert (tmp_path / "kept" / "bench_w1.duckdb").exists()
+    assert report["without_cut"]["differing_tables"] == [] and report["targets"]["cut_identical"]["value"] == 1.0
+    assert report["without_cut"]["e2e"]["loaded"] == 6
+    fixed = report["fixed_costs"]
+    assert fixed["pipeline load, one process"] > 1 and fixed["a worker forked from it"] < 1
+    assert re.search(r"^fixed costs: imports [\d.]+ s, pipeline load", printed, re.MULTILINE)

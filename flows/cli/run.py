@@ -32,14 +32,14 @@ def run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **paramet
     _check_run_options(args)
     from warehouse.load import open_warehouse
 
-    with open_warehouse(db):
-        pass  # an unusable database is reported here, in one line, before Prefect starts
     lifeline.start()  # the workers and the ephemeral API server die with this process, even by SIGKILL
     flow = _flow(name, args)
     if not args.dask:
         from flows.ingest import warm_nlp_workers
 
-        warm_nlp_workers()  # the pipeline loads there while Prefect's API and the warehouse start here
+        warm_nlp_workers()  # the pipeline loads there while the warehouse and Prefect's API start here
+    with open_warehouse(db):
+        pass  # an unusable database is reported here, in one line, before Prefect starts
     log_file = args.log or f"{db}.log"
     with log_to(log_file), prefect_api(), noting_interrupts() as interrupted:
         print(f"{doing} into {db} (Prefect {prefect_mode()})", file=sys.stderr)
