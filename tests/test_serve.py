@@ -52,21 +52,28 @@ def wait_for(condition, what: str, process: subprocess.Popen, timeout: float = 2
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def start_serve(tmp_path: Path, site, output: int) -> tuple[subprocess.Popen, int]:
+    """`corpus serve` of a sources file scheduling the site's feed every 3 s, on a free port, its output to `output`;
+    the process and the port."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'db = "corpus.duckdb"\n[fetch]\nallow_private = true\n\n[[sources]]\nname = "actus"\n'
+                       f'kind = "feed"\nurl = "{site.url("/feed.xml")}"\nevery = "3s"\n', encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources),
+                              "--port", str(port), "--no-ui"], cwd=tmp_path, env=env,
+                             stdout=output, stderr=subprocess.STDOUT)
+    return serve, port
+
+
 def test_serve_runs_the_feed_on_schedule_and_second_run_loads_only_the_new_entry(tmp_path):
     with serving() as site:
         for name in PAGES:
             site.routes[f"/articles/{name}"] = Page((SAMPLES / name).read_bytes())
         entries = [(f"urn:actus:{i}", f"/articles/{name}", T0 + dt.timedelta(hours=i)) for i, name in enumerate(PAGES)]
         site.routes["/feed.xml"] = feed_page(atom_feed(site, entries[:2]))
-        sources = tmp_path / "sources.toml"
-        sources.write_text(f'db = "corpus.duckdb"\n[fetch]\nallow_private = true\n\n[[sources]]\nname = "actus"\n'
-                           f'kind = "feed"\nurl = "{site.url("/feed.xml")}"\nevery = "3s"\n', encoding="utf-8")
         db = tmp_path / "corpus.duckdb"
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-        serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources),
-                                  "--port", str(port), "--no-ui"], cwd=tmp_path, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        serve, port = start_serve(tmp_path, site, subprocess.PIPE)
         try:
             first = wait_for(lambda: [r for r in runs(db) if r[2]], "a run that loads the first entries", serve)
             assert first[0][1:] == ("completed", 2, 0, 0)
@@ -115,14 +122,7 @@ def test_a_killed_serve_leaves_no_process_behind(tmp_path):
     with serving() as site:
         site.routes[f"/articles/{PAGES[0]}"] = Page((SAMPLES / PAGES[0]).read_bytes())
         site.routes["/feed.xml"] = feed_page(atom_feed(site, [("urn:actus:0", f"/articles/{PAGES[0]}", T0)]))
-        sources = tmp_path / "sources.toml"
-        sources.write_text(f'db = "corpus.duckdb"\n[fetch]\nallow_private = true\n\n[[sources]]\nname = "actus"\n'
-                           f'kind = "feed"\nurl = "{site.url("/feed.xml")}"\nevery = "3s"\n', encoding="utf-8")
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-        serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources),
-                                  "--port", str(port), "--no-ui"], cwd=tmp_path, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        serve, port = start_serve(tmp_path, site, subprocess.DEVNULL)
         try:
             wait_for(lambda: [r for r in runs(tmp_path / "corpus.duckdb") if r[2]], "a run that loads", serve)
             under = lifeline.descendants(serve.pid)
