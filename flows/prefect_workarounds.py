@@ -9,6 +9,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -144,16 +145,31 @@ def runner_parallelism() -> int | None:
     return getattr(runner, "_max_workers", None)
 
 
-def session_server() -> Any:
-    """Prefect's ephemeral API server (the `SubprocessASGIServer` Prefect's clients use), not yet started, to be
-    started in a session of its own and to get SIGTERM when this process dies, even by SIGKILL (Linux).
+def launch_session_server() -> tuple[int, subprocess.Popen]:
+    """Start the process of Prefect's ephemeral API server now, on a free port: its start-up (seconds of imports and
+    database set-up) overlaps the command's own; `session_server` takes it over."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return port, _uvicorn_process(port)
+
+
+def session_server(launched: tuple[int, subprocess.Popen]) -> Any:
+    """Prefect's ephemeral API server (the `SubprocessASGIServer` Prefect's clients use) with the process `launched`,
+    started in a session of its own and to get SIGTERM when this process dies, even by SIGKILL (Linux); its `start()`
+    waits until it answers (and starts another process if that one found its port taken).
 
     Works around: Prefect starts it in the process group of the run, where the terminal's Ctrl-C stops it under the
     run: the run then cannot record its end, retries for minutes, fails with a ConnectError and hangs at exit; and a
     killed run left it behind. `_run_uvicorn_command` is not public: its command line and environment are copied from
     Prefect 3.8.8 (the pinned version), with the session and the parent-death signal added. Can go when Prefect
     starts its ephemeral server outside the run's process group and stops it with its parent."""
-    return _session_server_class()()
+    server = _session_server_class()()
+    if server.running:  # an earlier run of this process started one: it serves this run too
+        launched[1].terminate()
+    else:
+        server.port, server.launched = launched
+    return server
 
 
 @functools.cache
@@ -161,16 +177,22 @@ def _session_server_class() -> type:
     from prefect.server.api.server import SubprocessASGIServer  # 1.4 s of imports, which only the CLI's runs need
 
     class SessionServer(SubprocessASGIServer):
+        launched: subprocess.Popen | None = None
+
         def _run_uvicorn_command(self) -> subprocess.Popen:
-            command = [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
-                       "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-                       "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
-            environment = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                           "PREFECT__SERVER_FINAL": "1",
-                           **get_current_settings().to_environment_variables(exclude_unset=True)}
-            return subprocess.Popen(command, env=environment, start_new_session=True, preexec_fn=_stop_with_parent())
+            process, self.launched = self.launched, None
+            return process or _uvicorn_process(self.port)
 
     return SessionServer
+
+
+def _uvicorn_process(port: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent),
+               "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    environment = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                   "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
+    return subprocess.Popen(command, env=environment, start_new_session=True, preexec_fn=_stop_with_parent())
 
 
 def _stop_with_parent() -> Callable[[], None] | None:

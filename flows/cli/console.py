@@ -10,20 +10,33 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+
+def start_prefect_api() -> Any | None:
+    """With no Prefect server configured, Prefect's ephemeral API server for the run, its process starting now, in a
+    session of its own (`flows.prefect_workarounds.session_server`), while the command goes on; else None."""
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:
+        return None
+    from flows.prefect_workarounds import launch_session_server
+
+    return launch_session_server()
 
 
 @contextmanager
-def prefect_api() -> Iterator[None]:
-    """With no Prefect server configured, start Prefect's ephemeral API server here, in a session of its own, for the
-    run (`flows.prefect_workarounds.session_server`); the run's workers get its address from the settings."""
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+def prefect_api(launched: Any | None) -> Iterator[None]:
+    """The run's Prefect API: the ephemeral server `start_prefect_api` launched, once it answers (the run's workers
+    get its address from the settings), or the configured server."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if get_current_settings().api.url:
+    if launched is None:
         yield
         return
     from flows.prefect_workarounds import session_server
 
-    server = session_server()  # the one Prefect's clients use; Prefect stops it at exit, after its last logs
+    server = session_server(launched)  # the one Prefect's clients use; Prefect stops it at exit, after its last logs
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield

@@ -9,7 +9,7 @@ import sys
 import time
 
 from flows import lifeline
-from flows.cli.console import log_to, noting_interrupts, prefect_api, prefect_mode
+from flows.cli.console import log_to, noting_interrupts, prefect_api, prefect_mode, start_prefect_api
 from flows.cli.errors import RunFailed, UsageError, refused_write_message
 
 
@@ -33,15 +33,16 @@ def run_flow(args: argparse.Namespace, name: str, doing: str, db: str, **paramet
     from warehouse.load import open_warehouse
 
     lifeline.start()  # the workers and the ephemeral API server die with this process, even by SIGKILL
-    flow = _flow(name, args)
+    api = start_prefect_api()  # the longest start-up, then the pipeline's: both go on while this process goes on
     if not args.dask:
         from flows.ingest import warm_nlp_workers
 
-        warm_nlp_workers()  # the pipeline loads there while the warehouse and Prefect's API start here
+        warm_nlp_workers()
+    flow = _flow(name, args)
     with open_warehouse(db):
-        pass  # an unusable database is reported here, in one line, before Prefect starts
+        pass  # an unusable database is reported here, in one line, before the run starts
     log_file = args.log or f"{db}.log"
-    with log_to(log_file), prefect_api(), noting_interrupts() as interrupted:
+    with log_to(log_file), prefect_api(api), noting_interrupts() as interrupted:
         print(f"{doing} into {db} (Prefect {prefect_mode()})", file=sys.stderr)
         started = time.monotonic()
         summary = _run(flow, name, interrupted, log_file, db=db, batch_size=args.batch_size, **parameters)
