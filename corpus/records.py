@@ -30,11 +30,18 @@ class RawDocument:
 
 @dataclass(frozen=True)
 class Rejection:
-    """An input that could not be used, and why. `reason` is a short code, `detail` one sentence."""
+    """An input that could not be used, and why. `reason` is a short code, `detail` one sentence; `content_sha256`
+    the input's content, where it could be read."""
 
     source_uri: str
     reason: str
     detail: str
+    content_sha256: str | None = None
+
+    @property
+    def input_key(self) -> str:
+        """What makes two rejections the same input: its content where it was read, else its address."""
+        return self.content_sha256 or self.source_uri
 
 
 @dataclass(frozen=True)

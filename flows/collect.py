@@ -69,7 +69,8 @@ def parse_batch(raws: Sequence[RawDocument], jsonl_fields: Mapping[str, tuple[st
             result = parse_document(raw, jsonl_fields)
         except Exception as error:  # a parser bug must cost one document, not the run
             get_run_logger().exception("parsing %s failed", raw.source_uri)
-            result = Rejection(raw.source_uri, "parse-error", f"the parser failed: {type(error).__name__}: {error}")
+            result = Rejection(raw.source_uri, "parse-error", f"the parser failed: {type(error).__name__}: {error}",
+                               raw.content_sha256)
         (rejections if isinstance(result, Rejection) else articles).append(result)
     return articles, rejections
 
@@ -103,7 +104,8 @@ def file_batches(planned: FilePlan, seen: set[str], jsonl_fields: Mapping[str, t
         content_of = {raw.source_uri: raw.content_sha256 for raw in fresh}
         rejected_content.update((content_of[r.source_uri], r) for r in parse_rejections if r.source_uri in content_of)
         fresh_uris = set(content_of)
-        copies = [Rejection(raw.source_uri, first.reason, f"{first.detail} (a copy of {first.source_uri})")
+        copies = [Rejection(raw.source_uri, first.reason, f"{first.detail} (a copy of {first.source_uri})",
+                            raw.content_sha256)
                   for raw in raws if raw.source_uri not in fresh_uris
                   and (first := rejected_content.get(raw.content_sha256)) is not None]
         in_window = [a for a in articles if window.covers(a.published_date)]

@@ -129,7 +129,8 @@ def annotate_batch(batch: Sealed) -> tuple[list[AnnotatedArticle], list[Rejectio
                 where = traceback.extract_tb(error.__traceback__)[-1]
                 rejections.append(Rejection(article.source_uri, "annotate-error",
                                             f"the annotation failed: {type(error).__name__}: {error} "
-                                            f"({Path(where.filename).name}:{where.lineno} in {where.name})"))
+                                            f"({Path(where.filename).name}:{where.lineno} in {where.name})",
+                                            article.content_sha256))
         return annotated, rejections
 
 

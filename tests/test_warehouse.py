@@ -446,6 +446,19 @@ def test_an_input_met_by_several_runs_is_one_rejection_row(db):
                     ("r2.txt", "binary", "r2", "r2", 1, "binaire")]
 
 
+def test_the_same_bad_content_under_two_addresses_is_one_rejection_row(db):
+    """A feed that lists the same broken page at a new URL, or a record copied into a second file, is one input."""
+    with open_warehouse(db) as con:
+        for run_id, uri in (("r1", "https://exemple.fr/a"), ("r2", "https://exemple.fr/a?utm=x")):
+            start_run(con, run_id, pipeline_version="v", flow_run_id=None, arguments="")
+            load_batch(con, run_id, [], [Rejection(uri, "no-article", "pas d'article", "c0ffee"),
+                                         Rejection(f"{run_id}.gz", "corrupt", "tronqué")], 0)
+        rows = con.execute("SELECT input_key, source_uri, reason, first_run_id, n_runs, content_sha256 "
+                           "FROM rejected_inputs ORDER BY input_key").fetchall()
+    assert rows == [("c0ffee", "https://exemple.fr/a?utm=x", "no-article", "r1", 2, "c0ffee"),
+                    ("r1.gz", "r1.gz", "corrupt", "r1", 1, None), ("r2.gz", "r2.gz", "corrupt", "r2", 1, None)]
+
+
 def test_unusable_databases_give_one_line_errors(tmp_path):
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("ceci n'est pas une base DuckDB " * 100)
@@ -474,7 +487,7 @@ def test_a_failed_transaction_keeps_its_own_error_when_duckdb_refuses_the_rollba
         assert con.execute("SELECT list(k ORDER BY k) FROM t").fetchone()[0] == [1]
 
 
-def test_migration_016_keeps_one_rejection_per_input_of_an_older_warehouse():
+def test_migrations_016_and_018_keep_one_rejection_per_input_of_an_older_warehouse():
     from warehouse import migrate
 
     con = duckdb.connect(":memory:")
@@ -485,9 +498,11 @@ def test_migration_016_keeps_one_rejection_per_input_of_an_older_warehouse():
                 "reason VARCHAR NOT NULL, detail VARCHAR NOT NULL, rejected_at TIMESTAMP NOT NULL)")
     con.execute("INSERT INTO rejected_inputs VALUES ('r1', 'a', 'empty', 'd1', '2024-01-01'), "
                 "('r2', 'a', 'empty', 'd2', '2024-01-02'), ('r2', 'b', 'binary', 'x', '2024-01-02')")
-    assert migrate.migrate(con) == [16]
-    assert con.execute("SELECT source_uri, run_id, first_run_id, n_runs, detail FROM rejected_inputs ORDER BY 1"
-                       ).fetchall() == [("a", "r2", "r1", 2, "d2"), ("b", "r2", "r2", 1, "x")]
+    con.execute("DELETE FROM schema_migrations WHERE version = 18")
+    assert migrate.migrate(con) == [16, 18]
+    assert con.execute("SELECT source_uri, run_id, first_run_id, n_runs, detail, input_key, content_sha256 "
+                       "FROM rejected_inputs ORDER BY 1").fetchall() == [("a", "r2", "r1", 2, "d2", "a", None),
+                                                                         ("b", "r2", "r2", 1, "x", "b", None)]
 
 
 def _annotated_text(path: str, text: str):

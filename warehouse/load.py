@@ -291,12 +291,13 @@ def _record_batch(con: duckdb.DuckDBPyConnection, run_id: str, rejections: Seque
                   items: Sequence[SourceItem], result: BatchResult) -> None:
     """The batch's rejections, its source's items, and its counts added to the run's."""
     if rejections:
-        once = {(r.source_uri, r.reason): r for r in rejections}  # an input given twice in a batch is met once
+        once = {(r.input_key, r.reason): r for r in rejections}  # an input met twice in a batch is one row
         con.executemany(
-            "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, now()::TIMESTAMP, 1) "
-            "ON CONFLICT (source_uri, reason) DO UPDATE SET detail = excluded.detail, rejected_at = excluded.rejected_at, "
-            "n_runs = n_runs + (run_id <> excluded.run_id)::INTEGER, run_id = excluded.run_id",
-            [[run_id, r.source_uri, r.reason, r.detail, run_id] for r in once.values()],
+            "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, now()::TIMESTAMP, 1, ?, ?) "
+            "ON CONFLICT (input_key, reason) DO UPDATE SET source_uri = excluded.source_uri, detail = excluded.detail, "
+            "rejected_at = excluded.rejected_at, n_runs = n_runs + (run_id <> excluded.run_id)::INTEGER, "
+            "run_id = excluded.run_id, content_sha256 = excluded.content_sha256",
+            [[run_id, r.source_uri, r.reason, r.detail, run_id, r.content_sha256, r.input_key] for r in once.values()],
         )
     save_items(con, run_id, items)
     con.execute(

@@ -201,10 +201,12 @@ CREATE TABLE rejected_inputs(
     rejected_at TIMESTAMP NOT NULL,
     first_run_id VARCHAR NOT NULL,
     first_rejected_at TIMESTAMP NOT NULL,
-    n_runs INTEGER NOT NULL
+    n_runs INTEGER NOT NULL,
+    content_sha256 VARCHAR,
+    input_key VARCHAR NOT NULL
 );
 
-CREATE UNIQUE INDEX rejected_inputs_input ON rejected_inputs(source_uri, reason);
+CREATE UNIQUE INDEX rejected_inputs_input ON rejected_inputs(input_key, reason);
 
 CREATE TABLE role_mentions(
     doc_id VARCHAR NOT NULL,

@@ -27,7 +27,7 @@ def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]]
     try:
         decoded = decode_text(raw.content)
     except NotText as error:
-        return Rejection(raw.source_uri, error.reason, str(error))
+        return Rejection(raw.source_uri, error.reason, str(error), raw.content_sha256)
     common = {"source_uri": raw.source_uri, "content_sha256": raw.content_sha256}
     try:
         if raw.format in ("markdown", "text"):
@@ -38,16 +38,18 @@ def parse_document(raw: RawDocument, jsonl_fields: Mapping[str, tuple[str, ...]]
             article = parse_jsonl_record(decoded.text, names=jsonl_fields or field_names(None), **common)
         else:
             return Rejection(raw.source_uri, "unsupported-format",
-                             f"{raw.format} inputs are not articles that `corpus ingest` can read")
+                             f"{raw.format} inputs are not articles that `corpus ingest` can read", raw.content_sha256)
     except NoArticle as error:
-        return Rejection(raw.source_uri, "no-article", str(error))
+        return Rejection(raw.source_uri, "no-article", str(error), raw.content_sha256)
     except BadRecord as error:
-        return Rejection(raw.source_uri, "bad-record", str(error))
+        return Rejection(raw.source_uri, "bad-record", str(error), raw.content_sha256)
     if len(article.text.strip()) < MIN_TEXT_CHARS:
-        return Rejection(raw.source_uri, "no-article", f"the article text is shorter than {MIN_TEXT_CHARS} characters")
+        return Rejection(raw.source_uri, "no-article", f"the article text is shorter than {MIN_TEXT_CHARS} characters",
+                         raw.content_sha256)
     if len(article.text) > MAX_TEXT_CHARS:
         return Rejection(raw.source_uri, "too-large",
-                         f"the article text holds {len(article.text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
+                         f"the article text holds {len(article.text):,} characters; the limit is {MAX_TEXT_CHARS:,}",
+                         raw.content_sha256)
     return dataclasses.replace(
         article, language=detect_language(article.text), raw_content=decoded.text, encoding=decoded.encoding
     )
