@@ -25,6 +25,7 @@ from corpus.citations.resolve import cite
 from corpus.entities.canonical import canonical_names
 from corpus.entities.keys import entity_key
 from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
+from corpus.fingerprints import fingerprint, quote_fingerprints
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.quotes.voices import by_first_name, with_author_voice
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
@@ -159,7 +160,7 @@ def _to_record(doc: Doc, title_docs: list[Doc], note_docs: list[Doc], article: A
     citations, quote_citations = cite(article, sentences, quotes, quote_notes)
     roles = tuple(RoleMention(**r) for r in doc._.roles or ())
     return AnnotatedArticle(article, sentences, mentions, version, quotes, quote_notes, citations, quote_citations,
-                            roles)
+                            roles, fingerprint(article.text, "documents"), quote_fingerprints(quotes))
 
 
 def _gender_fields(name: str, label: str, voice: list[str] | None) -> dict[str, str | None]:

@@ -227,6 +227,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """A text's MinHash signature and the keys of its LSH bands (`corpus.fingerprints`): what finds the texts that
+    repeat it, possibly edited."""
+
+    minhash: tuple[int, ...]
+    band_keys: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class AnnotatedArticle:
     """An article with its NLP annotations: what the warehouse loads for one document."""
 
@@ -241,3 +250,7 @@ class AnnotatedArticle:
     quote_citations: tuple[tuple[str, ...], ...] = ()
     """For each quote, the keys of the citations it comes from."""
     roles: tuple[RoleMention, ...] = ()
+    fingerprint: Fingerprint | None = None
+    """Of the text, to find its near-duplicates (`corpus.fingerprints`); None for a text too short."""
+    quote_fingerprints: tuple[Fingerprint | None, ...] = ()
+    """For each quote, its fingerprint if it is a direct or partial quote long enough to be matched across documents."""

@@ -80,8 +80,9 @@ def _table(top: data.Top, empty: str, what: str) -> None:
 
 def quotes() -> None:
     text = _query_text("Search the quotes")
-    by_speaker, by_outlet, found = _read(lambda con: (
-        data.quotes_by_speaker(con), data.quotes_by_outlet(con), data.search_quotes(con, text) if text else None))
+    by_speaker, by_outlet, repeated, found = _read(lambda con: (
+        data.quotes_by_speaker(con), data.quotes_by_outlet(con), data.most_repeated_quotes(con),
+        data.search_quotes(con, text) if text else None))
     if found is not None:
         st.subheader(f"Quotes matching “{text}”")
         if found:
@@ -97,6 +98,10 @@ def quotes() -> None:
     with right:
         st.subheader("By outlet credited")
         _table(by_outlet, "No quote is credited to an outlet.", "outlets")
+    st.subheader("Most repeated quotes")
+    _table(repeated, "No quote is carried by more than one story.", "quotes")
+    st.caption("The same words (or nearly) across stories: near-copies of one article count once. Several speakers "
+               "for one quote mean the articles disagree on who said it.")
 
 
 def sources() -> None:
@@ -160,6 +165,12 @@ def document() -> None:
     fields["marked"] = f"{len(doc['mentions'])} entity mentions, {len(doc['quotes'])} quotes"
     st.markdown(render.metadata(fields), unsafe_allow_html=True)
     st.markdown(render.highlight(doc["text"], doc["mentions"], doc["quotes"]), unsafe_allow_html=True)
+    if doc["story"]:
+        st.subheader("The same story elsewhere")
+        st.markdown(render.siblings(doc["story"]), unsafe_allow_html=True)
+    if doc["repeated"]:
+        st.subheader("Its quotes in other stories")
+        st.markdown(render.repeated_quotes(doc["repeated"]), unsafe_allow_html=True)
 
 
 def _guarded(page: Callable[[], None]) -> Callable[[], None]:

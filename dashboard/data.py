@@ -111,7 +111,8 @@ def comentions(con: duckdb.DuckDBPyConnection, entity_id: str, limit: int = 30) 
 
 def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 30) -> Top:
     return _top(con,
-        "SELECT name, label, n_mentions AS mentions, n_docs AS documents, first_seen::VARCHAR AS first_seen, "
+        "SELECT name, label, n_mentions AS mentions, n_docs AS documents, n_stories AS stories, "
+        "first_seen::VARCHAR AS first_seen, "
         "last_seen::VARCHAR AS last_seen, array_to_string(top_comentions, ', ') AS named_with, "
         "count(*) OVER () AS n_listed FROM entity_stats ORDER BY n_mentions DESC, name LIMIT ?", [limit])
 
@@ -185,7 +186,37 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
     doc["quotes"] = con.execute(
         "SELECT start_char, end_char, kind, speaker_name FROM quotes WHERE doc_id = ? ORDER BY start_char", [doc_id]
     ).fetchall()
+    doc["story"] = story_siblings(con, doc_id)
+    doc["repeated"] = repeated_quotes_of(con, doc_id)
     return doc
+
+
+def story_siblings(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[tuple]:
+    """(doc_id, title, published_date, similarity to the story's first document) of the other documents of the
+    document's story (its near-duplicates), oldest first."""
+    return con.execute(
+        "SELECT s.doc_id, coalesce(s.title, s.source_uri), s.published_date, s.story_similarity FROM documents d "
+        "JOIN documents s ON s.story_id = d.story_id AND s.doc_id <> d.doc_id WHERE d.doc_id = ? "
+        "ORDER BY s.published_date NULLS LAST, s.doc_id", [doc_id]).fetchall()
+
+
+def repeated_quotes_of(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[tuple]:
+    """(quote, documents, stories, publications, first_seen, speakers credited) of the document's quotes that other
+    stories carry too (their cluster, `quote_clusters`)."""
+    return con.execute(
+        "SELECT q.text, c.n_docs, c.n_stories, c.n_publications, c.first_seen, "
+        "list_transform(c.speakers, s -> s.speaker || ' (' || s.n_quotes || ')') FROM quotes q "
+        "JOIN quote_clusters c USING (cluster_id) WHERE q.doc_id = ? AND c.n_stories > 1 ORDER BY q.start_char",
+        [doc_id]).fetchall()
+
+
+def most_repeated_quotes(con: duckdb.DuckDBPyConnection, limit: int = 30) -> Top:
+    """The quotes most stories carry, with their spread over publications and days and who they are credited to."""
+    return _top(con,
+        "SELECT canonical_text AS quote, top_speaker AS speaker, n_speakers AS speakers, n_stories AS stories, "
+        "n_docs AS documents, n_publications AS publications, n_days AS days, first_seen::VARCHAR AS first_seen, "
+        "count(*) OVER () AS n_listed FROM most_repeated_quotes "
+        "ORDER BY n_stories DESC, n_docs DESC, cluster_id LIMIT ?", [limit])
 
 
 def publications(con: duckdb.DuckDBPyConnection) -> list[str]:

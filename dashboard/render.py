@@ -60,3 +60,24 @@ def quote_results(rows: Sequence[tuple]) -> str:
         for doc_id, doc_title, kind, speaker, quote in rows
     )
     return f'<ol class="quote-results">{items}</ol>'
+
+
+def siblings(rows: Sequence[tuple]) -> str:
+    """The other documents of a story (doc_id, title, date, similarity to its first document), each a link."""
+    items = "".join(
+        f'<li><a href="document?doc_id={html.escape(quote_plus(doc_id))}" target="_self">{html.escape(doc_title)}</a> '
+        f'({html.escape(str(date or "no date"))}, similarity {similarity:.2f})</li>'
+        for doc_id, doc_title, date, similarity in rows
+    )
+    return f'<ul class="story-siblings">{items}</ul>'
+
+
+def repeated_quotes(rows: Sequence[tuple]) -> str:
+    """A document's quotes that other stories carry: (quote, documents, stories, publications, first seen,
+    speakers credited)."""
+    items = "".join(
+        f'<li>« {html.escape(quote)} »: {n_docs} documents, {n_stories} stories, {n_publications} publications since '
+        f'{html.escape(str(first_seen or "an unknown date"))}; credited to {html.escape(", ".join(speakers) or "no one")}</li>'
+        for quote, n_docs, n_stories, n_publications, first_seen, speakers in rows
+    )
+    return f'<ul class="repeated-quotes">{items}</ul>'

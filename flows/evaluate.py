@@ -9,10 +9,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from corpus.fingerprints import fingerprint, same_text, settings, similarity
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
-from corpus.records import Article, Quote, RawDocument
+from corpus.records import Article, Fingerprint, Quote, RawDocument
 from corpus.scoring.quotes import (
     QuoteScores,
     ScoredQuote,
@@ -24,6 +25,8 @@ from corpus.scoring.quotes import (
     score,
     score_article,
 )
+from corpus.scoring.stories import JudgedPair, threshold_sweep
+from corpus.scoring.stories import report as story_report
 from corpus.scoring.voices import VoiceCase, VoiceScores, cases_end_to_end, cases_on_gold_speakers, gold_speakers
 
 WIKINEWS_DEV = "data/quotes/wikinews_fr_dev/gold.jsonl"
@@ -246,3 +249,33 @@ def wikinews_gold_texts(shared: Path, gold_file: Path | None = None) -> list[tup
         blocks = (re.sub(r"\s+", " ", block.text_content()).strip() for block in page.iter("h1", "h2", "p"))
         texts.append((record, "\n\n".join(b for b in blocks if b)))
     return texts
+
+
+NEAR_DUPLICATES = Path(__file__).resolve().parent.parent / "eval/near_duplicates/gold.jsonl"
+"""Document pairs judged by reading: the same story or not (eval/near_duplicates/README.md)."""
+
+
+def evaluate_near_duplicates(shared: Path, part: str = "dev", show_errors: bool = False) -> str:
+    """Pairwise precision and recall of the near-duplicate decision (`corpus.fingerprints.same_text`) on one part of
+    the gold, each document parsed as `corpus ingest` parses the dump; on the development part, a threshold sweep and,
+    if asked, the pairs it gets wrong."""
+    gold = [json.loads(line) for line in NEAR_DUPLICATES.read_text(encoding="utf-8").splitlines() if line]
+    gold = [g for g in gold if g["split"] == part]
+    ids = sorted({str(g[side]) for g in gold for side in ("a", "b")}, key=int)
+    prints = {key: fingerprint(article.text, "documents") for key, article in zip(ids, orangesum_articles(shared, ids))}
+    pairs = [JudgedPair(str(g["a"]), str(g["b"]), g["stratum"], g["same_story"],
+                        same_text(prints[str(g["a"])], prints[str(g["b"])], "documents"),
+                        _similarity(prints[str(g["a"])], prints[str(g["b"])]), g.get("note", "")) for g in gold]
+    lines = [f"Near-duplicate documents, {part} part of eval/near_duplicates ({len(pairs)} pairs), "
+             f"threshold {settings()['documents'].threshold}", story_report(pairs)]
+    if part == "dev":
+        lines += ["", threshold_sweep(pairs, [t / 20 for t in range(4, 18)])]
+        if show_errors:
+            lines += ["", "Pairs decided wrongly:"] + [
+                f"{p.a} {p.b} {p.stratum} similarity {p.similarity:.2f} gold {p.same_story}: {p.note}"
+                for p in pairs if p.predicted != p.same_story]
+    return "\n".join(lines)
+
+
+def _similarity(a: Fingerprint | None, b: Fingerprint | None) -> float:
+    return similarity(a.minhash, b.minhash) if a is not None and b is not None else 0.0

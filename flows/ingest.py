@@ -32,6 +32,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
+from corpus.fingerprints import fingerprint
 from corpus.nlp import annotate, load_pipeline, pipeline_version
 from corpus.read.jsonl import field_names
 from corpus.records import AnnotatedArticle, Article, Rejection
@@ -138,7 +139,8 @@ def _annotate(articles: Sequence[Article]) -> list[AnnotatedArticle]:
     french = [a for a in articles if a.language in NLP_LANGUAGES]
     annotated = {id(r.article): r for r in annotate(french)}
     version = pipeline_version()
-    return [annotated.get(id(a)) or AnnotatedArticle(a, (), (), version) for a in articles]
+    return [annotated.get(id(a)) or AnnotatedArticle(a, (), (), version, fingerprint=fingerprint(a.text, "documents"))
+            for a in articles]
 
 
 @task(retries=3, retry_delay_seconds=[1, 3, 10], cache_policy=NO_CACHE)

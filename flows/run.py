@@ -23,6 +23,10 @@ STAGES = ("read_parse", "annotate_wait", "load", "finish", "summarise")
 the end of the run (with the counters carried to it), rebuilding the corpus summaries. The workers annotate meanwhile,
 so these add up to the run's time less Prefect's overhead."""
 
+MATCHING = "load: stories and quote clusters"
+"""The part of `load` spent matching the batch's documents and quotes against the warehouse's (warehouse/stories.py),
+reported beside the stages."""
+
 COUNTERS = ("loaded", "changed", "skipped", "rejected", "mentions", "quotes")
 """What a run counts as its batches load (the progress line shows them)."""
 
@@ -39,7 +43,7 @@ class Run:
     status: RunStatus = "failed"
     """Until the run says otherwise: `completed`, or `interrupted` by Ctrl-C."""
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
-    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys((*STAGES, MATCHING), 0.0))
 
     def begin(self, con: duckdb.DuckDBPyConnection, arguments: str, source: str | None = None) -> None:
         """Record the run as `running` in `ingest_runs`, with the pipeline version, the Prefect flow run and the
@@ -61,6 +65,7 @@ class Run:
         for key, value in zip(("loaded", "changed", "mentions", "quotes"),
                               (result.n_loaded, result.n_changed, result.n_mentions, result.n_quotes)):
             self.totals[key] += value
+        self.seconds[MATCHING] += result.matching_seconds
 
     def summary(self, counts: dict) -> dict:
         """What the run did: its status, the counts `finish_run` read back from `ingest_runs` (none if the end could

@@ -12,7 +12,8 @@ Table = Literal[
     "documents", "raw_documents", "paragraphs", "sentences", "entities", "entity_mentions", "entity_aliases",
     "notes", "note_refs", "links", "quotes", "quote_citations", "quote_entities", "citations", "role_mentions",
     "entity_pairs", "entity_top_comentions", "stale_entities", "stale_comentions", "search_stopwords", "ingest_runs", "rejected_inputs",
-    "source_state", "source_items", "schema_migrations",
+    "source_state", "source_items", "schema_migrations", "document_fingerprints", "document_bands", "quote_fingerprints",
+    "quote_bands", "story_registry", "quote_cluster_registry",
 ]
 """A table of the warehouse (views are the files of `views/`)."""
 
@@ -20,22 +21,26 @@ TABLES: tuple[Table, ...] = get_args(Table)
 """Every table a fresh migrate creates."""
 
 DOCUMENT_TABLES: tuple[Table, ...] = ("quote_entities", "role_mentions", "raw_documents", "paragraphs", "sentences",
-                                      "entity_mentions", "notes", "note_refs", "links", "citations", "documents")
+                                      "entity_mentions", "notes", "note_refs", "links", "citations", "document_fingerprints",
+                                      "document_bands", "quote_fingerprints", "quote_bands", "documents")
 """Tables whose rows belong to one document (by doc_id) and are replaced with it. `quotes` and `quote_citations` are
 left out: quote_citations is keyed by quote, so the load deletes it through quotes before either."""
 
 StagedTable = Literal["documents", "raw_documents", "paragraphs", "sentences", "entity_mentions", "entities", "notes",
-                      "note_refs", "links", "quotes", "citations", "quote_citations", "role_mentions"]
+                      "note_refs", "links", "quotes", "citations", "quote_citations", "role_mentions",
+                      "document_fingerprints", "document_bands", "quote_fingerprints", "quote_bands"]
 """A table a batch's rows are staged for, as an Arrow table of the same name (`warehouse/stage.py`)."""
 
 STAGED_TABLES: tuple[StagedTable, ...] = get_args(StagedTable)
 
 NOT_STAGED: dict[StagedTable, tuple[str, ...]] = {
-    "documents": ("ingested_at",),
-    "entities": ("aliases", "n_mentions", "n_docs", "first_seen", "last_seen"),
+    "documents": ("ingested_at", "story_id", "story_similarity"),
+    "entities": ("aliases", "n_mentions", "n_docs", "first_seen", "last_seen", "n_stories"),
+    "quotes": ("cluster_id",),
 }
-"""Columns of a staged table that the warehouse fills, not the batch: the time of the insert, and an entity's counts,
-dates and aliases, recomputed from every mention of it (`refresh/entities.sql`)."""
+"""Columns of a staged table that the warehouse fills, not the batch: the time of the insert; a document's story and
+a quote's cluster, matched against the warehouse (`warehouse/stories.py`); an entity's counts, dates and aliases,
+recomputed from every mention of it (`refresh/entities.sql`)."""
 
 STATS_TABLES: tuple[Table, ...] = ("documents", "paragraphs", "sentences", "entity_mentions", "entities",
                                    "entity_aliases", "notes", "quotes", "citations", "ingest_runs", "rejected_inputs")

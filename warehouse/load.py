@@ -25,6 +25,7 @@ from warehouse.search import build_search_index, has_search_index, load_fts, upd
 from warehouse.sqlfiles import sql_text
 from warehouse.stage import stage
 from warehouse.state import SourceItem, save_items
+from warehouse.stories import assign_quote_clusters, assign_stories, keep_stories
 from warehouse.transaction import transaction
 
 REFUSED_WRITES = ("No space left on device", "File too large", "Disk quota exceeded")
@@ -202,6 +203,8 @@ class BatchResult:
     n_rejected: int
     n_mentions: int
     n_quotes: int
+    matching_seconds: float = 0.0
+    """Spent giving the documents their story and the quotes their cluster (`warehouse/stories.py`)."""
 
 
 def refresh_stale_entities(con: duckdb.DuckDBPyConnection) -> int:
@@ -244,13 +247,18 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
             con.register(f"staged_{name}", table)
         with transaction(con):
             con.execute("CREATE OR REPLACE TEMP TABLE batch_documents AS SELECT doc_id FROM staged_documents")
+            keep_stories(con)
             n_changed = delete_documents(con)
             _insert_staged(con)
+            started = time.perf_counter()
+            assign_stories(con, staged["documents"]["doc_id"].to_pylist())
+            assign_quote_clusters(con)
+            matching_seconds = time.perf_counter() - started
             if refresh_entities:
                 _refresh_stale(con)
             con.execute("DROP TABLE batch_documents")
             result = BatchResult(len(articles), n_changed, n_skipped, len(rejections),
-                                 staged["entity_mentions"].num_rows, staged["quotes"].num_rows)
+                                 staged["entity_mentions"].num_rows, staged["quotes"].num_rows, matching_seconds)
             _record_batch(con, run_id, rejections, items, result)
     finally:
         for name in staged:

@@ -77,9 +77,24 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     pending = [m for m in known if m.version not in applied]
     for migration in pending:
         _apply(con, migration)
-    for _, sql in macros() + views():
+    for _, sql in macros():
         con.execute(sql)
+    _create_views(con, views())
     return [m.version for m in pending]
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, pending: list[tuple[str, str]]) -> None:
+    """Create the views, each after the views it reads: one that names a view not yet made waits for the next round."""
+    while pending:
+        waiting = []
+        for name, sql in pending:
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException:
+                waiting.append((name, sql))
+        if len(waiting) == len(pending):
+            con.execute(waiting[0][1])  # no view could be made: the first one's error says why
+        pending = waiting
 
 
 def check_unedited(known: list[Migration], applied: dict[int, str]) -> None:

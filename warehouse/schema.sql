@@ -23,6 +23,16 @@ CREATE TABLE citations(
     sentence_index INTEGER
 );
 
+CREATE TABLE document_bands(
+    band_key BIGINT NOT NULL,
+    doc_id VARCHAR NOT NULL
+);
+
+CREATE TABLE document_fingerprints(
+    doc_id VARCHAR NOT NULL,
+    minhash UINTEGER[] NOT NULL
+);
+
 CREATE TABLE documents(
     doc_id VARCHAR PRIMARY KEY,
     source_uri VARCHAR NOT NULL,
@@ -43,7 +53,9 @@ CREATE TABLE documents(
     url VARCHAR,
     site_name VARCHAR,
     "encoding" VARCHAR,
-    n_chars INTEGER NOT NULL
+    n_chars INTEGER NOT NULL,
+    story_id VARCHAR,
+    story_similarity FLOAT
 );
 
 CREATE TABLE entities(
@@ -55,7 +67,8 @@ CREATE TABLE entities(
     n_mentions INTEGER,
     n_docs INTEGER,
     first_seen DATE,
-    last_seen DATE
+    last_seen DATE,
+    n_stories INTEGER
 );
 
 CREATE TABLE entity_aliases(
@@ -89,7 +102,8 @@ CREATE TABLE entity_pairs(
     entity_a VARCHAR NOT NULL,
     entity_b VARCHAR NOT NULL,
     n_docs INTEGER NOT NULL,
-    n_sentences INTEGER NOT NULL
+    n_sentences INTEGER NOT NULL,
+    n_stories INTEGER
 );
 
 CREATE TABLE entity_top_comentions(
@@ -149,9 +163,21 @@ CREATE TABLE paragraphs(
     end_char INTEGER NOT NULL
 );
 
+CREATE TABLE quote_bands(
+    band_key BIGINT NOT NULL,
+    quote_id VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL
+);
+
 CREATE TABLE quote_citations(
     quote_id VARCHAR NOT NULL,
     citation_id VARCHAR NOT NULL
+);
+
+CREATE TABLE quote_cluster_registry(
+    cluster_id VARCHAR PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    made_at TIMESTAMP NOT NULL
 );
 
 CREATE TABLE quote_entities(
@@ -159,6 +185,13 @@ CREATE TABLE quote_entities(
     doc_id VARCHAR NOT NULL,
     entity_id VARCHAR NOT NULL,
     in_quote BOOLEAN NOT NULL
+);
+
+CREATE TABLE quote_fingerprints(
+    quote_id VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL,
+    quote_key VARCHAR NOT NULL,
+    minhash UINTEGER[] NOT NULL
 );
 
 CREATE TABLE quotes(
@@ -183,7 +216,8 @@ CREATE TABLE quotes(
     speaker_role_key VARCHAR,
     speaker_kind VARCHAR,
     speaker_gender VARCHAR,
-    speaker_gender_source VARCHAR
+    speaker_gender_source VARCHAR,
+    cluster_id VARCHAR
 );
 
 CREATE TABLE raw_documents(
@@ -278,4 +312,10 @@ CREATE TABLE stale_comentions(
 
 CREATE TABLE stale_entities(
     entity_id VARCHAR PRIMARY KEY
+);
+
+CREATE TABLE story_registry(
+    story_id VARCHAR PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    made_at TIMESTAMP NOT NULL
 );

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from corpus.entities.keys import entity_id, entity_key, key_label
+from corpus.fingerprints import quote_key
 from corpus.quotes.roles import role_key
-from corpus.records import AnnotatedArticle
+from corpus.records import AnnotatedArticle, Fingerprint
 from warehouse.contract import NOT_STAGED, SPEAKER_LABELS, STAGED_TABLES, StagedTable
 from warehouse.migrate import fresh_warehouse
 
@@ -38,10 +39,10 @@ def _arrow_schema(con, table: str, left_out: Sequence[str]) -> pa.Schema:
 
 
 class Staged:
-    """The column lists of every staged table, filled a row at a time."""
+    """The column lists of every staged table (or of `only` these), filled a row at a time."""
 
-    def __init__(self) -> None:
-        self.schemas = staging_schemas()
+    def __init__(self, only: Sequence[StagedTable] = STAGED_TABLES) -> None:
+        self.schemas = {table: schema for table, schema in staging_schemas().items() if table in only}
         self.columns = {table: {name: [] for name in schema.names} for table, schema in self.schemas.items()}
 
     def add(self, table: StagedTable, **row) -> None:
@@ -69,6 +70,7 @@ def stage(articles: Sequence[AnnotatedArticle], run_id: str) -> dict[StagedTable
         _stage_quotes(staged, annotated, doc)
         _stage_roles(staged, annotated, doc)
         _stage_citations(staged, annotated, doc)
+        _stage_fingerprints(staged, annotated, doc)
     return staged.tables()
 
 
@@ -155,3 +157,25 @@ def _stage_citations(staged: Staged, annotated: AnnotatedArticle, doc: str) -> N
     for i, keys in enumerate(annotated.quote_citations):
         for key in keys:
             staged.add("quote_citations", quote_id=f"{doc}:q{i}", citation_id=f"{doc}:{key}")
+
+
+def _stage_fingerprints(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None:
+    stage_fingerprints(staged, doc, annotated.fingerprint,
+                       [(f"{doc}:q{i}", q.text, found) for i, (q, found) in
+                        enumerate(zip(annotated.quotes, annotated.quote_fingerprints))])
+
+
+def stage_fingerprints(staged: Staged, doc: str, found: Fingerprint | None,
+                       quotes: Sequence[tuple[str, str, Fingerprint | None]]) -> None:
+    """The signatures and band keys of a document and of its quotes (quote_id, text, fingerprint), which later
+    documents and quotes are matched against."""
+    if found is not None:
+        staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash))
+        for key in found.band_keys:
+            staged.add("document_bands", band_key=key, doc_id=doc)
+    for quote_id, text, quoted in quotes:
+        if quoted is not None:
+            staged.add("quote_fingerprints", quote_id=quote_id, doc_id=doc, quote_key=quote_key(text),
+                       minhash=list(quoted.minhash))
+            for key in quoted.band_keys:
+                staged.add("quote_bands", band_key=key, quote_id=quote_id, doc_id=doc)

@@ -17,6 +17,15 @@ def documents_by(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple]:
     return con.execute(f"SELECT {column}, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC").fetchall()
 
 
+def repeats(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int, int]:
+    """(stories, documents in a story of two or more, quote clusters, clusters carried by two stories or more)."""
+    stories, grouped = con.execute(
+        "SELECT count(*), coalesce(sum(n_docs) FILTER (WHERE n_docs > 1), 0) FROM stories").fetchone()
+    clusters, repeated = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE n_stories > 1) FROM quote_clusters").fetchone()
+    return stories, grouped, clusters, repeated
+
+
 def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]:
     """The most mentioned entities: (label, name, mentions, documents), from `entity_stats`, which counts the
     entities a run left stale from their mentions (a killed run leaves their counts NULL in `entities`)."""

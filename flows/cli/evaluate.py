@@ -17,11 +17,13 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--folds", type=int, default=5, help="folds of the k-fold figures, by article (default: 5)")
     train.set_defaults(run=_train)
     evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
-    evaluate.add_argument("target", choices=["quotes", "ner"], help="what to score")
+    evaluate.add_argument("target", choices=["quotes", "ner", "stories"],
+                          help="what to score: quotes and speakers, entities, or near-duplicate documents")
     evaluate.add_argument("--shared", default=None, help=SHARED_HELP)
     evaluate.add_argument("--errors", action="store_true", help="also list missed, extra and misattributed quotes")
     evaluate.add_argument("--locked-test", action="store_true",
-                          help="score the locked test part of eval/orangesum_quotes instead (totals only, no errors)")
+                          help="score the locked test part of eval/orangesum_quotes (or eval/near_duplicates) "
+                               "instead (totals only, no errors)")
     evaluate.set_defaults(run=_evaluate)
 
 
@@ -49,7 +51,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     from flows.evaluate import SEQUOIA, WIKINEWS_DEV, evaluate_ner
 
     shared = _shared_folder(args, WIKINEWS_DEV, "quotes")
-    if args.target == "ner":
+    if args.locked_test and args.errors:
+        raise UsageError("the locked test part is scored in totals only; --errors is refused")
+    if args.target == "stories":
+        from flows.evaluate import evaluate_near_duplicates
+
+        print(evaluate_near_duplicates(shared, "test" if args.locked_test else "dev", show_errors=args.errors))
+    elif args.target == "ner":
         print(evaluate_ner(_shared_folder(args, SEQUOIA, "entities")))
     elif args.locked_test:
         _evaluate_locked_test(args, shared)
@@ -59,8 +67,6 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _evaluate_locked_test(args: argparse.Namespace, shared: Path) -> None:
-    if args.errors:
-        raise UsageError("the locked test part is scored in totals only; --errors is refused")
     from flows.evaluate import evaluate_orangesum_quotes, interval_report
 
     scores = evaluate_orangesum_quotes(shared, "test")

@@ -1,5 +1,6 @@
 """`corpus ingest` and `corpus reprocess`: annotate paths, or the stored documents, into the warehouse; `corpus
-index`: the full-text index brought up to date, or rebuilt."""
+index`: the full-text index brought up to date, or rebuilt; `corpus stories`: stories for documents loaded before
+them."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="rebuild the index over every document, which also resets the ranking statistics")
     index.add_argument("--db", default=None, help=DB_HELP)
     index.set_defaults(run=_index)
+
+    stories = commands.add_parser(
+        "stories", help="group into stories the stored documents loaded before stories existed, and their quotes into "
+                        "clusters, from their stored text (no annotation)")
+    stories.add_argument("--db", default=None, help=DB_HELP)
+    stories.set_defaults(run=_stories)
 
 
 def _add_map_and_run_options(command: argparse.ArgumentParser, map_help: str) -> None:
@@ -69,6 +76,34 @@ def _index(args: argparse.Namespace) -> int:
             how = update_search_index(con)
     print(f"Full-text index of {db}: {'rebuilt whole' if how == 'full' else 'delta indexed'} in "
           f"{time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _stories(args: argparse.Namespace) -> int:
+    import sys
+    import time
+
+    from warehouse.load import open_warehouse, update_summaries
+    from warehouse.stories import group_unfingerprinted
+
+    db = db_path(args)
+    if not Path(db).is_file():
+        raise CommandError(f"no database at {db}: run `corpus ingest` first")
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        rate = done / max(time.monotonic() - started, 1e-9)
+        print(f"\r{done:,}/{total:,} documents  {rate:,.0f} docs/s  {(total - done) / rate:,.0f} s left",
+              end="", file=sys.stderr, flush=True)
+
+    with open_warehouse(db) as con:
+        grouped = group_unfingerprinted(con, progress=progress)
+        if grouped:
+            print(file=sys.stderr)
+            update_summaries(con)
+        stories, documents = con.execute("SELECT count(*), sum(n_docs) FROM stories").fetchone()
+    print(f"{grouped:,} documents grouped in {time.monotonic() - started:.1f} s; {db} holds {stories:,} stories "
+          f"for {documents or 0:,} documents")
     return 0
 
 

@@ -48,6 +48,9 @@ def _stats(args: argparse.Namespace) -> int:
             print(f"  {table:<16} {count:>10,}")
         for column in ("format", "language"):
             print(f"Documents by {column}: " + ", ".join(f"{v} {n:,}" for v, n in stats.documents_by(con, column)))
+        stories, grouped, clusters, repeated = stats.repeats(con)
+        print(f"Stories: {stories:,} ({grouped:,} documents have near-duplicates); quote clusters: {clusters:,} "
+              f"({repeated:,} carried by more than one story)")
         print("Top entities (label, name, mentions, documents)")
         for label, name, mentions, documents in stats.top_entities(con):
             print(f"  {label:<5} {name:<40} {mentions:>8,} {documents:>8,}")

@@ -1,9 +1,11 @@
 -- pairs_among(entity_ids): the pairs of entities named in the same document, both in the table named `entity_ids`,
--- over every document, with the documents and the sentences of the text they share (entity_pairs' rows).
+-- over every document, with the documents, their stories and the sentences of the text they share (entity_pairs'
+-- rows).
 CREATE OR REPLACE MACRO pairs_among(entity_ids) AS TABLE
 WITH doc_entities AS (
-    SELECT DISTINCT doc_id, entity_id FROM entity_mentions
-    WHERE entity_id IN (SELECT entity_id FROM query_table(entity_ids))
+    SELECT DISTINCT m.doc_id, coalesce(d.story_id, m.doc_id) AS story_id, m.entity_id
+    FROM entity_mentions m JOIN documents d USING (doc_id)
+    WHERE m.entity_id IN (SELECT entity_id FROM query_table(entity_ids))
 ),
 
 sentence_entities AS (
@@ -12,7 +14,8 @@ sentence_entities AS (
 ),
 
 doc_pairs AS (
-    SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, count(*) AS n_docs
+    SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, count(*) AS n_docs,
+        count(DISTINCT a.story_id) AS n_stories
     FROM doc_entities a JOIN doc_entities b ON a.doc_id = b.doc_id AND a.entity_id < b.entity_id
     GROUP BY ALL
 ),
@@ -25,5 +28,6 @@ sentence_pairs AS (
     GROUP BY ALL
 )
 
-SELECT p.entity_a, p.entity_b, p.n_docs::INTEGER AS n_docs, coalesce(s.n_sentences, 0)::INTEGER AS n_sentences
+SELECT p.entity_a, p.entity_b, p.n_docs::INTEGER AS n_docs, coalesce(s.n_sentences, 0)::INTEGER AS n_sentences,
+    p.n_stories::INTEGER AS n_stories
 FROM doc_pairs p LEFT JOIN sentence_pairs s USING (entity_a, entity_b);

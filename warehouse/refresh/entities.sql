@@ -10,10 +10,11 @@ FROM (SELECT alias_key, entity_id, text, count(*) AS n FROM entity_mentions
 GROUP BY alias_key, entity_id;
 
 UPDATE entities SET name = s.name, aliases = s.aliases, n_mentions = s.n_mentions, n_docs = s.n_docs,
-    first_seen = s.first_seen, last_seen = s.last_seen
+    n_stories = s.n_stories, first_seen = s.first_seen, last_seen = s.last_seen
 FROM (
     WITH affected_mentions AS (
-        SELECT m.entity_id, m.doc_id, m.text, m.canonical_name, d.published_date
+        SELECT m.entity_id, m.doc_id, coalesce(d.story_id, m.doc_id) AS story_id, m.text, m.canonical_name,
+            d.published_date
         FROM entity_mentions m JOIN documents d USING (doc_id)
         WHERE m.entity_id IN (SELECT entity_id FROM affected_entities)
     ),
@@ -21,10 +22,10 @@ FROM (
     alias_counts AS (SELECT entity_id, text, count(*) AS n FROM affected_mentions GROUP BY ALL),
     entity_summary AS (
         SELECT entity_id, count(*) AS n_mentions, count(DISTINCT doc_id) AS n_docs,
-            min(published_date) AS first_seen, max(published_date) AS last_seen
+            count(DISTINCT story_id) AS n_stories, min(published_date) AS first_seen, max(published_date) AS last_seen
         FROM affected_mentions GROUP BY entity_id
     )
-    SELECT entity_id, n.name, a.aliases, e.n_mentions, e.n_docs, e.first_seen, e.last_seen
+    SELECT entity_id, n.name, a.aliases, e.n_mentions, e.n_docs, e.n_stories, e.first_seen, e.last_seen
     FROM entity_summary e
     JOIN (SELECT entity_id, first(canonical_name ORDER BY n DESC, canonical_name) AS name
           FROM name_counts GROUP BY entity_id) n USING (entity_id)

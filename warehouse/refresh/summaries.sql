@@ -9,7 +9,7 @@ CREATE OR REPLACE TEMP TABLE comention_entities AS SELECT entity_id FROM stale_c
 DELETE FROM entity_pairs
 WHERE entity_a IN (SELECT entity_id FROM comention_entities) AND entity_b IN (SELECT entity_id FROM comention_entities);
 
-INSERT INTO entity_pairs SELECT * FROM pairs_among('comention_entities');
+INSERT INTO entity_pairs BY NAME SELECT * FROM pairs_among('comention_entities');
 
 DELETE FROM entity_top_comentions WHERE entity_id IN (SELECT entity_id FROM comention_entities);
 

@@ -1,6 +1,6 @@
 -- quoted_people: each person quoted in the corpus, with the gender the corpus gives them: the one every document
--- that gives a gender agrees on, else 'unknown' (documents that say nothing do not disagree); the quotes and the
--- documents, and how many documents gave each gender. Over hundreds of documents one misread document makes a
+-- that gives a gender agrees on, else 'unknown' (documents that say nothing do not disagree); the quotes, the
+-- documents (and their stories), and how many documents gave each gender. Over hundreds of documents one misread document makes a
 -- unanimous gender 'unknown', so prevailing_gender is the gender at least 90 % of the documents that give one agree
 -- on (gender_agreement: their share), the one the dashboard's most quoted women and men use.
 -- `ORDER BY n_quotes DESC` with `WHERE prevailing_gender = 'female'` lists the most quoted women.
@@ -10,9 +10,11 @@ WITH per_document AS (
         coalesce(e.name, q.speaker_name) AS person,
         q.speaker_entity_id AS entity_id,
         q.doc_id,
+        any_value(coalesce(d.story_id, d.doc_id)) AS story_id,
         any_value(q.speaker_gender) AS gender,
         count(*) AS n_quotes
     FROM quotes q
+    JOIN documents d USING (doc_id)
     LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
     WHERE q.kind <> 'term' AND q.speaker_kind = 'person'
     GROUP BY ALL
@@ -27,6 +29,7 @@ SELECT
     END AS gender,
     sum(n_quotes)::BIGINT AS n_quotes,
     count(*) AS n_docs,
+    count(DISTINCT story_id) AS n_stories,
     count(*) FILTER (WHERE gender = 'female') AS n_docs_female,
     count(*) FILTER (WHERE gender = 'male') AS n_docs_male,
     CASE

@@ -1,5 +1,6 @@
 -- sources: one row per outlet the corpus cites (a note's publication, an inline credit, a URL's outlet), keyed by
--- citations.outlet_key, or by the domain for a URL no outlet owns. Dates are those of the citing documents.
+-- citations.outlet_key, or by the domain for a URL no outlet owns. Dates are those of the citing documents;
+-- count_stories counts them with near-duplicates once.
 CREATE OR REPLACE VIEW sources AS
 WITH outlet_citations AS (
     SELECT
@@ -7,6 +8,7 @@ WITH outlet_citations AS (
         coalesce(c.publication, c.domain) AS outlet,
         c.citation_id,
         c.doc_id,
+        coalesce(d.story_id, d.doc_id) AS story_id,
         c.url,
         d.published_date
     FROM citations c
@@ -32,6 +34,7 @@ outlet_summary AS (
         outlet_key,
         mode(outlet) AS outlet,
         count(DISTINCT doc_id) AS count_documents,
+        count(DISTINCT story_id) AS count_stories,
         count(*) AS count_citations,
         min(published_date) AS first_seen,
         max(published_date) AS last_seen

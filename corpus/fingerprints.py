@@ -1,0 +1,113 @@
+"""What near-duplicate documents and repeated quotes are matched by: MinHash signatures (datasketch) of a text's word
+shingles, cut into LSH bands whose keys the warehouse looks up, so that matching a new text costs a lookup, not a
+comparison with every text loaded. The parameters are data (`data/fingerprints.json`, docs/stories.md).
+
+Texts are compared as words: case, accents, punctuation, quote marks and elision ("l'État", "l’Etat", "L' état") aside.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from corpus.records import Fingerprint, Quote
+
+_WORD = re.compile(r"\w+")
+MATCHED_QUOTE_KINDS = ("direct", "partial")
+
+
+@dataclass(frozen=True)
+class Shingling:
+    """How one kind of text is fingerprinted and when two count as the same."""
+
+    shingle_words: int
+    """Words per shingle."""
+    num_perm: int
+    """Hash functions of the MinHash signature."""
+    threshold: float
+    """Estimated Jaccard similarity of the shingle sets from which two texts are the same."""
+    min_words: int
+    """Shorter texts get no fingerprint: too few words to tell a repeat from a common phrase."""
+    fn_weight: float
+    """How much more a missed match weighs than a false candidate when the bands are chosen (the warehouse checks
+    each candidate's similarity, so false candidates cost a comparison only)."""
+
+    @functools.cached_property
+    def bands(self) -> tuple[int, int]:
+        """(bands, rows per band) that datasketch's LSH chooses for the threshold and weights."""
+        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm,
+                         weights=(1 - self.fn_weight, self.fn_weight))
+        return lsh.b, lsh.r
+
+
+@functools.cache
+def settings() -> dict[str, Shingling]:
+    """`documents` and `quotes`, from `data/fingerprints.json`."""
+    data = json.loads(resources.files("corpus.data").joinpath("fingerprints.json").read_text(encoding="utf-8"))
+    return {kind: Shingling(**values) for kind, values in data["kinds"].items()}
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower-cased and without accents; apostrophes, quote marks and punctuation split them."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD.findall("".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def quote_key(text: str) -> str:
+    """The quote's words, one space apart: two quotes with the same key are the same words."""
+    return " ".join(words(text))
+
+
+def fingerprint(text: str, kind: str) -> Fingerprint | None:
+    """The fingerprint of `text` as a `kind` (`documents` or `quotes`), or None if it has too few words."""
+    shingling = settings()[kind]
+    found = words(text)
+    if len(found) < shingling.min_words:
+        return None
+    n = shingling.shingle_words
+    shingles = {" ".join(found[i:i + n]).encode() for i in range(len(found) - n + 1)}
+    minhash = MinHash(num_perm=shingling.num_perm, permutations=_permutations(shingling.num_perm), scheme="affine32")
+    minhash.update_batch(sorted(shingles))
+    values = minhash.hashvalues
+    n_bands, rows = shingling.bands
+    keys = tuple(_band_key(band, values[band * rows:(band + 1) * rows]) for band in range(n_bands))
+    return Fingerprint(tuple(int(v) for v in values), keys)
+
+
+def quote_fingerprints(quotes: Sequence[Quote]) -> tuple[Fingerprint | None, ...]:
+    """For each quote, its fingerprint if it is direct or partial (reported and indirect speech are the article's
+    words) and long enough."""
+    return tuple(fingerprint(q.text, "quotes") if q.kind in MATCHED_QUOTE_KINDS else None for q in quotes)
+
+
+def same_text(a: Fingerprint | None, b: Fingerprint | None, kind: str) -> bool:
+    """Whether the warehouse puts two texts of `kind` together: they share a band key (so one finds the other) and
+    their estimated similarity reaches the threshold."""
+    if a is None or b is None or not set(a.band_keys) & set(b.band_keys):
+        return False
+    return similarity(a.minhash, b.minhash) >= settings()[kind].threshold
+
+
+def similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """The Jaccard similarity of two texts' shingle sets, as their MinHash signatures estimate it."""
+    return float(np.mean(np.asarray(a) == np.asarray(b)))
+
+
+@functools.cache
+def _permutations(num_perm: int) -> np.ndarray:
+    """datasketch's permutations for seed 1, made once per process rather than once per text."""
+    return MinHash(num_perm=num_perm, seed=1).permutations
+
+
+def _band_key(band: int, values: np.ndarray) -> int:
+    digest = hashlib.blake2b(band.to_bytes(2, "little") + values.astype("<u4").tobytes(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)

@@ -1,0 +1,52 @@
+"""Scores the near-duplicate decision on gold pairs of documents: pairwise precision and recall, overall and per
+stratum of the gold (the similarity band or the kind of pair it was drawn from)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.scoring.ner import Tally
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    """A gold pair: the two documents, the stratum it was drawn from, the judge's answer and the pipeline's."""
+
+    a: str
+    b: str
+    stratum: str
+    same_story: bool
+    predicted: bool
+    similarity: float
+    note: str = ""
+
+
+def tally(pairs: Iterable[JudgedPair]) -> Tally:
+    pairs = list(pairs)
+    return Tally(sum(p.same_story and p.predicted for p in pairs), sum(p.predicted for p in pairs),
+                 sum(p.same_story for p in pairs))
+
+
+def report(pairs: list[JudgedPair]) -> str:
+    """Pairwise precision and recall, then one line per stratum."""
+    lines = [_line("all", pairs)]
+    for stratum in sorted({p.stratum for p in pairs}):
+        lines.append(_line(stratum, [p for p in pairs if p.stratum == stratum]))
+    return "\n".join(lines)
+
+
+def _line(name: str, pairs: list[JudgedPair]) -> str:
+    t = tally(pairs)
+    return (f"{name:<22} pairs {len(pairs):>4}  same story {t.gold:>4}  predicted {t.predicted:>4}  "
+            f"precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
+
+
+def threshold_sweep(pairs: list[JudgedPair], thresholds: Iterable[float]) -> str:
+    """Precision and recall if the estimated similarity alone decided at each threshold (the bands aside)."""
+    lines = []
+    for threshold in thresholds:
+        t = Tally(sum(p.same_story and p.similarity >= threshold for p in pairs),
+                  sum(p.similarity >= threshold for p in pairs), sum(p.same_story for p in pairs))
+        lines.append(f"similarity >= {threshold:.2f}: precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
+    return "\n".join(lines)
