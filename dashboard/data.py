@@ -204,10 +204,11 @@ def repeated_quotes_of(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[tupl
     """(quote, documents, stories, publications, first_seen, speakers credited) of the document's quotes that other
     stories carry too (their cluster, `quote_clusters`)."""
     return con.execute(
-        "SELECT q.text, c.n_docs, c.n_stories, c.n_publications, c.first_seen, "
-        "list_transform(c.speakers, s -> s.speaker || ' (' || s.n_quotes || ')') FROM quotes q "
-        "JOIN quote_clusters c USING (cluster_id) WHERE q.doc_id = ? AND c.n_stories > 1 ORDER BY q.start_char",
-        [doc_id]).fetchall()
+        "WITH mine AS (SELECT cluster_id, text, start_char FROM quotes WHERE doc_id = ? AND cluster_id IS NOT NULL) "
+        "SELECT m.text, c.n_docs, c.n_stories, c.n_publications, c.first_seen, "
+        "list_transform(c.speakers, s -> s.speaker || ' (' || s.n_quotes || ')') FROM mine m "
+        "JOIN (SELECT * FROM quote_clusters WHERE cluster_id IN (SELECT cluster_id FROM mine)) c USING (cluster_id) "
+        "WHERE c.n_stories > 1 ORDER BY m.start_char", [doc_id]).fetchall()
 
 
 def most_repeated_quotes(con: duckdb.DuckDBPyConnection, limit: int = 30) -> Top:

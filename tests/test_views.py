@@ -295,9 +295,10 @@ def repeated_quote(con: duckdb.DuckDBPyConnection) -> None:
     entities(con, ("p", "Édouard Philippe", "PER", 2))
     words = "nous sommes en guerre sanitaire contre un ennemi invisible"
     given(con, "quotes", *({"quote_id": f"{doc}:q0", "doc_id": doc, "text": text, "speaker_name": name,
-                            "speaker_entity_id": eid, "cluster_id": "c1"}
-                           for doc, text, name, eid in (("d1", words, "Philippe", "p"), ("d2", words, "Philippe", "p"),
-                                                        ("d3", words.capitalize(), "Olivier Véran", None))),
+                            "speaker_entity_id": eid, "cluster_id": "c1", "reported_via": via}
+                           for doc, text, name, eid, via in (("d1", words, "Philippe", "p", "AFP"),
+                                                             ("d2", words, "Philippe", "p", "AFP"),
+                                                             ("d3", words.capitalize(), "Olivier Véran", None, None))),
           {"quote_id": "d2:q1", "doc_id": "d2", "text": "une autre phrase assez longue pour compter", "cluster_id": "c2"})
 
 
@@ -308,7 +309,7 @@ def test_quote_clusters_count_documents_stories_outlets_and_the_speakers_credite
     assert rows == [("c1", "nous sommes en guerre sanitaire contre un ennemi invisible", dt.date(2020, 3, 16),
                      dt.date(2020, 3, 17), "Édouard Philippe", 2,
                      [{"speaker": "Édouard Philippe", "n_quotes": 2}, {"speaker": "Olivier Véran", "n_quotes": 1}],
-                     3, 3, 2, 2, 2)]
+                     3, 3, 2, 2, 2, 1)]
 
 
 @checks_view("most_repeated_quotes")

@@ -2,7 +2,7 @@
 -- first, with their spread over publications and days and the speakers they are credited to.
 CREATE OR REPLACE VIEW most_repeated_quotes AS
 SELECT cluster_id, canonical_text, top_speaker, n_speakers, speakers, n_stories, n_docs, n_publications, n_days,
-    first_seen, last_seen
+    n_outlets_credited, first_seen, last_seen
 FROM quote_clusters
 WHERE n_stories > 1
 ORDER BY n_stories DESC, n_docs DESC, cluster_id;

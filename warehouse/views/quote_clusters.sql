@@ -2,7 +2,8 @@
 -- or more, the same words or near-identical: docs/stories.md): its most frequent wording (canonical_text), when it
 -- was first and last published, the speaker most often credited and every credited speaker with their count
 -- (n_speakers > 1 means the documents disagree on who said it: a finding, or an attribution error), and how many
--- quotes, documents, stories, publications and days carry it.
+-- quotes, documents, stories, publications (the documents' sites) and days carry it, and how many outlets the quotes
+-- are credited to (quotes.reported_via: "selon l'AFP").
 CREATE OR REPLACE VIEW quote_clusters AS
 WITH credited AS (
     SELECT q.cluster_id, coalesce(e.name, q.speaker_name) AS speaker, count(*) AS n
@@ -33,7 +34,8 @@ SELECT
     count(DISTINCT q.doc_id) AS n_docs,
     count(DISTINCT coalesce(d.story_id, d.doc_id)) AS n_stories,
     count(DISTINCT publication(d.site_name, d.url)) AS n_publications,
-    count(DISTINCT d.published_date) AS n_days
+    count(DISTINCT d.published_date) AS n_days,
+    count(DISTINCT q.reported_via) AS n_outlets_credited
 FROM quotes q
 JOIN documents d USING (doc_id)
 LEFT JOIN speakers s USING (cluster_id)
