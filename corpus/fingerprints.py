@@ -22,6 +22,8 @@ from datasketch import MinHash, MinHashLSH
 from corpus.records import Fingerprint, Quote
 
 _WORD = re.compile(r"\w+")
+_COMBINING = re.compile("[\u0300-\u036f]")
+"""The combining accents that NFKD splits off letters ("é" = "e" + U+0301)."""
 MATCHED_QUOTE_KINDS = ("direct", "partial")
 
 
@@ -58,8 +60,7 @@ def settings() -> dict[str, Shingling]:
 
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased and without accents; apostrophes, quote marks and punctuation split them."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return _WORD.findall("".join(c for c in folded if not unicodedata.combining(c)))
+    return _WORD.findall(_COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold())))
 
 
 def quote_key(text: str) -> str:
@@ -76,7 +77,7 @@ def fingerprint(text: str, kind: str) -> Fingerprint | None:
     n = shingling.shingle_words
     shingles = {" ".join(found[i:i + n]).encode() for i in range(len(found) - n + 1)}
     minhash = MinHash(num_perm=shingling.num_perm, permutations=_permutations(shingling.num_perm), scheme="affine32")
-    minhash.update_batch(sorted(shingles))
+    minhash.update_batch(list(shingles))
     values = minhash.hashvalues
     n_bands, rows = shingling.bands
     keys = tuple(_band_key(band, values[band * rows:(band + 1) * rows]) for band in range(n_bands))
