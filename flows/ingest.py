@@ -13,10 +13,13 @@ annotate the next ones: memory stays bounded by the batches in flight, whatever 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 import traceback
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -191,7 +194,7 @@ def ingest(paths: list[str], db: str, field_map: dict[str, str] | None = None, b
         run.begin(con, arguments=" ".join(paths))
     logger.info("run %s: %d files, %d documents in %d batches, %d paths rejected", run.id, len(planned.files),
                 planned.total, len(planned.batches), len(planned.rejections))
-    summary = annotate_and_load(run, file_batches(planned, seen, jsonl_fields), planned.total,
+    summary = annotate_and_load(run, read_ahead(file_batches(planned, seen, jsonl_fields), READ_AHEAD), planned.total,
                                 show_progress=show_progress, in_flight=in_flight, inline=len(planned.batches) <= 1)
     publish("Ingest", "ingest-summary", summary)
     return summary
@@ -225,6 +228,44 @@ def annotate_and_load(run: Run, batches: Iterator[ParsedBatch], total: int, *, s
     summary = run.summary(counts)
     get_run_logger().info("run %s %s: %s", run.id, run.status, summary)
     return summary
+
+
+READ_AHEAD = 4
+"""Batches of files an ingest run reads and parses ahead of the ones it submits, in a thread: while its first submit
+waits for the workers' server to load the pipeline (seconds in which a core is free), and while it waits for
+annotations, the next batches get parsed. Bounded, so memory stays that of a few batches."""
+
+
+def read_ahead(batches: Iterator[ParsedBatch], ahead: int) -> Iterator[ParsedBatch]:
+    """`batches`, produced up to `ahead` in advance by a thread of their own (in this flow's Prefect context, so
+    that they log as it does); an error in producing them is raised here, where the next batch is asked for."""
+    produced: queue.Queue = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        produced.put(batch, timeout=0.25)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            produced.put(end)
+        except BaseException as error:  # handed to the consumer, which raises it
+            produced.put(error)
+
+    threading.Thread(target=contextvars.copy_context().run, args=(produce,), name="read-ahead", daemon=True).start()
+    try:
+        while (item := produced.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
 
 
 def _read(run: Run, batches: Iterator[ParsedBatch]) -> Iterator[ParsedBatch]:

@@ -239,6 +239,7 @@ def one_thread():
 
 def test_a_run_migrates_a_fresh_database_once_however_many_batches_it_loads(tmp_path, monkeypatch):
     import warehouse.load
+    from flows.run import MATCHING
     from warehouse.migrate import migrations
 
     calls = []
@@ -249,7 +250,8 @@ def test_a_run_migrates_a_fresh_database_once_however_many_batches_it_loads(tmp_
     assert (summary["status"], summary["n_loaded"], len(calls)) == ("completed", len(list(SAMPLES.iterdir())), 1)
     assert [v for (v,) in query(db, "SELECT version FROM schema_migrations ORDER BY 1")] == [v for v, _, _ in migrations()]
     assert query(db, "SELECT count(*) FROM fts_main_documents.docs") == [(summary["n_loaded"],)]  # every batch indexed
-    assert set(summary["seconds"]) == {"read_parse", "annotate_wait", "load", "finish", "summarise"}
+    assert set(summary["seconds"]) == {"read_parse", "annotate_wait", "load", "finish", "summarise", MATCHING}
+    assert 0 < summary["seconds"][MATCHING] < summary["seconds"]["load"]
 
 
 def test_batches_with_nothing_to_load_open_no_connection_and_their_counters_and_rejections_land(tmp_path, monkeypatch):

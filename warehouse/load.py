@@ -25,7 +25,7 @@ from warehouse.search import build_search_index, has_search_index, load_fts, upd
 from warehouse.sqlfiles import sql_text
 from warehouse.stage import stage
 from warehouse.state import SourceItem, save_items
-from warehouse.stories import assign_quote_clusters, assign_stories, keep_stories
+from warehouse.stories import assign_quote_clusters, assign_stories, keep_stories, with_clusters, with_stories
 from warehouse.transaction import transaction
 
 REFUSED_WRITES = ("No space left on device", "File too large", "Disk quota exceeded")
@@ -249,11 +249,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[A
             con.execute("CREATE OR REPLACE TEMP TABLE batch_documents AS SELECT doc_id FROM staged_documents")
             keep_stories(con)
             n_changed = delete_documents(con)
-            _insert_staged(con)
             started = time.perf_counter()
-            assign_stories(con, staged["documents"]["doc_id"].to_pylist())
-            assign_quote_clusters(con)
+            staged["documents"] = with_stories(staged["documents"],
+                                               assign_stories(con, staged["documents"]["doc_id"].to_pylist()))
+            staged["quotes"] = with_clusters(staged["quotes"], assign_quote_clusters(con))
             matching_seconds = time.perf_counter() - started
+            for name in ("documents", "quotes"):
+                con.register(f"staged_{name}", staged[name])
+            _insert_staged(con)
             if refresh_entities:
                 _refresh_stale(con)
             con.execute("DROP TABLE batch_documents")

@@ -42,8 +42,10 @@ class _Member:
     minhash: tuple[int, ...]
 
 
-def assign_stories(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> None:
-    """Give the batch's documents (`doc_ids`, in load order) their story and similarity to its first document."""
+def assign_stories(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> dict[str, tuple[str, float]]:
+    """The story of each of the batch's documents (`doc_ids`, in load order, fingerprinted in
+    `staged_document_fingerprints` and `staged_document_bands`) and its similarity to the story's first document,
+    against the stories of the warehouse; the stories it starts are registered."""
     threshold = settings()["documents"].threshold
     kept = {doc: (story, sim) for doc, story, sim in con.execute(f"SELECT * FROM {KEPT_STORIES}").fetchall()}
     con.execute(f"DROP TABLE {KEPT_STORIES}")
@@ -55,26 +57,28 @@ def assign_stories(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> No
         JOIN document_bands d ON d.band_key = s.band_key
         JOIN documents o ON o.doc_id = d.doc_id
         JOIN story_registry r ON r.story_id = o.story_id
-        JOIN document_fingerprints f ON f.doc_id = d.doc_id
-        WHERE d.doc_id NOT IN (SELECT doc_id FROM batch_documents)""")
+        JOIN document_fingerprints f ON f.doc_id = d.doc_id""")
     ranks = dict(con.execute("SELECT story_id, seq FROM story_registry WHERE story_id IN (SELECT unnest(?))",
                              [sorted({story for story, _ in kept.values()})]).fetchall())
-    next_rank = _next_rank(con, "story_registry")
+    made: list[tuple[str, int]] = []
+    first_new = _next_rank(con, "story_registry")
+
+    def start(story: str) -> int:
+        ranks[story] = first_new + len(made)
+        made.append((story, ranks[story]))
+        return ranks[story]
+
     assigned: dict[str, tuple[str, float]] = {}
     in_batch: dict[int, list[_Member]] = defaultdict(list)
-    made = []
     for doc in doc_ids:
         if doc in kept:
             story, sim = kept[doc]
-            rank = ranks[story]
+            rank = ranks.get(story) or start(story)
         else:
             nearby = earlier.get(doc, []) + [m for key in bands.get(doc, ()) for m in in_batch[key]]
             match = _oldest_match(mine.get(doc), nearby, threshold)
             if match is None:
-                story, sim, rank = doc, 1.0, next_rank
-                ranks[story] = rank
-                made.append((story, rank))
-                next_rank += 1
+                story, sim, rank = doc, 1.0, start(doc)
             else:
                 story, rank = match.group, match.rank
                 sim = similarity(mine[doc], match.minhash) if match.item == story else _similarity_to(
@@ -83,11 +87,13 @@ def assign_stories(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> No
         for key in bands.get(doc, ()):
             in_batch[key].append(_Member(doc, story, rank, mine[doc]))
     _register(con, "story_registry", "story_id", made)
-    _write(con, "documents", "doc_id", "story_id", "story_similarity", assigned)
+    return assigned
 
 
-def assign_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
-    """Give the batch's matched quotes (`staged_quote_fingerprints`, in load order) their cluster."""
+def assign_quote_clusters(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The cluster of each of the batch's fingerprinted quotes (`staged_quote_fingerprints` and
+    `staged_quote_bands`, in load order), against the clusters of the warehouse; the clusters it starts are
+    registered."""
     threshold = settings()["quotes"].threshold
     rows = con.execute("SELECT quote_id, quote_key, minhash FROM staged_quote_fingerprints").fetchall()
     bands = _bands(con, "SELECT quote_id, band_key FROM staged_quote_bands")
@@ -97,7 +103,6 @@ def assign_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
         JOIN quotes q ON q.quote_id = f.quote_id
         JOIN quote_cluster_registry r ON r.cluster_id = q.cluster_id
         WHERE f.quote_key IN (SELECT quote_key FROM staged_quote_fingerprints)
-          AND f.doc_id NOT IN (SELECT doc_id FROM batch_documents)
         GROUP BY f.quote_key""").fetchall()}
     earlier = _earlier_members(con, """
         SELECT DISTINCT s.quote_id, b.quote_id, q.cluster_id, r.seq, f.minhash
@@ -105,12 +110,11 @@ def assign_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
         JOIN quote_bands b ON b.band_key = s.band_key
         JOIN quotes q ON q.quote_id = b.quote_id
         JOIN quote_cluster_registry r ON r.cluster_id = q.cluster_id
-        JOIN quote_fingerprints f ON f.quote_id = b.quote_id
-        WHERE b.doc_id NOT IN (SELECT doc_id FROM batch_documents)""")
+        JOIN quote_fingerprints f ON f.quote_id = b.quote_id""")
     known = dict(con.execute("SELECT cluster_id, seq FROM quote_cluster_registry WHERE cluster_id IN "
                              "(SELECT unnest(?))", [[_cluster_id(key) for _, key, _ in rows]]).fetchall())
     next_rank = _next_rank(con, "quote_cluster_registry")
-    assigned: dict[str, tuple[str, None]] = {}
+    assigned: dict[str, str] = {}
     in_batch: dict[int, list[_Member]] = defaultdict(list)
     made = []
     for quote, key, minhash in rows:
@@ -130,11 +134,24 @@ def assign_quote_clusters(con: duckdb.DuckDBPyConnection) -> None:
                 made.append((cluster, rank))
                 next_rank += 1
         same_words.setdefault(key, (cluster, rank))
-        assigned[quote] = (cluster, None)
+        assigned[quote] = cluster
         for band in bands.get(quote, ()):
             in_batch[band].append(_Member(quote, cluster, rank, minhash))
     _register(con, "quote_cluster_registry", "cluster_id", made)
-    _write(con, "quotes", "quote_id", "cluster_id", None, assigned)
+    return assigned
+
+
+def with_stories(documents: pa.Table, stories: dict[str, tuple[str, float]]) -> pa.Table:
+    """The staged documents with their `story_id` and `story_similarity`."""
+    found = [stories[doc] for doc in documents["doc_id"].to_pylist()]
+    return documents.append_column("story_id", pa.array([story for story, _ in found], pa.string())).append_column(
+        "story_similarity", pa.array([sim for _, sim in found], pa.float32()))
+
+
+def with_clusters(quotes: pa.Table, clusters: dict[str, str]) -> pa.Table:
+    """The staged quotes with their `cluster_id` (None for those not matched across documents)."""
+    return quotes.append_column("cluster_id", pa.array([clusters.get(q) for q in quotes["quote_id"].to_pylist()],
+                                                       pa.string()))
 
 
 FINGERPRINT_TABLES = ("document_fingerprints", "document_bands", "quote_fingerprints", "quote_bands")
@@ -169,8 +186,11 @@ def group_unfingerprinted(con: duckdb.DuckDBPyConnection, chunk: int = 500,
                     con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM batch_documents)")
                     con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM staged_{name}")
                 keep_stories(con)
-                assign_stories(con, doc_ids)
-                assign_quote_clusters(con)
+                stories = assign_stories(con, doc_ids)
+                _write(con, "documents", "doc_id", {"story_id": [stories[d][0] for d in doc_ids],
+                                                    "story_similarity": [stories[d][1] for d in doc_ids]}, doc_ids)
+                clusters = assign_quote_clusters(con)
+                _write(con, "quotes", "quote_id", {"cluster_id": list(clusters.values())}, list(clusters))
                 con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
                             "WHERE doc_id IN (SELECT doc_id FROM batch_documents) ON CONFLICT DO NOTHING")
                 con.execute("DROP TABLE batch_documents")
@@ -225,19 +245,22 @@ def _next_rank(con: duckdb.DuckDBPyConnection, registry: str) -> int:
 
 def _register(con: duckdb.DuckDBPyConnection, registry: str, id_column: str, made: list[tuple[str, int]]) -> None:
     if made:
-        con.executemany(f"INSERT INTO {registry} ({id_column}, seq, made_at) VALUES (?, ?, now()::TIMESTAMP)", made)
+        con.register("made_groups", pa.table({"id": [i for i, _ in made], "seq": [n for _, n in made]}))
+        try:
+            con.execute(f"INSERT INTO {registry} ({id_column}, seq, made_at) "
+                        "SELECT id, seq, now()::TIMESTAMP FROM made_groups")
+        finally:
+            con.unregister("made_groups")
 
 
-def _write(con: duckdb.DuckDBPyConnection, table: str, key: str, group_column: str, similarity_column: str | None,
-           assigned: dict[str, tuple[str, float | None]]) -> None:
-    if not assigned:
+def _write(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: dict[str, list], keys: list[str]) -> None:
+    """Set `columns` of the rows of `table` whose `key` is in `keys` (in the same order)."""
+    if not keys:
         return
-    values = pa.table({"item": list(assigned), "grp": [g for g, _ in assigned.values()],
-                       "sim": pa.array([s for _, s in assigned.values()], pa.float32())})
-    con.register("assigned_groups", values)
+    con.register("assigned_groups", pa.table({"item": keys, **columns}))
     try:
-        both = f", {similarity_column} = a.sim" if similarity_column else ""
-        con.execute(f"UPDATE {table} SET {group_column} = a.grp{both} FROM assigned_groups a WHERE {key} = a.item")
+        sets = ", ".join(f"{name} = a.{name}" for name in columns)
+        con.execute(f"UPDATE {table} SET {sets} FROM assigned_groups a WHERE {key} = a.item")
     finally:
         con.unregister("assigned_groups")
 
