@@ -38,7 +38,8 @@ def outcomes(con: duckdb.DuckDBPyConnection, run_id: str, folders: dict[str, Pat
     for doc in documents:
         doc["mentions"] = mentions.get(doc["doc_id"], [])
     rejected = [dict(zip(("source_uri", "reason", "detail"), row)) for row in con.execute(
-        "SELECT source_uri, reason, detail FROM rejected_inputs WHERE run_id = ? ORDER BY source_uri", [run_id]).fetchall()]
+        "SELECT unnest(addresses) AS address, reason, detail FROM rejected_inputs WHERE run_id = ? ORDER BY address",
+        [run_id]).fetchall()]
     prefixes = {name: uri(folder) + "/" for name, folder in folders.items()}
     stray = [r["source_uri"] for r in documents + rejected
              if not any(r["source_uri"].startswith(p) for p in prefixes.values())]

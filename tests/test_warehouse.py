@@ -453,10 +453,12 @@ def test_the_same_bad_content_under_two_addresses_is_one_rejection_row(db):
             start_run(con, run_id, pipeline_version="v", flow_run_id=None, arguments="")
             load_batch(con, run_id, [], [Rejection(uri, "no-article", "pas d'article", "c0ffee"),
                                          Rejection(f"{run_id}.gz", "corrupt", "tronqué")], 0)
-        rows = con.execute("SELECT input_key, source_uri, reason, first_run_id, n_runs, content_sha256 "
-                           "FROM rejected_inputs ORDER BY input_key").fetchall()
-    assert rows == [("c0ffee", "https://exemple.fr/a?utm=x", "no-article", "r1", 2, "c0ffee"),
-                    ("r1.gz", "r1.gz", "corrupt", "r1", 1, None), ("r2.gz", "r2.gz", "corrupt", "r2", 1, None)]
+        rows = con.execute("SELECT input_key, source_uri, reason, first_run_id, n_runs, content_sha256, "
+                           "list_sort(addresses) FROM rejected_inputs ORDER BY input_key").fetchall()
+    assert rows == [("c0ffee", "https://exemple.fr/a?utm=x", "no-article", "r1", 2, "c0ffee",
+                     ["https://exemple.fr/a", "https://exemple.fr/a?utm=x"]),
+                    ("r1.gz", "r1.gz", "corrupt", "r1", 1, None, ["r1.gz"]),
+                    ("r2.gz", "r2.gz", "corrupt", "r2", 1, None, ["r2.gz"])]
 
 
 def test_unusable_databases_give_one_line_errors(tmp_path):
@@ -500,9 +502,9 @@ def test_migrations_016_and_018_keep_one_rejection_per_input_of_an_older_warehou
                 "('r2', 'a', 'empty', 'd2', '2024-01-02'), ('r2', 'b', 'binary', 'x', '2024-01-02')")
     con.execute("DELETE FROM schema_migrations WHERE version = 18")
     assert migrate.migrate(con) == [16, 18]
-    assert con.execute("SELECT source_uri, run_id, first_run_id, n_runs, detail, input_key, content_sha256 "
-                       "FROM rejected_inputs ORDER BY 1").fetchall() == [("a", "r2", "r1", 2, "d2", "a", None),
-                                                                         ("b", "r2", "r2", 1, "x", "b", None)]
+    assert con.execute("SELECT source_uri, run_id, first_run_id, n_runs, detail, input_key, content_sha256, addresses "
+                       "FROM rejected_inputs ORDER BY 1").fetchall() == [("a", "r2", "r1", 2, "d2", "a", None, ["a"]),
+                                                                         ("b", "r2", "r2", 1, "x", "b", None, ["b"])]
 
 
 def _annotated_text(path: str, text: str):

@@ -302,13 +302,18 @@ def _record_batch(con: duckdb.DuckDBPyConnection, run_id: str, rejections: Seque
                   items: Sequence[SourceItem], result: BatchResult) -> None:
     """The batch's rejections, its source's items, and its counts added to the run's."""
     if rejections:
-        once = {(r.input_key, r.reason): r for r in rejections}  # an input met twice in a batch is one row
+        once: dict[tuple[str, str], tuple[Rejection, list[str]]] = {}  # an input met twice in a batch is one row
+        for r in rejections:
+            addresses = once.get((r.input_key, r.reason), (r, []))[1]
+            once[r.input_key, r.reason] = (r, addresses + [r.source_uri] * (r.source_uri not in addresses))
         con.executemany(
-            "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, now()::TIMESTAMP, 1, ?, ?) "
+            "INSERT INTO rejected_inputs VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, now()::TIMESTAMP, 1, ?, ?, ?) "
             "ON CONFLICT (input_key, reason) DO UPDATE SET source_uri = excluded.source_uri, detail = excluded.detail, "
             "rejected_at = excluded.rejected_at, n_runs = n_runs + (run_id <> excluded.run_id)::INTEGER, "
-            "run_id = excluded.run_id, content_sha256 = excluded.content_sha256",
-            [[run_id, r.source_uri, r.reason, r.detail, run_id, r.content_sha256, r.input_key] for r in once.values()],
+            "run_id = excluded.run_id, content_sha256 = excluded.content_sha256, "
+            "addresses = list_distinct(list_concat(addresses, excluded.addresses))",
+            [[run_id, r.source_uri, r.reason, r.detail, run_id, r.content_sha256, r.input_key, addresses]
+             for r, addresses in once.values()],
         )
     save_items(con, run_id, items)
     con.execute(

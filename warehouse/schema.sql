@@ -237,7 +237,8 @@ CREATE TABLE rejected_inputs(
     first_rejected_at TIMESTAMP NOT NULL,
     n_runs INTEGER NOT NULL,
     content_sha256 VARCHAR,
-    input_key VARCHAR NOT NULL
+    input_key VARCHAR NOT NULL,
+    addresses VARCHAR[] NOT NULL
 );
 
 CREATE UNIQUE INDEX rejected_inputs_input ON rejected_inputs(input_key, reason);
