@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from corpus.records import Fingerprint, Quote
 
@@ -35,20 +35,16 @@ class Shingling:
     """Words per shingle."""
     num_perm: int
     """Hash functions of the MinHash signature."""
+    bands: int
+    rows: int
+    """LSH: two texts are compared when, in one of `bands` bands of `rows` consecutive MinHash values, all are equal."""
+    measure: str
+    """`jaccard` (shared shingles over all shingles) or `containment` (shared shingles over the smaller text's:
+    an article and its longer update, or a short version and the full dispatch, reach it where Jaccard does not)."""
     threshold: float
-    """Estimated Jaccard similarity of the shingle sets from which two texts are the same."""
+    """The estimated measure from which two texts are the same."""
     min_words: int
     """Shorter texts get no fingerprint: too few words to tell a repeat from a common phrase."""
-    fn_weight: float
-    """How much more a missed match weighs than a false candidate when the bands are chosen (the warehouse checks
-    each candidate's similarity, so false candidates cost a comparison only)."""
-
-    @functools.cached_property
-    def bands(self) -> tuple[int, int]:
-        """(bands, rows per band) that datasketch's LSH chooses for the threshold and weights."""
-        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm,
-                         weights=(1 - self.fn_weight, self.fn_weight))
-        return lsh.b, lsh.r
 
 
 @functools.cache
@@ -78,10 +74,9 @@ def fingerprint(text: str, kind: str) -> Fingerprint | None:
     shingles = {" ".join(found[i:i + n]).encode() for i in range(len(found) - n + 1)}
     minhash = MinHash(num_perm=shingling.num_perm, permutations=_permutations(shingling.num_perm), scheme="affine32")
     minhash.update_batch(list(shingles))
-    values = minhash.hashvalues
-    n_bands, rows = shingling.bands
-    keys = tuple(_band_key(band, values[band * rows:(band + 1) * rows]) for band in range(n_bands))
-    return Fingerprint(tuple(int(v) for v in values), keys)
+    values, rows = minhash.hashvalues, shingling.rows
+    keys = tuple(_band_key(band, values[band * rows:(band + 1) * rows]) for band in range(shingling.bands))
+    return Fingerprint(tuple(int(v) for v in values), keys, len(shingles))
 
 
 def quote_fingerprints(quotes: Sequence[Quote]) -> tuple[Fingerprint | None, ...]:
@@ -92,15 +87,19 @@ def quote_fingerprints(quotes: Sequence[Quote]) -> tuple[Fingerprint | None, ...
 
 def same_text(a: Fingerprint | None, b: Fingerprint | None, kind: str) -> bool:
     """Whether the warehouse puts two texts of `kind` together: they share a band key (so one finds the other) and
-    their estimated similarity reaches the threshold."""
+    their estimated measure (`resemblance`) reaches the threshold."""
     if a is None or b is None or not set(a.band_keys) & set(b.band_keys):
         return False
-    return similarity(a.minhash, b.minhash) >= settings()[kind].threshold
+    return resemblance(a, b, settings()[kind].measure) >= settings()[kind].threshold
 
 
-def similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """The Jaccard similarity of two texts' shingle sets, as their MinHash signatures estimate it."""
-    return float(np.mean(np.asarray(a) == np.asarray(b)))
+def resemblance(a: Fingerprint, b: Fingerprint, measure: str) -> float:
+    """The `measure` (`jaccard` or `containment`) of two texts' shingle sets, as their MinHash signatures estimate it
+    (the same formula as the warehouse's `resemblance` macro, warehouse/macros/resemblance.sql)."""
+    jaccard = float(np.mean(np.asarray(a.minhash) == np.asarray(b.minhash)))
+    if measure == "jaccard":
+        return jaccard
+    return min(jaccard * (a.n_shingles + b.n_shingles) / (1 + jaccard) / min(a.n_shingles, b.n_shingles), 1.0)
 
 
 @functools.cache

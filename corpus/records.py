@@ -233,6 +233,9 @@ class Fingerprint:
 
     minhash: tuple[int, ...]
     band_keys: tuple[int, ...]
+    n_shingles: int
+    """How many distinct shingles the text has: with the signatures, what estimates how much of one text the other
+    holds."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.fingerprints import fingerprint, same_text, settings, similarity
+from corpus.fingerprints import fingerprint, resemblance, same_text, settings
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
@@ -266,16 +266,17 @@ def evaluate_near_duplicates(shared: Path, part: str = "dev", show_errors: bool 
     pairs = [JudgedPair(str(g["a"]), str(g["b"]), g["stratum"], g["same_story"],
                         same_text(prints[str(g["a"])], prints[str(g["b"])], "documents"),
                         _similarity(prints[str(g["a"])], prints[str(g["b"])]), g.get("note", "")) for g in gold]
+    shingling = settings()["documents"]
     lines = [f"Near-duplicate documents, {part} part of eval/near_duplicates ({len(pairs)} pairs), "
-             f"threshold {settings()['documents'].threshold}", story_report(pairs)]
+             f"{shingling.measure} >= {shingling.threshold}", story_report(pairs)]
     if part == "dev":
-        lines += ["", threshold_sweep(pairs, [t / 20 for t in range(4, 18)])]
+        lines += ["", threshold_sweep(pairs, [t / 20 for t in range(4, 18)], shingling.measure)]
         if show_errors:
             lines += ["", "Pairs decided wrongly:"] + [
-                f"{p.a} {p.b} {p.stratum} similarity {p.similarity:.2f} gold {p.same_story}: {p.note}"
+                f"{p.a} {p.b} {p.stratum} {shingling.measure} {p.similarity:.2f} gold {p.same_story}: {p.note}"
                 for p in pairs if p.predicted != p.same_story]
     return "\n".join(lines)
 
 
 def _similarity(a: Fingerprint | None, b: Fingerprint | None) -> float:
-    return similarity(a.minhash, b.minhash) if a is not None and b is not None else 0.0
+    return resemblance(a, b, settings()["documents"].measure) if a is not None and b is not None else 0.0

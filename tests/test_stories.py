@@ -108,3 +108,21 @@ def _ids(db: Path) -> list[tuple]:
     with open_warehouse(db, read_only=True) as con:
         return con.execute("SELECT d.doc_id, d.story_id, list(q.cluster_id ORDER BY q.quote_id) FROM documents d "
                            "JOIN quotes q USING (doc_id) GROUP BY ALL ORDER BY 1").fetchall()
+
+
+def test_the_warehouse_measures_resemblance_as_the_eval_does(tmp_path, articles):
+    """warehouse/macros/resemblance.sql and corpus.fingerprints.resemblance: one formula, in SQL and in Python."""
+    from corpus.fingerprints import resemblance, settings
+
+    keys = list(articles)
+    _load(tmp_path / "w.duckdb", [[articles[k] for k in keys]])
+    measure = settings()["documents"].measure
+    with open_warehouse(tmp_path / "w.duckdb", read_only=True) as con:
+        for a, b in zip(keys[0::2], keys[1::2]):
+            fa, fb = articles[a].fingerprint, articles[b].fingerprint
+            in_sql = con.execute(
+                "SELECT resemblance(minhash_jaccard(f.minhash, g.minhash), f.n_shingles, g.n_shingles, ?) "
+                "FROM document_fingerprints f, document_fingerprints g WHERE f.doc_id = ? AND g.doc_id = ?",
+                [measure, doc_id_for(articles[a].article.source_uri), doc_id_for(articles[b].article.source_uri)]
+            ).fetchone()[0]
+            assert in_sql == pytest.approx(resemblance(fa, fb, measure))

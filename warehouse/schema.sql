@@ -30,7 +30,8 @@ CREATE TABLE document_bands(
 
 CREATE TABLE document_fingerprints(
     doc_id VARCHAR NOT NULL,
-    minhash UINTEGER[] NOT NULL
+    minhash UINTEGER[] NOT NULL,
+    n_shingles INTEGER NOT NULL
 );
 
 CREATE TABLE documents(
@@ -191,7 +192,8 @@ CREATE TABLE quote_fingerprints(
     quote_id VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
     quote_key VARCHAR NOT NULL,
-    minhash UINTEGER[] NOT NULL
+    minhash UINTEGER[] NOT NULL,
+    n_shingles INTEGER NOT NULL
 );
 
 CREATE TABLE quotes(

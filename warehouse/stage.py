@@ -170,12 +170,12 @@ def stage_fingerprints(staged: Staged, doc: str, found: Fingerprint | None,
     """The signatures and band keys of a document and of its quotes (quote_id, text, fingerprint), which later
     documents and quotes are matched against."""
     if found is not None:
-        staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash))
+        staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash), n_shingles=found.n_shingles)
         for key in found.band_keys:
             staged.add("document_bands", band_key=key, doc_id=doc)
     for quote_id, text, quoted in quotes:
         if quoted is not None:
             staged.add("quote_fingerprints", quote_id=quote_id, doc_id=doc, quote_key=quote_key(text),
-                       minhash=list(quoted.minhash))
+                       minhash=list(quoted.minhash), n_shingles=quoted.n_shingles)
             for key in quoted.band_keys:
                 staged.add("quote_bands", band_key=key, quote_id=quote_id, doc_id=doc)

@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
-from corpus.fingerprints import MATCHED_QUOTE_KINDS, fingerprint, settings, similarity
+from corpus.fingerprints import MATCHED_QUOTE_KINDS, fingerprint, settings
 from warehouse.stage import Staged, stage_fingerprints
 from warehouse.transaction import transaction
 
@@ -32,112 +31,134 @@ def keep_stories(con: duckdb.DuckDBPyConnection) -> None:
                 "FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents) AND story_id IS NOT NULL")
 
 
-@dataclass(frozen=True)
-class _Member:
-    """An earlier text a newcomer may join: its group, that group's rank (older first) and its signature."""
+_SCORED = """
+    WITH candidates AS (
+        SELECT DISTINCT s.{item} AS item, o.{item} AS other
+        FROM staged_{kind}_bands s JOIN {other_bands} o ON o.band_key = s.band_key AND o.{item} <> s.{item}
+    ),
+    scored AS (
+        SELECT c.item, c.other, minhash_jaccard(f.minhash, g.minhash) AS j, f.n_shingles AS na, g.n_shingles AS nb
+        FROM candidates c
+        JOIN staged_{kind}_fingerprints f ON f.{item} = c.item
+        JOIN {other_fingerprints} g ON g.{item} = c.other
+    )
+    SELECT item, other, resemblance(j, na, nb, $measure) AS score FROM scored WHERE score >= $threshold
+"""
+"""The pairs (newcomer, other text, estimated resemblance) that share a band key and reach the threshold: the other
+text of the batch (`staged_*`) or of the warehouse."""
 
-    item: str
-    group: str
-    rank: int
-    minhash: tuple[int, ...]
+
+def _matches(con: duckdb.DuckDBPyConnection, kind: str, item: str, within_batch: bool) -> dict[str, list]:
+    """For each newcomer of `kind` (`document` or `quote`), the texts it matches, with their resemblance: in the
+    batch, or in the warehouse."""
+    others = (f"staged_{kind}_bands", f"staged_{kind}_fingerprints") if within_batch else (
+        f"{kind}_bands", f"{kind}_fingerprints")
+    shingling = settings()[f"{kind}s"]
+    sql = _SCORED.format(item=item, kind=kind, other_bands=others[0], other_fingerprints=others[1])
+    found: dict[str, list] = defaultdict(list)
+    for newcomer, other, score in con.execute(sql, {"measure": shingling.measure,
+                                                   "threshold": shingling.threshold}).fetchall():
+        found[newcomer].append((other, score))
+    return found
+
+
+class _Groups:
+    """The groups (stories, clusters) of one kind as a batch assigns them: the warehouse's, by rank (older first),
+    and those the batch starts, registered at the end."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, registry: str, id_column: str):
+        self.con, self.registry, self.id_column = con, registry, id_column
+        self.ranks: dict[str, int] = {}
+        self.made: list[tuple[str, int]] = []
+        self.first_new = con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {registry}").fetchone()[0]
+
+    def know(self, groups: Iterable[str]) -> None:
+        wanted = sorted(set(groups) - self.ranks.keys())
+        if wanted:
+            self.ranks.update(self.con.execute(f"SELECT {self.id_column}, seq FROM {self.registry} "
+                                               f"WHERE {self.id_column} IN (SELECT unnest(?))", [wanted]).fetchall())
+
+    def rank(self, group: str) -> int:
+        """The group's rank; a group not registered yet is started."""
+        if group not in self.ranks:
+            self.ranks[group] = self.first_new + len(self.made)
+            self.made.append((group, self.ranks[group]))
+        return self.ranks[group]
+
+    def register(self) -> None:
+        if self.made:
+            self.con.register("made_groups", pa.table({"id": [g for g, _ in self.made],
+                                                       "seq": [n for _, n in self.made]}))
+            try:
+                self.con.execute(f"INSERT INTO {self.registry} ({self.id_column}, seq, made_at) "
+                                 "SELECT id, seq, now()::TIMESTAMP FROM made_groups")
+            finally:
+                self.con.unregister("made_groups")
+
+
+def _group_of(con: duckdb.DuckDBPyConnection, table: str, key: str, column: str, items: Iterable[str]) -> dict:
+    return dict(con.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN (SELECT unnest(?)) "
+                            f"AND {column} IS NOT NULL", [sorted(set(items))]).fetchall())
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> dict[str, tuple[str, float]]:
     """The story of each of the batch's documents (`doc_ids`, in load order, fingerprinted in
-    `staged_document_fingerprints` and `staged_document_bands`) and its similarity to the story's first document,
+    `staged_document_fingerprints` and `staged_document_bands`) and its resemblance to the story's first document,
     against the stories of the warehouse; the stories it starts are registered."""
-    threshold = settings()["documents"].threshold
-    kept = {doc: (story, sim) for doc, story, sim in con.execute(f"SELECT * FROM {KEPT_STORIES}").fetchall()}
+    kept = {doc: (story, score) for doc, story, score in con.execute(f"SELECT * FROM {KEPT_STORIES}").fetchall()}
     con.execute(f"DROP TABLE {KEPT_STORIES}")
-    mine = _signatures(con, "SELECT doc_id, minhash FROM staged_document_fingerprints")
-    bands = _bands(con, "SELECT doc_id, band_key FROM staged_document_bands")
-    earlier = _earlier_members(con, """
-        SELECT DISTINCT s.doc_id, d.doc_id, o.story_id, r.seq, f.minhash
-        FROM staged_document_bands s
-        JOIN document_bands d ON d.band_key = s.band_key
-        JOIN documents o ON o.doc_id = d.doc_id
-        JOIN story_registry r ON r.story_id = o.story_id
-        JOIN document_fingerprints f ON f.doc_id = d.doc_id""")
-    ranks = dict(con.execute("SELECT story_id, seq FROM story_registry WHERE story_id IN (SELECT unnest(?))",
-                             [sorted({story for story, _ in kept.values()})]).fetchall())
-    made: list[tuple[str, int]] = []
-    first_new = _next_rank(con, "story_registry")
-
-    def start(story: str) -> int:
-        ranks[story] = first_new + len(made)
-        made.append((story, ranks[story]))
-        return ranks[story]
-
+    earlier = _matches(con, "document", "doc_id", within_batch=False)
+    within = _matches(con, "document", "doc_id", within_batch=True)
+    story_of = _group_of(con, "documents", "doc_id", "story_id", (o for found in earlier.values() for o, _ in found))
+    stories = _Groups(con, "story_registry", "story_id")
+    stories.know([*story_of.values(), *(story for story, _ in kept.values())])
     assigned: dict[str, tuple[str, float]] = {}
-    in_batch: dict[int, list[_Member]] = defaultdict(list)
     for doc in doc_ids:
         if doc in kept:
-            story, sim = kept[doc]
-            rank = ranks.get(story) or start(story)
-        else:
-            nearby = earlier.get(doc, []) + [m for key in bands.get(doc, ()) for m in in_batch[key]]
-            match = _oldest_match(mine.get(doc), nearby, threshold)
-            if match is None:
-                story, sim, rank = doc, 1.0, start(doc)
-            else:
-                story, rank = match.group, match.rank
-                sim = similarity(mine[doc], match.minhash) if match.item == story else _similarity_to(
-                    con, story, mine[doc], nearby)
-        assigned[doc] = (story, sim)
-        for key in bands.get(doc, ()):
-            in_batch[key].append(_Member(doc, story, rank, mine[doc]))
-    _register(con, "story_registry", "story_id", made)
+            assigned[doc] = kept[doc]
+            stories.rank(kept[doc][0])
+            continue
+        found = [(story_of[o], score) for o, score in earlier.get(doc, []) if o in story_of]
+        found += [(assigned[o][0], score) for o, score in within.get(doc, []) if o in assigned]
+        if not found:
+            assigned[doc] = (doc, 1.0)
+            stories.rank(doc)
+            continue
+        story = min(found, key=lambda match: (stories.rank(match[0]), -match[1]))[0]
+        by_first = dict(earlier.get(doc, []) + within.get(doc, []))
+        assigned[doc] = (story, by_first.get(story) or max(score for s, score in found if s == story))
+    stories.register()
     return assigned
 
 
 def assign_quote_clusters(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The cluster of each of the batch's fingerprinted quotes (`staged_quote_fingerprints` and
-    `staged_quote_bands`, in load order), against the clusters of the warehouse; the clusters it starts are
-    registered."""
-    threshold = settings()["quotes"].threshold
-    rows = con.execute("SELECT quote_id, quote_key, minhash FROM staged_quote_fingerprints").fetchall()
-    bands = _bands(con, "SELECT quote_id, band_key FROM staged_quote_bands")
-    same_words = {key: (cluster, seq) for key, cluster, seq in con.execute("""
-        SELECT f.quote_key, arg_min(q.cluster_id, r.seq), min(r.seq)
+    `staged_quote_bands`, in load order): that of an earlier quote of the same words, else of the oldest cluster of
+    the near-identical ones, else a new one; the clusters it starts are registered."""
+    rows = con.execute("SELECT quote_id, quote_key FROM staged_quote_fingerprints").fetchall()
+    same_words = dict(con.execute("""
+        SELECT f.quote_key, arg_min(q.cluster_id, r.seq)
         FROM quote_fingerprints f
         JOIN quotes q ON q.quote_id = f.quote_id
         JOIN quote_cluster_registry r ON r.cluster_id = q.cluster_id
         WHERE f.quote_key IN (SELECT quote_key FROM staged_quote_fingerprints)
-        GROUP BY f.quote_key""").fetchall()}
-    earlier = _earlier_members(con, """
-        SELECT DISTINCT s.quote_id, b.quote_id, q.cluster_id, r.seq, f.minhash
-        FROM staged_quote_bands s
-        JOIN quote_bands b ON b.band_key = s.band_key
-        JOIN quotes q ON q.quote_id = b.quote_id
-        JOIN quote_cluster_registry r ON r.cluster_id = q.cluster_id
-        JOIN quote_fingerprints f ON f.quote_id = b.quote_id""")
-    known = dict(con.execute("SELECT cluster_id, seq FROM quote_cluster_registry WHERE cluster_id IN "
-                             "(SELECT unnest(?))", [[_cluster_id(key) for _, key, _ in rows]]).fetchall())
-    next_rank = _next_rank(con, "quote_cluster_registry")
+        GROUP BY f.quote_key""").fetchall())
+    earlier = _matches(con, "quote", "quote_id", within_batch=False)
+    within = _matches(con, "quote", "quote_id", within_batch=True)
+    cluster_of = _group_of(con, "quotes", "quote_id", "cluster_id", (o for found in earlier.values() for o, _ in found))
+    clusters = _Groups(con, "quote_cluster_registry", "cluster_id")
+    clusters.know([*cluster_of.values(), *same_words.values(), *(_cluster_id(key) for _, key in rows)])
     assigned: dict[str, str] = {}
-    in_batch: dict[int, list[_Member]] = defaultdict(list)
-    made = []
-    for quote, key, minhash in rows:
-        minhash = tuple(minhash)
-        nearby = earlier.get(quote, []) + [m for band in bands.get(quote, ()) for m in in_batch[band]]
-        match = _oldest_match(minhash, nearby, threshold)
-        exact = same_words.get(key)
-        if exact is not None and (match is None or exact[1] <= match.rank):
-            cluster, rank = exact
-        elif match is not None:
-            cluster, rank = match.group, match.rank
-        else:
-            cluster = _cluster_id(key)
-            rank = known.get(cluster)
-            if rank is None:
-                rank = known[cluster] = next_rank
-                made.append((cluster, rank))
-                next_rank += 1
-        same_words.setdefault(key, (cluster, rank))
+    for quote, key in rows:
+        found = [cluster_of[o] for o, _ in earlier.get(quote, []) if o in cluster_of]
+        found += [assigned[o] for o, _ in within.get(quote, []) if o in assigned]
+        if key in same_words:
+            found.append(same_words[key])
+        cluster = min(found, key=clusters.rank) if found else _cluster_id(key)
+        clusters.rank(cluster)
+        same_words.setdefault(key, cluster)
         assigned[quote] = cluster
-        for band in bands.get(quote, ()):
-            in_batch[band].append(_Member(quote, cluster, rank, minhash))
-    _register(con, "quote_cluster_registry", "cluster_id", made)
+    clusters.register()
     return assigned
 
 
@@ -200,57 +221,6 @@ def group_unfingerprinted(con: duckdb.DuckDBPyConnection, chunk: int = 500,
         if progress:
             progress(start + len(doc_ids), len(pending))
     return len(pending)
-
-
-def _signatures(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, tuple[int, ...]]:
-    return {item: tuple(minhash) for item, minhash in con.execute(sql).fetchall()}
-
-
-def _bands(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = defaultdict(list)
-    for item, key in con.execute(sql).fetchall():
-        found[item].append(key)
-    return found
-
-
-def _earlier_members(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[_Member]]:
-    """For each newcomer, the earlier texts that share a band key with it: (newcomer, earlier, group, rank, minhash)."""
-    found: dict[str, list[_Member]] = defaultdict(list)
-    for newcomer, item, group, rank, minhash in con.execute(sql).fetchall():
-        found[newcomer].append(_Member(item, group, rank, tuple(minhash)))
-    return found
-
-
-def _oldest_match(minhash: tuple[int, ...] | None, nearby: Iterable[_Member], threshold: float) -> _Member | None:
-    """Of the texts near enough, one of the oldest group (the most similar of it)."""
-    if minhash is None:
-        return None
-    matches = [(m.rank, -similarity(minhash, m.minhash), m) for m in {m.item: m for m in nearby}.values()]
-    matches = [(rank, negative, m) for rank, negative, m in matches if -negative >= threshold]
-    return min(matches, key=lambda match: match[:2])[2] if matches else None
-
-
-def _similarity_to(con: duckdb.DuckDBPyConnection, story: str, minhash: tuple[int, ...],
-                   nearby: Sequence[_Member]) -> float:
-    """Similarity to the story's first document, or, if it is gone, to the story's nearest member."""
-    first = con.execute("SELECT minhash FROM document_fingerprints WHERE doc_id = ?", [story]).fetchone()
-    if first is not None:
-        return similarity(minhash, first[0])
-    return max(similarity(minhash, m.minhash) for m in nearby if m.group == story)
-
-
-def _next_rank(con: duckdb.DuckDBPyConnection, registry: str) -> int:
-    return con.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {registry}").fetchone()[0]
-
-
-def _register(con: duckdb.DuckDBPyConnection, registry: str, id_column: str, made: list[tuple[str, int]]) -> None:
-    if made:
-        con.register("made_groups", pa.table({"id": [i for i, _ in made], "seq": [n for _, n in made]}))
-        try:
-            con.execute(f"INSERT INTO {registry} ({id_column}, seq, made_at) "
-                        "SELECT id, seq, now()::TIMESTAMP FROM made_groups")
-        finally:
-            con.unregister("made_groups")
 
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: dict[str, list], keys: list[str]) -> None:

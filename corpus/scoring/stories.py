@@ -19,6 +19,7 @@ class JudgedPair:
     same_story: bool
     predicted: bool
     similarity: float
+    """The estimated measure of the two (`corpus.fingerprints.resemblance`)."""
     note: str = ""
 
 
@@ -42,11 +43,11 @@ def _line(name: str, pairs: list[JudgedPair]) -> str:
             f"precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
 
 
-def threshold_sweep(pairs: list[JudgedPair], thresholds: Iterable[float]) -> str:
-    """Precision and recall if the estimated similarity alone decided at each threshold (the bands aside)."""
+def threshold_sweep(pairs: list[JudgedPair], thresholds: Iterable[float], measure: str) -> str:
+    """Precision and recall if the estimated `measure` alone decided at each threshold (the bands aside)."""
     lines = []
     for threshold in thresholds:
         t = Tally(sum(p.same_story and p.similarity >= threshold for p in pairs),
                   sum(p.similarity >= threshold for p in pairs), sum(p.same_story for p in pairs))
-        lines.append(f"similarity >= {threshold:.2f}: precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
+        lines.append(f"{measure} >= {threshold:.2f}: precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
     return "\n".join(lines)
