@@ -53,6 +53,15 @@ class Staged:
         for name, value in row.items():
             columns[name].append(value)
 
+    def extend(self, table: StagedTable, **columns: list) -> None:
+        """Many rows at once, given column by column (lists of one length)."""
+        mine = self.columns[table]
+        if columns.keys() != mine.keys():
+            raise ValueError(f"{table} rows name {sorted(columns.keys() ^ mine.keys())} wrongly: "
+                             f"its columns are {list(mine)}")
+        for name, values in columns.items():
+            mine[name].extend(values)
+
     def tables(self) -> dict[StagedTable, pa.Table]:
         return {table: pa.Table.from_pydict(self.columns[table], schema=schema)
                 for table, schema in self.schemas.items()}
@@ -171,11 +180,10 @@ def stage_fingerprints(staged: Staged, doc: str, found: Fingerprint | None,
     documents and quotes are matched against."""
     if found is not None:
         staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash), n_shingles=found.n_shingles)
-        for key in found.band_keys:
-            staged.add("document_bands", band_key=key, doc_id=doc)
+        staged.extend("document_bands", band_key=list(found.band_keys), doc_id=[doc] * len(found.band_keys))
     for quote_id, text, quoted in quotes:
         if quoted is not None:
             staged.add("quote_fingerprints", quote_id=quote_id, doc_id=doc, quote_key=quote_key(text),
                        minhash=list(quoted.minhash), n_shingles=quoted.n_shingles)
-            for key in quoted.band_keys:
-                staged.add("quote_bands", band_key=key, quote_id=quote_id, doc_id=doc)
+            n = len(quoted.band_keys)
+            staged.extend("quote_bands", band_key=list(quoted.band_keys), quote_id=[quote_id] * n, doc_id=[doc] * n)
