@@ -152,7 +152,7 @@ def test_entities_page_finds_kim_jong_un_and_his_comentions(page, site):
     expect(page.get_by_test_id("stTable")).to_have_count(2)
     comentions, top = page.get_by_test_id("stTable").all()
     assert {"Moscou LOC 1 3", "Vladimir Poutine PER 1 3"} <= {row.rsplit(" ", 1)[0] for row in rows(comentions)}
-    assert rows(top)[0].startswith("Kim Jong Un PER 9 1 2023-09-18 2023-09-18")
+    assert rows(top)[0].startswith("Kim Jong Un PER 9 1 1 2023-09-18 2023-09-18")  # mentions, documents, stories
     page.get_by_test_id("stVegaLiteChart").first.wait_for()
 
 

@@ -8,7 +8,7 @@ import duckdb
 
 RUN_STAMPS = ("run_id", "first_run_id", "flow_run_id", "pipeline_version", "started_at", "finished_at", "loaded_at",
               "updated_at", "checked_at", "fetched_at", "applied_at", "created_at", "refreshed_at", "ingested_at",
-              "rejected_at", "first_rejected_at", "heartbeat_at", "pid", "process_started", "arguments")
+              "rejected_at", "first_rejected_at", "heartbeat_at", "made_at", "pid", "process_started", "arguments")
 """Columns that differ between two runs of the same code over the same inputs."""
 
 
