@@ -41,6 +41,9 @@ def runs(db: Path) -> list[tuple]:
         return []
 
 
+FINAL_STATES = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+
+
 def wait_for(condition, what: str, process: subprocess.Popen, timeout: float = 240.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -82,8 +85,17 @@ def test_serve_runs_the_feed_on_schedule_and_second_run_loads_only_the_new_entry
             api = f"http://127.0.0.1:{port}/api"
             request = urllib.request.Request(f"{api}/flow_runs/filter", data=b"{}", method="POST",
                                              headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=10) as response:
-                flow_runs = {r["id"]: r for r in json.load(response)}
+
+            def flow_runs_ended() -> dict | None:
+                """Prefect's flow runs, once those of the two loading runs have ended there: a run records its end in
+                the warehouse before its summaries, and Prefect after them."""
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    found = {r["id"]: r for r in json.load(response)}
+                ids = [r[0] for r in runs(db) if r[2]]
+                ended = len(ids) >= 2 and all(found.get(i, {}).get("state_type") in FINAL_STATES for i in ids)
+                return found if ended else None
+
+            flow_runs = wait_for(flow_runs_ended, "the loading flow runs to end in Prefect", serve, timeout=60)
         finally:
             serve.send_signal(signal.SIGINT)
             try:
