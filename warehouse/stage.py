@@ -46,21 +46,23 @@ class Staged:
         self.columns = {table: {name: [] for name in schema.names} for table, schema in self.schemas.items()}
 
     def add(self, table: StagedTable, **row) -> None:
-        columns = self.columns[table]
-        if row.keys() != columns.keys():
-            raise ValueError(f"a {table} row names {sorted(row.keys() ^ columns.keys())} wrongly: "
-                             f"its columns are {list(columns)}")
+        columns = self._columns(table, row.keys())
         for name, value in row.items():
             columns[name].append(value)
 
     def extend(self, table: StagedTable, **columns: list) -> None:
         """Many rows at once, given column by column (lists of one length)."""
-        mine = self.columns[table]
-        if columns.keys() != mine.keys():
-            raise ValueError(f"{table} rows name {sorted(columns.keys() ^ mine.keys())} wrongly: "
-                             f"its columns are {list(mine)}")
+        mine = self._columns(table, columns.keys())
         for name, values in columns.items():
             mine[name].extend(values)
+
+    def _columns(self, table: StagedTable, names) -> dict[str, list]:
+        """The table's column lists, once `names` are checked to be its columns."""
+        columns = self.columns[table]
+        if names != columns.keys():
+            raise ValueError(f"a {table} row names {sorted(names ^ columns.keys())} wrongly: "
+                             f"its columns are {list(columns)}")
+        return columns
 
     def tables(self) -> dict[StagedTable, pa.Table]:
         return {table: pa.Table.from_pydict(self.columns[table], schema=schema)
