@@ -7,6 +7,7 @@ Texts are compared as words: case, accents, punctuation, quote marks and elision
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -45,6 +46,25 @@ class Shingling:
     """The estimated measure from which two texts are the same."""
     min_words: int
     """Shorter texts get no fingerprint: too few words to tell a repeat from a common phrase."""
+    within_days: tuple[tuple[int, float], ...] = ()
+    """(days, threshold), by increasing days: two texts published at most `days` apart are the same from this lower
+    threshold. Within a news cycle a text is updated, re-topped and rewritten; weeks later, a text that keeps only
+    part of another is a new story that recycles background."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "within_days", tuple((int(days), float(t)) for days, t in self.within_days))
+
+    def threshold_for(self, days_apart: int | None) -> float:
+        """The threshold of two texts published `days_apart` days apart (None: a date is unknown)."""
+        if days_apart is not None:
+            for days, threshold in self.within_days:
+                if days_apart <= days:
+                    return threshold
+        return self.threshold
+
+    @property
+    def lowest_threshold(self) -> float:
+        return min([self.threshold, *(t for _, t in self.within_days)])
 
 
 @functools.cache
@@ -85,12 +105,23 @@ def quote_fingerprints(quotes: Sequence[Quote]) -> tuple[Fingerprint | None, ...
     return tuple(fingerprint(q.text, "quotes") if q.kind in MATCHED_QUOTE_KINDS else None for q in quotes)
 
 
-def same_text(a: Fingerprint | None, b: Fingerprint | None, kind: str) -> bool:
-    """Whether the warehouse puts two texts of `kind` together: they share a band key (so one finds the other) and
-    their estimated measure (`resemblance`) reaches the threshold."""
-    if a is None or b is None or not set(a.band_keys) & set(b.band_keys):
+def same_text(a: Fingerprint | None, b: Fingerprint | None, kind: str, days_apart: int | None = None) -> bool:
+    """Whether the warehouse puts two texts of `kind`, published `days_apart` days apart, together: they share a band
+    key (so one finds the other) and their estimated measure (`resemblance`) reaches the threshold for that gap."""
+    if not share_a_band(a, b):
         return False
-    return resemblance(a, b, settings()[kind].measure) >= settings()[kind].threshold
+    shingling = settings()[kind]
+    return resemblance(a, b, shingling.measure) >= shingling.threshold_for(days_apart)
+
+
+def share_a_band(a: Fingerprint | None, b: Fingerprint | None) -> bool:
+    """Whether one of the two texts finds the other through an LSH band key."""
+    return a is not None and b is not None and bool(set(a.band_keys) & set(b.band_keys))
+
+
+def days_between(a: dt.date | None, b: dt.date | None) -> int | None:
+    """Days between two publication dates; None if one is unknown."""
+    return abs((a - b).days) if a is not None and b is not None else None
 
 
 def resemblance(a: Fingerprint, b: Fingerprint, measure: str) -> float:

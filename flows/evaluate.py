@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.fingerprints import fingerprint, resemblance, same_text, settings
+from corpus.fingerprints import days_between, fingerprint, resemblance, same_text, settings, share_a_band
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
@@ -25,7 +25,7 @@ from corpus.scoring.quotes import (
     score,
     score_article,
 )
-from corpus.scoring.stories import JudgedPair, threshold_sweep
+from corpus.scoring.stories import JudgedPair, cross_validated, threshold_sweep
 from corpus.scoring.stories import report as story_report
 from corpus.scoring.voices import VoiceCase, VoiceScores, cases_end_to_end, cases_on_gold_speakers, gold_speakers
 
@@ -251,26 +251,42 @@ def wikinews_gold_texts(shared: Path, gold_file: Path | None = None) -> list[tup
     return texts
 
 
-NEAR_DUPLICATES = Path(__file__).resolve().parent.parent / "eval/near_duplicates/gold.jsonl"
-"""Document pairs judged by reading: the same story or not (eval/near_duplicates/README.md)."""
+NEAR_DUPLICATES = Path(__file__).resolve().parent.parent / "eval/near_duplicates"
+"""Document pairs judged by reading: the same story or not (eval/near_duplicates/README.md). `gold.jsonl` is the
+development set, `locked_gold.jsonl` the locked test set."""
 
 
-def evaluate_near_duplicates(shared: Path, part: str = "dev", show_errors: bool = False) -> str:
-    """Pairwise precision and recall of the near-duplicate decision (`corpus.fingerprints.same_text`) on one part of
-    the gold, each document parsed as `corpus ingest` parses the dump; on the development part, a threshold sweep and,
-    if asked, the pairs it gets wrong."""
-    gold = [json.loads(line) for line in NEAR_DUPLICATES.read_text(encoding="utf-8").splitlines() if line]
-    gold = [g for g in gold if g["split"] == part]
+def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bool = False) -> str:
+    """Pairwise precision and recall of the near-duplicate decision (`corpus.fingerprints.same_text`, with the gap
+    between the two publication dates) on the development pairs or, if `locked`, on the locked test pairs (totals and
+    strata only), each document parsed as `corpus ingest` parses the dump; on the development pairs, a threshold
+    sweep and, if asked, the pairs it gets wrong."""
+    path = NEAR_DUPLICATES / ("locked_gold.jsonl" if locked else "gold.jsonl")
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     ids = sorted({str(g[side]) for g in gold for side in ("a", "b")}, key=int)
-    prints = {key: fingerprint(article.text, "documents") for key, article in zip(ids, orangesum_articles(shared, ids))}
-    pairs = [JudgedPair(str(g["a"]), str(g["b"]), g["stratum"], g["same_story"],
-                        same_text(prints[str(g["a"])], prints[str(g["b"])], "documents"),
-                        _similarity(prints[str(g["a"])], prints[str(g["b"])]), g.get("note", "")) for g in gold]
+    articles = dict(zip(ids, orangesum_articles(shared, ids)))
+    prints = {key: fingerprint(article.text, "documents") for key, article in articles.items()}
+    pairs = []
+    for g in gold:
+        a, b = str(g["a"]), str(g["b"])
+        days = days_between(articles[a].published_date, articles[b].published_date)
+        pairs.append(JudgedPair(a, b, g["stratum"], g["same_story"], same_text(prints[a], prints[b], "documents", days),
+                                _similarity(prints[a], prints[b]), days, share_a_band(prints[a], prints[b]),
+                                g.get("note", "")))
     shingling = settings()["documents"]
-    lines = [f"Near-duplicate documents, {part} part of eval/near_duplicates ({len(pairs)} pairs), "
-             f"{shingling.measure} >= {shingling.threshold}", story_report(pairs)]
-    if part == "dev":
-        lines += ["", threshold_sweep(pairs, [t / 20 for t in range(4, 18)], shingling.measure)]
+    within = ", ".join(f"{t} within {days} day{'s' * (days > 1)}" for days, t in shingling.within_days)
+    lines = [f"Near-duplicate documents, {'locked test' if locked else 'development'} pairs of "
+             f"eval/near_duplicates/{path.name} ({len(pairs)}), {shingling.measure} >= {shingling.threshold}"
+             f"{f' ({within})' if within else ''}", story_report(pairs)]
+    if not locked:
+        days = [d for d, _ in shingling.within_days]
+        learnt, chosen = cross_validated(pairs, days)
+        lines += ["", f"Thresholds learnt on 4/5 of these pairs, scored on the other fifth (5 folds): precision "
+                      f"{learnt.precision:.3f}  recall {learnt.recall:.3f}  F1 {learnt.f1:.3f}; thresholds chosen "
+                      f"(within {', '.join(map(str, days))} days, beyond): "
+                      + "; ".join(" / ".join(f"{t:.2f}" for t in fold) for fold in chosen)]
+        lines += ["", "If the measure alone decided, whatever the dates:",
+                  threshold_sweep(pairs, [t / 20 for t in range(4, 18)], shingling.measure)]
         if show_errors:
             lines += ["", "Pairs decided wrongly:"] + [
                 f"{p.a} {p.b} {p.stratum} {shingling.measure} {p.similarity:.2f} gold {p.same_story}: {p.note}"

@@ -11,6 +11,8 @@ import pytest
 from corpus.entities.keys import expand_acronym, spells
 from corpus.nlp import load_pipeline
 from corpus.quotes.conjugation import er_verb_forms
+from flows.evaluate import orangesum_articles
+from tests.conftest import shared
 
 
 def quotes_of(text):
@@ -166,6 +168,22 @@ def test_short_capitalised_fragment_is_a_title_even_next_to_a_speaker():
                        "Le ministre a dénoncé une « mascarade ».")
     assert (quote(quotes, "C à vous")["kind"], quote(quotes, "C à vous")["speaker_name"]) == ("term", None)
     assert (quote(quotes, "mascarade")["kind"], quote(quotes, "mascarade")["speaker_name"]) == ("partial", "Le ministre")
+
+
+@pytest.mark.parametrize("record, starts_with, kind", [
+    ("22416", "mise en danger de la vie d'autrui", "term"),  # "plainte ... pour « ... »"
+    ("28724", "violences volontaires ayant entraîné la mort", "term"),  # "mis en examen pour « ... »"
+    ("8544", "recel de détournement de fonds publics", "term"),  # the last of a list: pour « A », « B » et « C »
+    ("20098", "Les Leçons du pouvoir", "term"),  # "son livre « ... »"
+    ("16821", "donner un spectacle tristement burlesque", "partial"),  # "coupables de « donner ... »": a verb
+    ("34455", "dans son jus", "partial"),  # "son premier roman « dans son jus ... »": no title
+])
+def test_offences_and_titles_in_quotes_are_terms_not_speech(record, starts_with, kind):
+    """The name of an offence after the words of a charge, and the title after "livre", "film", "intitulé", are
+    terms: no one's words, so never clustered as a repeated quote. OrangeSum articles, read in ../shared."""
+    shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    (article,) = orangesum_articles(shared(""), [record])
+    assert quote(load_pipeline()(article.text)._.quotes, starts_with)["kind"] == kind
 
 
 def test_outlet_credit_is_named_as_the_outlet_list_names_it_and_own_channels_are_not_outlets():

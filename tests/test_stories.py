@@ -4,12 +4,13 @@ near-duplicate gold (eval/near_duplicates/pairs.jsonl), fingerprinted as the wor
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from corpus.fingerprints import fingerprint, quote_fingerprints, same_text
+from corpus.fingerprints import days_between, fingerprint, quote_fingerprints, same_text
 from corpus.records import AnnotatedArticle, Quote
 from flows.evaluate import orangesum_articles
 from tests.conftest import ROOT, shared
@@ -61,11 +62,16 @@ def test_near_copies_share_a_story_and_different_articles_do_not(tmp_path, artic
     stories = _groups(tmp_path / "w.duckdb", "story_id", "documents", "doc_id")
     expected = {frozenset(doc_id_for(articles[k].article.source_uri) for k in pair)
                 for pair in zip(keys[0::2], keys[1::2])}
-    near = {pair for pair in expected if same_text(*(articles[k].fingerprint for k in keys if
-                                                     doc_id_for(articles[k].article.source_uri) in pair), "documents")}
+    near = {pair for pair in expected if _same_story(*(articles[k] for k in keys
+                                                       if doc_id_for(articles[k].article.source_uri) in pair))}
     assert len(near) >= 3  # the copies the fingerprints match (a 0.6 pair may fall under the threshold)
     assert near <= stories and sum(len(s) for s in stories) == 12
     assert all(len(s) == 1 for s in stories - near)
+
+
+def _same_story(a: AnnotatedArticle, b: AnnotatedArticle) -> bool:
+    return same_text(a.fingerprint, b.fingerprint, "documents",
+                     days_between(a.article.published_date, b.article.published_date))
 
 
 def test_two_batch_orders_give_the_same_stories_and_clusters(tmp_path, articles):
@@ -126,3 +132,28 @@ def test_the_warehouse_measures_resemblance_as_the_eval_does(tmp_path, articles)
                 [measure, doc_id_for(articles[a].article.source_uri), doc_id_for(articles[b].article.source_uri)]
             ).fetchone()[0]
             assert in_sql == pytest.approx(resemblance(fa, fb, measure))
+
+
+def test_an_update_joins_its_story_within_days_and_not_weeks_later(tmp_path):
+    """A same-day rewrite shares less of its text than a republication: the first judged pair of the gold
+    (eval/near_duplicates/gold.jsonl) whose estimated containment is under the any-gap threshold but reaches the
+    one-day threshold joins its story when published the same day or the next, and not when moved a month later."""
+    from corpus.fingerprints import resemblance, settings
+
+    shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    documents = settings()["documents"]
+    gold = [json.loads(line) for line in (ROOT / "eval/near_duplicates/gold.jsonl").read_text("utf-8").splitlines()]
+    for pair in (g for g in gold if g["same_story"] and 0.2 <= g["jaccard"] < 0.4):
+        first, second = orangesum_articles(shared(""), [str(pair["a"]), str(pair["b"])])
+        days = days_between(first.published_date, second.published_date)
+        a, b = fingerprint(first.text, "documents"), fingerprint(second.text, "documents")
+        if days is not None and days <= 1 and same_text(a, b, "documents", days) and \
+                resemblance(a, b, documents.measure) < documents.threshold_for(days + 30):
+            break
+    else:
+        pytest.fail("no such pair in the gold")
+    later = dataclasses.replace(second, published_date=second.published_date + dt.timedelta(days=30))
+    for name, pair in (("same_cycle", (first, second)), ("month_later", (first, later))):
+        _load(tmp_path / f"{name}.duckdb", [[_annotated(article, first.text) for article in pair]])
+    assert len(_groups(tmp_path / "same_cycle.duckdb", "story_id", "documents", "doc_id")) == 1
+    assert len(_groups(tmp_path / "month_later.duckdb", "story_id", "documents", "doc_id")) == 2

@@ -31,7 +31,8 @@ CREATE TABLE document_bands(
 CREATE TABLE document_fingerprints(
     doc_id VARCHAR NOT NULL,
     minhash UINTEGER[] NOT NULL,
-    n_shingles INTEGER NOT NULL
+    n_shingles INTEGER NOT NULL,
+    published_date DATE
 );
 
 CREATE TABLE documents(

@@ -5,6 +5,7 @@ columns; each row is given by column name, and a row that names other columns th
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 import hashlib
 from collections.abc import Sequence
@@ -171,17 +172,18 @@ def _stage_citations(staged: Staged, annotated: AnnotatedArticle, doc: str) -> N
 
 
 def _stage_fingerprints(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None:
-    stage_fingerprints(staged, doc, annotated.fingerprint,
+    stage_fingerprints(staged, doc, annotated.fingerprint, annotated.article.published_date,
                        [(f"{doc}:q{i}", q.text, found) for i, (q, found) in
                         enumerate(zip(annotated.quotes, annotated.quote_fingerprints))])
 
 
-def stage_fingerprints(staged: Staged, doc: str, found: Fingerprint | None,
+def stage_fingerprints(staged: Staged, doc: str, found: Fingerprint | None, published: dt.date | None,
                        quotes: Sequence[tuple[str, str, Fingerprint | None]]) -> None:
-    """The signatures and band keys of a document and of its quotes (quote_id, text, fingerprint), which later
-    documents and quotes are matched against."""
+    """The signatures and band keys of a document (published on `published`) and of its quotes (quote_id, text,
+    fingerprint), which later documents and quotes are matched against."""
     if found is not None:
-        staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash), n_shingles=found.n_shingles)
+        staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash), n_shingles=found.n_shingles,
+                   published_date=published)
         staged.extend("document_bands", band_key=list(found.band_keys), doc_id=[doc] * len(found.band_keys))
     for quote_id, text, quoted in quotes:
         if quoted is not None:

@@ -1,11 +1,12 @@
 """Stories and quote clusters, given as each batch loads, inside its transaction.
 
-A new document joins the story of the earlier documents whose estimated similarity to it reaches the threshold
-(`corpus/data/fingerprints.json`), found through its LSH band keys: a lookup, whatever the size of the warehouse. If
-they belong to several stories it joins the oldest (`story_registry`); with none it starts a story named after itself.
-Stories never merge afterwards, so their ids stay. A document that replaces an earlier version keeps that version's
-story. Quotes likewise: the same words (`quote_fingerprints.quote_key`) join that cluster, near-identical ones the
-oldest cluster they reach, else a new cluster named after their words, which a reprocessed quote finds again.
+A new document joins the story of the earlier documents whose estimated similarity to it reaches the threshold for
+the days between them (`corpus/data/fingerprints.json`), found through its LSH band keys: a lookup, whatever the size
+of the warehouse. If they belong to several stories it joins the oldest (`story_registry`); with none it starts a
+story named after itself. Stories never merge afterwards, so their ids stay. A document that replaces an earlier
+version keeps that version's story. Quotes likewise: the same words (`quote_fingerprints.quote_key`) join that
+cluster, near-identical ones the oldest cluster they reach, else a new cluster named after their words, which a
+reprocessed quote finds again.
 """
 
 from __future__ import annotations
@@ -37,28 +38,34 @@ _SCORED = """
         FROM staged_{kind}_bands s JOIN {other_bands} o ON o.band_key = s.band_key AND o.{item} <> s.{item}
     ),
     scored AS (
-        SELECT c.item, c.other, minhash_jaccard(f.minhash, g.minhash) AS j, f.n_shingles AS na, g.n_shingles AS nb
+        SELECT c.item, c.other, minhash_jaccard(f.minhash, g.minhash) AS j, f.n_shingles AS na, g.n_shingles AS nb,
+            {days_apart} AS days_apart
         FROM candidates c
         JOIN staged_{kind}_fingerprints f ON f.{item} = c.item
         JOIN {other_fingerprints} g ON g.{item} = c.other
     )
-    SELECT item, other, resemblance(j, na, nb, $measure) AS score FROM scored WHERE score >= $threshold
+    SELECT item, other, resemblance(j, na, nb, $measure) AS score, days_apart FROM scored WHERE score >= $lowest
 """
-"""The pairs (newcomer, other text, estimated resemblance) that share a band key and reach the threshold: the other
-text of the batch (`staged_*`) or of the warehouse."""
+"""The pairs (newcomer, other text, estimated resemblance, days between their publication dates) that share a band key
+and reach the lowest threshold: the other text of the batch (`staged_*`) or of the warehouse."""
+
+_DAYS_APART = {"document": "abs(date_diff('day', f.published_date, g.published_date))", "quote": "NULL::INTEGER"}
 
 
 def _matches(con: duckdb.DuckDBPyConnection, kind: str, item: str, within_batch: bool) -> dict[str, list]:
     """For each newcomer of `kind` (`document` or `quote`), the texts it matches, with their resemblance: in the
-    batch, or in the warehouse."""
+    batch, or in the warehouse. A pair matches when its resemblance reaches the threshold for the days between them
+    (`Shingling.threshold_for`)."""
     others = (f"staged_{kind}_bands", f"staged_{kind}_fingerprints") if within_batch else (
         f"{kind}_bands", f"{kind}_fingerprints")
     shingling = settings()[f"{kind}s"]
-    sql = _SCORED.format(item=item, kind=kind, other_bands=others[0], other_fingerprints=others[1])
+    sql = _SCORED.format(item=item, kind=kind, other_bands=others[0], other_fingerprints=others[1],
+                         days_apart=_DAYS_APART[kind])
     found: dict[str, list] = defaultdict(list)
-    for newcomer, other, score in con.execute(sql, {"measure": shingling.measure,
-                                                   "threshold": shingling.threshold}).fetchall():
-        found[newcomer].append((other, score))
+    for newcomer, other, score, days in con.execute(sql, {"measure": shingling.measure,
+                                                          "lowest": shingling.lowest_threshold}).fetchall():
+        if score >= shingling.threshold_for(days):
+            found[newcomer].append((other, score))
     return found
 
 
@@ -188,15 +195,17 @@ def group_unfingerprinted(con: duckdb.DuckDBPyConnection, chunk: int = 500,
     for start in range(0, len(pending), chunk):
         doc_ids = pending[start:start + chunk]
         staged = Staged(FINGERPRINT_TABLES)
-        texts = dict(con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
-                                 [doc_ids]).fetchall())
+        texts = {doc: (text, published) for doc, text, published in con.execute(
+            "SELECT doc_id, text, published_date FROM documents WHERE doc_id IN (SELECT unnest(?))",
+            [doc_ids]).fetchall()}
         quotes: dict[str, list] = defaultdict(list)
         for quote_id, doc, text, kind in con.execute(
                 "SELECT quote_id, doc_id, text, kind FROM quotes WHERE doc_id IN (SELECT unnest(?)) "
                 "ORDER BY doc_id, quote_id", [doc_ids]).fetchall():
             quotes[doc].append((quote_id, text, fingerprint(text, "quotes") if kind in MATCHED_QUOTE_KINDS else None))
         for doc in doc_ids:
-            stage_fingerprints(staged, doc, fingerprint(texts[doc], "documents"), quotes[doc])
+            text, published = texts[doc]
+            stage_fingerprints(staged, doc, fingerprint(text, "documents"), published, quotes[doc])
         tables = staged.tables()
         for name, table in tables.items():
             con.register(f"staged_{name}", table)

@@ -146,7 +146,7 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
     named = attribution.speaker is not None and speaker_name(doc, attribution.speaker, rules) is not None
     short = len(words) <= rules.term_max_words and not opens_clause
     titled = short and content[0].is_title and not has_verb  # "« C à vous »", "« Croisés »": a title, a name
-    if short and (not named or titled):
+    if (short and (not named or titled)) or _names_an_offence(doc, content, rules) or _names_a_work(doc, content, rules):
         kind = "term"
     elif opens_clause or (closes_with_cue and has_verb and content[0].is_title):
         kind = "direct"
@@ -155,6 +155,39 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
         if attribution.speaker is None and attribution.cue is None:
             attribution.speaker = _clause_subject(doc, content, rules)
     return [_make(doc, piece, kind, attribution if kind != "term" else _Attribution(), rules) for piece in pieces]
+
+
+def _word_before(doc: Doc, content: Span) -> Token | None:
+    """The word before the quote's opening mark."""
+    i = content.start - 1
+    while i >= 0 and (doc[i].is_quote or doc[i].is_space or doc[i].text in "«»“”‹›\"'"):
+        i -= 1
+    return doc[i] if i >= 0 and i >= content.sent.start else None
+
+
+def _is_one_of(token: Token, words: frozenset[str]) -> bool:
+    return token.lower_ in words or token.lemma_.lower() in words
+
+
+def _names_an_offence(doc: Doc, content: Span, rules: QuoteRules) -> bool:
+    """« violences volontaires » in "mis en examen pour « violences volontaires »": the name of an offence, which the
+    article quotes from the charge, not anyone's words (`offence_words` in quote_rules.json)."""
+    before = _word_before(doc, content)
+    listed = before is not None and before.lower_ in (",", "et", "ou") and before.i > 0 and doc[before.i - 1].is_quote
+    if before is None or not (before.lower_ in rules.offence_prepositions or listed):
+        return False
+    first = next((t for t in content if t.is_alpha), None)
+    nominal = first is not None and (first.pos_ in ("NOUN", "PROPN", "ADJ") or "Part" in first.morph.get("VerbForm"))
+    if not nominal or any("Fin" in t.morph.get("VerbForm") for t in content):
+        return False
+    return any(_is_one_of(t, rules.offence_words) for t in doc[content.sent.start:before.i])
+
+
+def _names_a_work(doc: Doc, content: Span, rules: QuoteRules) -> bool:
+    """« Le Consentement » in "son livre « Le Consentement »": a title (`work_nouns` in quote_rules.json), which
+    starts with a capital ("son roman « dans son jus »" is the writer's words)."""
+    before = _word_before(doc, content)
+    return before is not None and content[0].text[:1].isupper() and _is_one_of(before, rules.work_nouns)
 
 
 def _clause_subject(doc: Doc, content: Span, rules: QuoteRules) -> Span | None:

@@ -16,7 +16,7 @@ from corpus.quotes.conjugation import er_verb_forms
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns",
               "interview_nouns", "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns",
               "organisation_nouns", "institution_nouns", "indefinite_determiners", "epicene_nouns",
-              "organisation_name_words")
+              "organisation_name_words", "offence_words", "offence_prepositions", "work_nouns")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
@@ -58,6 +58,12 @@ class QuoteRules:
     """Nouns whose grammatical gender says nothing of the person ("une source", "la victime")."""
     organisation_name_words: frozenset[str]
     """Words that make a capitalised name an organisation's, whatever its first word ("Harris Interactive")."""
+    offence_words: frozenset[str]
+    """Words of criminal procedure ("mis en examen", "coupable", "enquête") that make a quoted noun phrase after
+    `offence_prepositions` the name of an offence ("pour « mise en danger de la vie d'autrui »"), a term."""
+    offence_prepositions: frozenset[str]
+    work_nouns: frozenset[str]
+    """Words after which a quote is a title ("son livre « ... »", "intitulé « ... »"), a term."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 

@@ -3,7 +3,9 @@ stratum of the gold (the similarity band or the kind of pair it was drawn from).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corpus.scoring.ner import Tally
@@ -20,6 +22,10 @@ class JudgedPair:
     predicted: bool
     similarity: float
     """The estimated measure of the two (`corpus.fingerprints.resemblance`)."""
+    days_apart: int | None = None
+    """Between their publication dates; None if one is unknown."""
+    candidate: bool = True
+    """Whether they share an LSH band key, so that the warehouse compares them at all."""
     note: str = ""
 
 
@@ -51,3 +57,29 @@ def threshold_sweep(pairs: list[JudgedPair], thresholds: Iterable[float], measur
                   sum(p.similarity >= threshold for p in pairs), sum(p.same_story for p in pairs))
         lines.append(f"{measure} >= {threshold:.2f}: precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
     return "\n".join(lines)
+
+
+def cross_validated(pairs: list[JudgedPair], days: Sequence[int], folds: int = 5, seed: int = 0) -> tuple[Tally, list]:
+    """Pairwise scores of thresholds learnt from the other folds: for each fold, the thresholds (one for each gap of at
+    most `days[i]` days, then one for any gap or unknown dates, rising with the gap) that give the best F1 on the
+    rest, applied to it. Return the summed tally and the thresholds each fold chose: how far the chosen thresholds
+    hold beyond the pairs they were chosen on."""
+    order = list(range(len(pairs)))
+    random.Random(seed).shuffle(order)
+    grid = [t for t in itertools.product([x / 20 for x in range(6, 21)], repeat=len(days) + 1) if list(t) == sorted(t)]
+    total, chosen = Tally(), []
+    for fold in range(folds):
+        held = {i for k, i in enumerate(order) if k % folds == fold}
+        rest = [p for i, p in enumerate(pairs) if i not in held]
+        best = max(grid, key=lambda t: (_decided(rest, days, t).f1, t))
+        chosen.append(best)
+        total += _decided([pairs[i] for i in sorted(held)], days, best)
+    return total, chosen
+
+
+def _decided(pairs: Iterable[JudgedPair], days: Sequence[int], thresholds: Sequence[float]) -> Tally:
+    def threshold(gap: int | None) -> float:
+        return next((t for d, t in zip(days, thresholds) if gap is not None and gap <= d), thresholds[-1])
+    return tally(JudgedPair(p.a, p.b, p.stratum, p.same_story,
+                            p.candidate and p.similarity >= threshold(p.days_apart), p.similarity)
+                 for p in pairs)

@@ -87,7 +87,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent.parent / "shared")
     parser.add_argument("--out", type=Path, default=HERE / "pairs.jsonl")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--half", action="store_true", help="draw half of each stratum's pairs")
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="a pairs file whose documents may not appear again (repeatable)")
+    parser.add_argument("--split", help="put every pair in this one split instead of dev/test halves")
     args = parser.parse_args()
+    scale = 0.5 if args.half else 1.0
+    excluded = {int(r[k]) for path in args.exclude for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() for r in [json.loads(line)] for k in ("a", "b")}
     folder = args.shared / "data/articles/orangesum"
 
     records: dict[int, dict] = {}
@@ -98,7 +106,7 @@ def main() -> None:
                 records[record["id"]] = {"line": number, "title": record["title"], "date": record["date"],
                                          "sh": shingles(record["article"])}
     ids = sorted(records)
-    print(f"{len(ids)} non-empty articles")
+    print(f"{len(ids)} non-empty articles ({len(excluded)} documents excluded)")
 
     # --- LSH candidates
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -130,7 +138,7 @@ def main() -> None:
     print(f"{sum(s >= 0.1 for s in sims.values())} pairs with Jaccard >= 0.1 "
           f"({sum(s >= 0.1 for p, s in sims.items() if p in candidates)} among LSH candidates)")
 
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     per_doc: Counter[int] = Counter()
     chosen: dict[tuple[int, int], str] = {}
 
@@ -142,7 +150,7 @@ def main() -> None:
         for a, b in pool:
             if got == n:
                 break
-            if (a, b) in chosen or per_doc[a] >= MAX_PER_DOC or per_doc[b] >= MAX_PER_DOC:
+            if (a, b) in chosen or per_doc[a] >= MAX_PER_DOC or per_doc[b] >= MAX_PER_DOC or {a, b} & excluded:
                 continue
             chosen[(a, b)] = stratum
             per_doc[a] += 1
@@ -157,19 +165,20 @@ def main() -> None:
 
     # roundups: half from each big group (a document of a roundup group in at most 3 pairs as everywhere)
     for pairs in roundup_pairs:
-        take(list(pairs), N_ROUNDUP // 2, "roundup")
-    take([p for p in small_pairs if sim(p) < LISTDUP_MAX_J], N_LISTDUP, "listdup_lt05")
+        take(list(pairs), round(N_ROUNDUP * scale) // 2, "roundup")
+    take([p for p in small_pairs if sim(p) < LISTDUP_MAX_J], round(N_LISTDUP * scale), "listdup_lt05")
 
     pool = [p for p in sorted(set(sims) | listed) if sim(p) >= 0.1]
-    for stratum, low, high, n in BANDS:
+    for stratum, low, high, size in BANDS:
+        n = round(size * scale)
         band = [p for p in pool if low <= sim(p) < high]
         if stratum == "j80_100":
             exact = [p for p in band if sim(p) == 1.0]
             differ = [p for p in exact if records[p[0]]["title"] != records[p[1]]["title"]
                       or records[p[0]]["date"] != records[p[1]]["date"]]
             same = [p for p in exact if p not in set(differ)]
-            got = take(differ, MAX_EXACT, stratum)
-            got += take(same, MAX_EXACT - got, stratum)
+            got = take(differ, round(MAX_EXACT * scale), stratum)
+            got += take(same, round(MAX_EXACT * scale) - got, stratum)
             take([p for p in band if sim(p) < 1.0], n - got, stratum)
             print(f"  j80_100: {len(exact)} pairs at 1.0, {len(differ)} of them with different title or date")
         else:
@@ -183,7 +192,7 @@ def main() -> None:
         rng.shuffle(members)
         half = math.ceil(len(members) / 2)
         for k, p in enumerate(members):
-            split[p] = "dev" if k < half else "test"
+            split[p] = args.split or ("dev" if k < half else "test")
 
     rows = []
     for (a, b), stratum in chosen.items():
@@ -199,7 +208,7 @@ def main() -> None:
     print(f"{'stratum':14} {'dev':>4} {'test':>4} {'all':>4}")
     for stratum in ORDER:
         d, t = counts[(stratum, "dev")], counts[(stratum, "test")]
-        print(f"{stratum:14} {d:4} {t:4} {d + t:4}")
+        print(f"{stratum:14} {d:4} {t:4} {sum(n for (s, _), n in counts.items() if s == stratum):4}")
     print(f"max pairs per document: {max(per_doc.values())}")
 
 

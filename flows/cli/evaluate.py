@@ -56,7 +56,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.target == "stories":
         from flows.evaluate import evaluate_near_duplicates
 
-        print(evaluate_near_duplicates(shared, "test" if args.locked_test else "dev", show_errors=args.errors))
+        print(evaluate_near_duplicates(shared, locked=args.locked_test, show_errors=args.errors))
     elif args.target == "ner":
         print(evaluate_ner(_shared_folder(args, SEQUOIA, "entities")))
     elif args.locked_test:
