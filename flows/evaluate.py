@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.fingerprints import days_between, fingerprint, resemblance, same_text, settings, share_a_band
+from corpus.fingerprints import Shingling, days_between, fingerprint, resemblance, same_text, settings, share_a_band
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
@@ -274,17 +274,13 @@ def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bo
                                 _similarity(prints[a], prints[b]), days, share_a_band(prints[a], prints[b]),
                                 g.get("note", "")))
     shingling = settings()["documents"]
-    within = ", ".join(f"{t} within {days} day{'s' * (days > 1)}" for days, t in shingling.within_days)
     lines = [f"Near-duplicate documents, {'locked test' if locked else 'development'} pairs of "
-             f"eval/near_duplicates/{path.name} ({len(pairs)}), {shingling.measure} >= {shingling.threshold}"
-             f"{f' ({within})' if within else ''}", story_report(pairs)]
+             f"eval/near_duplicates/{path.name} ({len(pairs)}), {_thresholds(shingling)}", story_report(pairs)]
     if not locked:
-        days = [d for d, _ in shingling.within_days]
-        learnt, chosen = cross_validated(pairs, days)
+        learnt, chosen = cross_validated(pairs, shingling)
         lines += ["", f"Thresholds learnt on 4/5 of these pairs, scored on the other fifth (5 folds): precision "
-                      f"{learnt.precision:.3f}  recall {learnt.recall:.3f}  F1 {learnt.f1:.3f}; thresholds chosen "
-                      f"(within {', '.join(map(str, days))} days, beyond): "
-                      + "; ".join(" / ".join(f"{t:.2f}" for t in fold) for fold in chosen)]
+                      f"{learnt.precision:.3f}  recall {learnt.recall:.3f}  F1 {learnt.f1:.3f}; thresholds chosen:",
+                  *(f"  fold {k}: {_thresholds(fold)}" for k, fold in enumerate(chosen, 1))]
         lines += ["", "If the measure alone decided, whatever the dates:",
                   threshold_sweep(pairs, [t / 20 for t in range(4, 18)], shingling.measure)]
         if show_errors:
@@ -292,6 +288,11 @@ def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bo
                 f"{p.a} {p.b} {p.stratum} {shingling.measure} {p.similarity:.2f} gold {p.same_story}: {p.note}"
                 for p in pairs if p.predicted != p.same_story]
     return "\n".join(lines)
+
+
+def _thresholds(shingling: Shingling) -> str:
+    within = "".join(f"{t:.2f} within {days} day{'s' * (days > 1)}, " for days, t in shingling.within_days)
+    return f"{shingling.measure} >= {within}{shingling.threshold:.2f}{' beyond' if within else ''}"
 
 
 def _similarity(a: Fingerprint | None, b: Fingerprint | None) -> float:

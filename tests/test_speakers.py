@@ -174,13 +174,18 @@ def test_short_capitalised_fragment_is_a_title_even_next_to_a_speaker():
     ("22416", "mise en danger de la vie d'autrui", "term"),  # "plainte ... pour « ... »"
     ("28724", "violences volontaires ayant entraîné la mort", "term"),  # "mis en examen pour « ... »"
     ("8544", "recel de détournement de fonds publics", "term"),  # the last of a list: pour « A », « B » et « C »
+    ("2933", "mise en danger de la vie d'autrui", "term"),  # "Trois informations judiciaires ... L'autre pour « ... »"
     ("20098", "Les Leçons du pouvoir", "term"),  # "son livre « ... »"
+    ("476", "Too Much and Never Enough", "term"),  # a title in English capitals
+    ("476", "Trop et jamais assez", "term"),  # its translation in brackets after it: '(soit « ... »)'
+    ("30458", "mécréant", "partial"),  # "un pays qu'elle qualifie de « mécréant »", after "garde à vue" the sentence before
     ("16821", "donner un spectacle tristement burlesque", "partial"),  # "coupables de « donner ... »": a verb
     ("34455", "dans son jus", "partial"),  # "son premier roman « dans son jus ... »": no title
 ])
 def test_offences_and_titles_in_quotes_are_terms_not_speech(record, starts_with, kind):
-    """The name of an offence after the words of a charge, and the title after "livre", "film", "intitulé", are
-    terms: no one's words, so never clustered as a repeated quote. OrangeSum articles, read in ../shared."""
+    """The name of an offence after the words of a charge, a title after "livre", "film", "intitulé" or in English
+    capitals, and its translation, are terms: no one's words, so never clustered as a repeated quote. OrangeSum
+    articles, read in ../shared."""
     shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
     (article,) = orangesum_articles(shared(""), [record])
     assert quote(load_pipeline()(article.text)._.quotes, starts_with)["kind"] == kind

@@ -111,12 +111,16 @@ def extract_quotes(doc: Doc, rules: QuoteRules, chooser: Chooser | None = None) 
     with document_memo(doc):
         quotes: list[Quote] = []
         covered: list[tuple[int, int]] = []
+        term_ends: int | None = None
         for start, end in quoted_spans(document_text(doc), rules.marks):
             content = doc.char_span(start, end, alignment_mode="expand")
             if content is None or not any(t.is_alpha for t in content):
                 continue
             covered.append((start, end))
-            quotes.extend(_quoted(doc, content, rules))
+            glossed = term_ends is not None and _GLOSS.fullmatch(document_text(doc)[term_ends:start]) is not None
+            made = _quoted(doc, content, rules, glossed)
+            quotes.extend(made)
+            term_ends = end if made and all(q.kind == "term" for q in made) else None
         quotes.extend(_indirect(doc, rules, covered))
         quotes.sort(key=lambda q: q.start)
         quotes = _continue_speakers(quotes, [m.start() for m in re.finditer("\n\n", document_text(doc))])
@@ -132,7 +136,13 @@ def _with_role(quote: Quote) -> Quote:
     return dataclasses.replace(quote, speaker_role=role or None)
 
 
-def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
+_GLOSS = re.compile(r"\W*\(\s*(soit|en français|en anglais|traduit par)?\W*", re.IGNORECASE)
+"""Between a quoted title and a quote in brackets after it ('"Too Much and Never Enough" ("Trop et jamais assez")'):
+the second is the title again, translated or glossed."""
+
+
+def _quoted(doc: Doc, content: Span, rules: QuoteRules, glossed: bool = False) -> list[Quote]:
+    """The quote (or quotes, around an incise) of a quoted span; a term if it glosses the term quoted before it."""
     pieces, incise = _split_incise(content, rules)
     sentence = _context(doc, content)
     attribution = incise or _attribution(doc, sentence, content, rules)
@@ -146,7 +156,8 @@ def _quoted(doc: Doc, content: Span, rules: QuoteRules) -> list[Quote]:
     named = attribution.speaker is not None and speaker_name(doc, attribution.speaker, rules) is not None
     short = len(words) <= rules.term_max_words and not opens_clause
     titled = short and content[0].is_title and not has_verb  # "« C à vous »", "« Croisés »": a title, a name
-    if (short and (not named or titled)) or _names_an_offence(doc, content, rules) or _names_a_work(doc, content, rules):
+    if (short and (not named or titled)) or glossed or _names_an_offence(doc, content, rules) \
+            or _names_a_work(doc, content, rules):
         kind = "term"
     elif opens_clause or (closes_with_cue and has_verb and content[0].is_title):
         kind = "direct"
@@ -171,23 +182,33 @@ def _is_one_of(token: Token, words: frozenset[str]) -> bool:
 
 def _names_an_offence(doc: Doc, content: Span, rules: QuoteRules) -> bool:
     """« violences volontaires » in "mis en examen pour « violences volontaires »": the name of an offence, which the
-    article quotes from the charge, not anyone's words (`offence_words` in quote_rules.json)."""
+    article quotes from the charge, not anyone's words: a noun phrase after "pour" or "en", or listed after another,
+    with a word of a charge earlier in its sentence or the one before, or after "de" right after such a word
+    (`offence_words` in quote_rules.json)."""
     before = _word_before(doc, content)
-    listed = before is not None and before.lower_ in (",", "et", "ou") and before.i > 0 and doc[before.i - 1].is_quote
-    if before is None or not (before.lower_ in rules.offence_prepositions or listed):
+    if before is None or not (before.lower_ in rules.offence_prepositions or before.lower_ in (",", "et", "ou")):
         return False
     first = next((t for t in content if t.is_alpha), None)
     nominal = first is not None and (first.pos_ in ("NOUN", "PROPN", "ADJ") or "Part" in first.morph.get("VerbForm"))
     if not nominal or any("Fin" in t.morph.get("VerbForm") for t in content):
         return False
-    return any(_is_one_of(t, rules.offence_words) for t in doc[content.sent.start:before.i])
+    if before.lower_ in ("de", "d'", "d’"):  # "coupable de", "des faits de"; not "qu'elle qualifie de"
+        return before.i > 0 and _is_one_of(doc[before.i - 1], rules.offence_words)
+    sentence = content.sent
+    since = doc[sentence.start - 1].sent.start if sentence.start > 0 else 0  # "Deux enquêtes sont ouvertes. L'une pour"
+    return any(_is_one_of(t, rules.offence_words) for t in doc[since:before.i])
 
 
 def _names_a_work(doc: Doc, content: Span, rules: QuoteRules) -> bool:
     """« Le Consentement » in "son livre « Le Consentement »": a title (`work_nouns` in quote_rules.json), which
-    starts with a capital ("son roman « dans son jus »" is the writer's words)."""
+    starts with a capital ("son roman « dans son jus »" is the writer's words); or a title in English capitals, most of
+    its words capitalised (`title_case_share`), as no French sentence is."""
     before = _word_before(doc, content)
-    return before is not None and content[0].text[:1].isupper() and _is_one_of(before, rules.work_nouns)
+    if before is not None and content[0].text[:1].isupper() and _is_one_of(before, rules.work_nouns):
+        return True
+    words = [t.text for t in content if t.is_alpha]  # "Too Much and Never Enough: How My Family Created ..."
+    capitalised = sum(w[0].isupper() and not w.isupper() for w in words)
+    return len(words) >= 4 and capitalised >= rules.title_case_share * len(words)
 
 
 def _clause_subject(doc: Doc, content: Span, rules: QuoteRules) -> Span | None:

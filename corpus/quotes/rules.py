@@ -64,6 +64,8 @@ class QuoteRules:
     offence_prepositions: frozenset[str]
     work_nouns: frozenset[str]
     """Words after which a quote is a title ("son livre « ... »", "intitulé « ... »"), a term."""
+    title_case_share: float
+    """The share of capitalised words from which a quote of four words or more is a title in English capitals."""
     marker_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
     """Markers as the tokenizer splits them, keyed by their first token: {"d'": (("d'après", ("d'", "après")),)}."""
 
@@ -104,6 +106,7 @@ class QuoteRules:
             honorific_genders=dict(rules["honorific_genders"]),
             marks=tuple(tuple(pair) for pair in rules["quote_marks"]),
             term_max_words=int(rules["term_max_words"]),
+            title_case_share=float(rules["title_case_share"]),
             **word_sets,
             gendered_nouns={noun: gender for gender, nouns in rules["gendered_nouns"].items() for noun in nouns},
             speaker_kind_nouns=_speaker_kind_nouns(rules["speaker_kind_nouns"], word_sets),

@@ -3,11 +3,13 @@ stratum of the gold (the similarity band or the kind of pair it was drawn from).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from corpus.fingerprints import Shingling
 from corpus.scoring.ner import Tally
 
 
@@ -59,27 +61,28 @@ def threshold_sweep(pairs: list[JudgedPair], thresholds: Iterable[float], measur
     return "\n".join(lines)
 
 
-def cross_validated(pairs: list[JudgedPair], days: Sequence[int], folds: int = 5, seed: int = 0) -> tuple[Tally, list]:
-    """Pairwise scores of thresholds learnt from the other folds: for each fold, the thresholds (one for each gap of at
-    most `days[i]` days, then one for any gap or unknown dates, rising with the gap) that give the best F1 on the
-    rest, applied to it. Return the summed tally and the thresholds each fold chose: how far the chosen thresholds
-    hold beyond the pairs they were chosen on."""
+def cross_validated(pairs: list[JudgedPair], shingling: Shingling, folds: int = 5,
+                    seed: int = 0) -> tuple[Tally, list[Shingling]]:
+    """Pairwise scores of thresholds learnt from the other folds: for each fold, the thresholds of `shingling` (one
+    for each of its `within_days` gaps, then one for any gap, rising with the gap) that give the best F1 on the rest,
+    applied to it. Return the summed tally and the settings each fold chose: how far thresholds chosen on some pairs
+    hold on others."""
     order = list(range(len(pairs)))
     random.Random(seed).shuffle(order)
-    grid = [t for t in itertools.product([x / 20 for x in range(6, 21)], repeat=len(days) + 1) if list(t) == sorted(t)]
+    days = [d for d, _ in shingling.within_days]
+    grid = [dataclasses.replace(shingling, threshold=t[-1], within_days=tuple(zip(days, t[:-1])))
+            for t in itertools.product([x / 20 for x in range(6, 21)], repeat=len(days) + 1) if list(t) == sorted(t)]
     total, chosen = Tally(), []
     for fold in range(folds):
         held = {i for k, i in enumerate(order) if k % folds == fold}
         rest = [p for i, p in enumerate(pairs) if i not in held]
-        best = max(grid, key=lambda t: (_decided(rest, days, t).f1, t))
+        best = max(grid, key=lambda candidate: (_decided(rest, candidate).f1, candidate.lowest_threshold))
         chosen.append(best)
-        total += _decided([pairs[i] for i in sorted(held)], days, best)
+        total += _decided([pairs[i] for i in sorted(held)], best)
     return total, chosen
 
 
-def _decided(pairs: Iterable[JudgedPair], days: Sequence[int], thresholds: Sequence[float]) -> Tally:
-    def threshold(gap: int | None) -> float:
-        return next((t for d, t in zip(days, thresholds) if gap is not None and gap <= d), thresholds[-1])
-    return tally(JudgedPair(p.a, p.b, p.stratum, p.same_story,
-                            p.candidate and p.similarity >= threshold(p.days_apart), p.similarity)
+def _decided(pairs: Iterable[JudgedPair], shingling: Shingling) -> Tally:
+    """The tally of `pairs` if `shingling`'s thresholds decided them."""
+    return tally(dataclasses.replace(p, predicted=p.candidate and p.similarity >= shingling.threshold_for(p.days_apart))
                  for p in pairs)

@@ -1,8 +1,11 @@
 """Draws the candidate OrangeSum document pairs of the near-duplicate gold, without labels.
 
-    nice -n 19 .venv/bin/python eval/near_duplicates/sample_pairs.py [--shared ../shared]
+    .venv/bin/python eval/near_duplicates/sample_pairs.py [--shared ../shared] [--seed N] [--half]
+        [--exclude PAIRS.jsonl ...] [--split NAME] [--out FILE]
 
-Writes `eval/near_duplicates/pairs.jsonl` (one pair a line, no texts) and prints the counts per stratum.
+Writes `eval/near_duplicates/pairs.jsonl` (one pair a line, no texts) and prints the counts per stratum. A further
+draw (the locked test set, README.md) takes another seed, half of each stratum (`--half`), no document of the pairs
+already drawn (`--exclude`) and one split name for all its pairs (`--split`).
 Deterministic: fixed seed, sorted iteration everywhere, so the same dump gives the same pairs.
 
 Similarity
