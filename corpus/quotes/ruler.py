@@ -180,19 +180,24 @@ def _is_one_of(token: Token, words: frozenset[str]) -> bool:
     return token.lower_ in words or token.lemma_.lower() in words
 
 
+_LIST_JOINERS = frozenset({",", "et", "ou"})
+"""« A », « B » et « C »: what lists an offence after another."""
+
+
 def _names_an_offence(doc: Doc, content: Span, rules: QuoteRules) -> bool:
     """« violences volontaires » in "mis en examen pour « violences volontaires »": the name of an offence, which the
     article quotes from the charge, not anyone's words: a noun phrase after "pour" or "en", or listed after another,
     with a word of a charge earlier in its sentence or the one before, or after "de" right after such a word
     (`offence_words` in quote_rules.json)."""
     before = _word_before(doc, content)
-    if before is None or not (before.lower_ in rules.offence_prepositions or before.lower_ in (",", "et", "ou")):
+    if before is None or not any(before.lower_ in words for words in
+                                 (rules.offence_prepositions, rules.offence_complements, _LIST_JOINERS)):
         return False
     first = next((t for t in content if t.is_alpha), None)
     nominal = first is not None and (first.pos_ in ("NOUN", "PROPN", "ADJ") or "Part" in first.morph.get("VerbForm"))
     if not nominal or any("Fin" in t.morph.get("VerbForm") for t in content):
         return False
-    if before.lower_ in ("de", "d'", "d’"):  # "coupable de", "des faits de"; not "qu'elle qualifie de"
+    if before.lower_ in rules.offence_complements:  # "coupable de", "des faits de"; not "qu'elle qualifie de"
         return before.i > 0 and _is_one_of(doc[before.i - 1], rules.offence_words)
     sentence = content.sent
     since = doc[sentence.start - 1].sent.start if sentence.start > 0 else 0  # "Deux enquêtes sont ouvertes. L'une pour"

@@ -16,7 +16,7 @@ from corpus.quotes.conjugation import er_verb_forms
 _WORD_SETS = ("credit_verbs", "relay_verbs", "intransitive_cues", "self_description_cues", "document_nouns",
               "interview_nouns", "outlet_nouns", "honorifics", "not_speakers", "channel_nouns", "person_nouns",
               "organisation_nouns", "institution_nouns", "indefinite_determiners", "epicene_nouns",
-              "organisation_name_words", "offence_words", "offence_prepositions", "work_nouns")
+              "organisation_name_words", "offence_words", "offence_prepositions", "offence_complements", "work_nouns")
 """The rules that are plain lists of words in `quote_rules.json`, loaded as sets under the same names."""
 
 
@@ -62,6 +62,8 @@ class QuoteRules:
     """Words of criminal procedure ("mis en examen", "coupable", "enquête") that make a quoted noun phrase after
     `offence_prepositions` the name of an offence ("pour « mise en danger de la vie d'autrui »"), a term."""
     offence_prepositions: frozenset[str]
+    offence_complements: frozenset[str]
+    """"de" in "coupable de « ... »": an offence's name after it only right after one of `offence_words`."""
     work_nouns: frozenset[str]
     """Words after which a quote is a title ("son livre « ... »", "intitulé « ... »"), a term."""
     title_case_share: float
