@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -29,6 +30,41 @@ MATCHED_QUOTE_KINDS = ("direct", "partial")
 
 
 @dataclass(frozen=True)
+class StoryModel:
+    """When two documents are the same story: a logistic regression learnt from the judged pairs of
+    eval/near_duplicates (`corpus train stories`) over what the warehouse keeps of each document. The more of the
+    smaller text the other holds, the likelier; the longer the two texts, the less of it a repeat needs (a long
+    dispatch and its short first version share few shingles, two short texts share a boilerplate paragraph); the
+    more days apart, the more it needs (within a news cycle a text is updated and rewritten; weeks later, a text that
+    keeps part of another recycles background)."""
+
+    weights: tuple[float, float, float]
+    """Of `features`: containment, log shingles, log days."""
+    bias: float
+    cut: float
+    """The probability from which two documents are the same story."""
+    max_days: int
+    """Gaps beyond are this one, and so is an unknown date: the judged pairs hold few such gaps."""
+    shingles_range: tuple[int, int]
+    """The shingles of both texts, summed, are held inside the range of the judged pairs."""
+    data_sha256: str = ""
+    """Of the judged pairs it was learnt from."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
+        object.__setattr__(self, "shingles_range", tuple(int(n) for n in self.shingles_range))
+
+    def features(self, containment: float, n_a: int, n_b: int, days_apart: int | None) -> tuple[float, float, float]:
+        low, high = self.shingles_range
+        days = self.max_days if days_apart is None else min(days_apart, self.max_days)
+        return containment, math.log(min(max(n_a + n_b, low), high)), math.log1p(days)
+
+    def probability(self, containment: float, n_a: int, n_b: int, days_apart: int | None) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, self.features(containment, n_a, n_b, days_apart)))
+        return 1 / (1 + math.exp(-z))
+
+
+@dataclass(frozen=True)
 class Shingling:
     """How one kind of text is fingerprinted and when two count as the same."""
 
@@ -43,35 +79,36 @@ class Shingling:
     """`jaccard` (shared shingles over all shingles) or `containment` (shared shingles over the smaller text's:
     an article and its longer update, or a short version and the full dispatch, reach it where Jaccard does not)."""
     threshold: float
-    """The estimated measure from which two texts are the same."""
+    """The estimated measure from which two texts are the same, or, with a `model`, may be."""
     min_words: int
     """Shorter texts get no fingerprint: too few words to tell a repeat from a common phrase."""
-    within_days: tuple[tuple[int, float], ...] = ()
-    """(days, threshold), by increasing days: two texts published at most `days` apart are the same from this lower
-    threshold. Within a news cycle a text is updated, re-topped and rewritten; weeks later, a text that keeps only
-    part of another is a new story that recycles background."""
+    model: StoryModel | None = None
+    """Decides above `threshold`, given the texts' lengths and the days between them."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "within_days", tuple((int(days), float(t)) for days, t in self.within_days))
+    def same(self, score: float, n_a: int, n_b: int, days_apart: int | None) -> bool:
+        """Whether two texts of `n_a` and `n_b` shingles, `days_apart` days apart (None: a date is unknown), whose
+        estimated measure is `score`, are the same."""
+        if score < self.threshold:
+            return False
+        return self.model is None or self.model.probability(score, n_a, n_b, days_apart) >= self.model.cut
 
-    def threshold_for(self, days_apart: int | None) -> float:
-        """The threshold of two texts published `days_apart` days apart (None: a date is unknown)."""
-        if days_apart is not None:
-            for days, threshold in self.within_days:
-                if days_apart <= days:
-                    return threshold
-        return self.threshold
 
-    @property
-    def lowest_threshold(self) -> float:
-        return min([self.threshold, *(t for _, t in self.within_days)])
+MODEL_FILE = "story_model.json"
 
 
 @functools.cache
 def settings() -> dict[str, Shingling]:
-    """`documents` and `quotes`, from `data/fingerprints.json`."""
-    data = json.loads(resources.files("corpus.data").joinpath("fingerprints.json").read_text(encoding="utf-8"))
-    return {kind: Shingling(**values) for kind, values in data["kinds"].items()}
+    """`documents` and `quotes`, from `data/fingerprints.json`; a kind that names a `model` file gets its model."""
+    data = json.loads(_data_file("fingerprints.json"))
+    kinds = {}
+    for kind, values in data["kinds"].items():
+        model = values.pop("model", None)
+        kinds[kind] = Shingling(**values, model=StoryModel(**json.loads(_data_file(model))) if model else None)
+    return kinds
+
+
+def _data_file(name: str) -> str:
+    return resources.files("corpus.data").joinpath(name).read_text(encoding="utf-8")
 
 
 def words(text: str) -> list[str]:
@@ -107,11 +144,11 @@ def quote_fingerprints(quotes: Sequence[Quote]) -> tuple[Fingerprint | None, ...
 
 def same_text(a: Fingerprint | None, b: Fingerprint | None, kind: str, days_apart: int | None = None) -> bool:
     """Whether the warehouse puts two texts of `kind`, published `days_apart` days apart, together: they share a band
-    key (so one finds the other) and their estimated measure (`resemblance`) reaches the threshold for that gap."""
+    key (so one finds the other) and their estimated measure (`resemblance`) makes them the same (`Shingling.same`)."""
     if not share_a_band(a, b):
         return False
     shingling = settings()[kind]
-    return resemblance(a, b, shingling.measure) >= shingling.threshold_for(days_apart)
+    return shingling.same(resemblance(a, b, shingling.measure), a.n_shingles, b.n_shingles, days_apart)
 
 
 def share_a_band(a: Fingerprint | None, b: Fingerprint | None) -> bool:

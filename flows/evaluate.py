@@ -9,7 +9,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus.fingerprints import Shingling, days_between, fingerprint, resemblance, same_text, settings, share_a_band
+from corpus.fingerprints import (
+    MODEL_FILE,
+    Shingling,
+    days_between,
+    fingerprint,
+    resemblance,
+    same_text,
+    settings,
+    share_a_band,
+)
 from corpus.nlp import MODEL, annotate, load_pipeline
 from corpus.read.jsonl import field_names, parse_jsonl_record
 from corpus.read.parse import parse_document
@@ -25,7 +34,7 @@ from corpus.scoring.quotes import (
     score,
     score_article,
 )
-from corpus.scoring.stories import JudgedPair, cross_validated, threshold_sweep
+from corpus.scoring.stories import JudgedPair, threshold_sweep
 from corpus.scoring.stories import report as story_report
 from corpus.scoring.voices import VoiceCase, VoiceScores, cases_end_to_end, cases_on_gold_speakers, gold_speakers
 
@@ -256,12 +265,10 @@ NEAR_DUPLICATES = Path(__file__).resolve().parent.parent / "eval/near_duplicates
 development set, `locked_gold.jsonl` the locked test set."""
 
 
-def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bool = False) -> str:
-    """Pairwise precision and recall of the near-duplicate decision (`corpus.fingerprints.same_text`, with the gap
-    between the two publication dates) on the development pairs or, if `locked`, on the locked test pairs (totals and
-    strata only), each document parsed as `corpus ingest` parses the dump; on the development pairs, a threshold
-    sweep and, if asked, the pairs it gets wrong."""
-    path = NEAR_DUPLICATES / ("locked_gold.jsonl" if locked else "gold.jsonl")
+def judged_pairs(shared: Path, path: Path) -> list[JudgedPair]:
+    """The gold pairs of `path` (an eval/near_duplicates gold file), each document parsed as `corpus ingest` parses
+    the dump and fingerprinted, with the warehouse's decision (`corpus.fingerprints.same_text`, given the days between
+    the two publication dates)."""
     gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     ids = sorted({str(g[side]) for g in gold for side in ("a", "b")}, key=int)
     articles = dict(zip(ids, orangesum_articles(shared, ids)))
@@ -271,28 +278,40 @@ def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bo
         a, b = str(g["a"]), str(g["b"])
         days = days_between(articles[a].published_date, articles[b].published_date)
         pairs.append(JudgedPair(a, b, g["stratum"], g["same_story"], same_text(prints[a], prints[b], "documents", days),
-                                _similarity(prints[a], prints[b]), days, share_a_band(prints[a], prints[b]),
-                                g.get("note", "")))
+                                _similarity(prints[a], prints[b]), days, _shingles(prints[a]), _shingles(prints[b]),
+                                share_a_band(prints[a], prints[b]), g.get("note", "")))
+    return pairs
+
+
+def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bool = False) -> str:
+    """Pairwise precision and recall of the near-duplicate decision on the development pairs or, if `locked`, on the
+    locked test pairs (totals and strata only); on the development pairs, what the measure alone would do and, if
+    asked, the pairs decided wrongly."""
+    path = NEAR_DUPLICATES / ("locked_gold.jsonl" if locked else "gold.jsonl")
+    pairs = judged_pairs(shared, path)
     shingling = settings()["documents"]
     lines = [f"Near-duplicate documents, {'locked test' if locked else 'development'} pairs of "
-             f"eval/near_duplicates/{path.name} ({len(pairs)}), {_thresholds(shingling)}", story_report(pairs)]
+             f"eval/near_duplicates/{path.name} ({len(pairs)}), {decision(shingling)}", story_report(pairs)]
     if not locked:
-        learnt, chosen = cross_validated(pairs, shingling)
-        lines += ["", f"Thresholds learnt on 4/5 of these pairs, scored on the other fifth (5 folds): precision "
-                      f"{learnt.precision:.3f}  recall {learnt.recall:.3f}  F1 {learnt.f1:.3f}; thresholds chosen:",
-                  *(f"  fold {k}: {_thresholds(fold)}" for k, fold in enumerate(chosen, 1))]
-        lines += ["", "If the measure alone decided, whatever the dates:",
+        lines += ["", "If the measure alone decided, whatever the lengths and dates:",
                   threshold_sweep(pairs, [t / 20 for t in range(4, 18)], shingling.measure)]
         if show_errors:
             lines += ["", "Pairs decided wrongly:"] + [
-                f"{p.a} {p.b} {p.stratum} {shingling.measure} {p.similarity:.2f} gold {p.same_story}: {p.note}"
-                for p in pairs if p.predicted != p.same_story]
+                f"{p.a} {p.b} {p.stratum} {shingling.measure} {p.similarity:.2f} shingles {p.n_a}/{p.n_b} "
+                f"days {p.days_apart} gold {p.same_story}: {p.note}" for p in pairs if p.predicted != p.same_story]
     return "\n".join(lines)
 
 
-def _thresholds(shingling: Shingling) -> str:
-    within = "".join(f"{t:.2f} within {days} day{'s' * (days > 1)}, " for days, t in shingling.within_days)
-    return f"{shingling.measure} >= {within}{shingling.threshold:.2f}{' beyond' if within else ''}"
+def decision(shingling: Shingling) -> str:
+    """What decides that two texts are the same, in words."""
+    rule = f"{shingling.measure} >= {shingling.threshold:.2f}"
+    if shingling.model is None:
+        return rule
+    return f"{rule} and a story-model probability >= {shingling.model.cut:.2f} ({MODEL_FILE})"
+
+
+def _shingles(print_: Fingerprint | None) -> int:
+    return print_.n_shingles if print_ is not None else 0
 
 
 def _similarity(a: Fingerprint | None, b: Fingerprint | None) -> float:

@@ -1,12 +1,17 @@
 """`corpus train speakers`: fit the speaker ranker on the development gold (the development part of
 eval/orangesum_quotes and the shared wikinews_fr_dev), report k-fold figures by article beside the rules'
-own, and write the weights to corpus/data/speaker_ranker.json."""
+own, and write the weights to corpus/data/speaker_ranker.json. `corpus train stories`: fit the story model on the
+development pairs of eval/near_duplicates, report k-fold figures, and write it to corpus/data/story_model.json."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from pathlib import Path
 
+from corpus import story_training
+from corpus.fingerprints import MODEL_FILE, Shingling, settings
 from corpus.nlp import load_pipeline
 from corpus.quotes.ranking import RANKER_FILE, rule_chooser
 from corpus.quotes.rules import QuoteRules
@@ -21,8 +26,18 @@ from corpus.quotes.training import (
     train_ranker,
 )
 from corpus.records import Quote
+from corpus.scoring.ner import Tally
 from corpus.scoring.quotes import QuoteScores, gold_quotes
-from flows.evaluate import ORANGESUM, WIKINEWS_DEV, orangesum_articles, orangesum_gold, wikinews_articles
+from corpus.scoring.stories import JudgedPair, tally
+from flows.evaluate import (
+    NEAR_DUPLICATES,
+    ORANGESUM,
+    WIKINEWS_DEV,
+    judged_pairs,
+    orangesum_articles,
+    orangesum_gold,
+    wikinews_articles,
+)
 
 RANKER_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / RANKER_FILE
 
@@ -95,3 +110,30 @@ def train_speakers(shared: Path, out: Path = RANKER_PATH, folds: int = 5, model:
 
 def _total(scores: list[QuoteScores]) -> QuoteScores:
     return sum(scores[1:], scores[0])
+
+
+STORY_MODEL_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / MODEL_FILE
+
+
+def train_stories(shared: Path, out: Path = STORY_MODEL_PATH, folds: int = 5) -> str:
+    """Fit, report and write the story model; returns the report."""
+    gold = NEAR_DUPLICATES / "gold.jsonl"
+    pairs = judged_pairs(shared, gold)
+    shingling = settings()["documents"]
+    folded = {cut: story_training.k_fold(pairs, shingling, cut, folds) for cut in story_training.CUTS}
+    cut = story_training.chosen_cut(folded)
+    report = [f"{len(pairs)} development pairs of eval/near_duplicates/{gold.name}; {folds}-fold, 10 shuffles; cut "
+              f"{cut} (the best k-fold F1 at precision >= {story_training.PRECISION_FLOOR})"]
+    rows = [(f"k-fold, cut {c}", folded[c]) for c in story_training.CUTS]
+    rows.append(("measure alone, in-sample best", _best_threshold(pairs, shingling)))
+    report += [f"{name:32} precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}" for name, t in rows]
+    model = story_training.fit(pairs, cut, hashlib.sha256(gold.read_bytes()).hexdigest())
+    out.write_text(json.dumps(dataclasses.asdict(model)) + "\n", encoding="utf-8")
+    report.append(f"weights {model.weights}, bias {model.bias} -> {out} (data sha256 {model.data_sha256[:12]})")
+    return "\n".join(report)
+
+
+def _best_threshold(pairs: list[JudgedPair], shingling: Shingling) -> Tally:
+    """In-sample, the best F1 of the measure alone (no model): what the model is measured against."""
+    return max((tally(story_training.decided(pairs, dataclasses.replace(shingling, threshold=t / 20, model=None)))
+                for t in range(4, 19)), key=lambda t: t.f1)

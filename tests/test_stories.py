@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -136,19 +137,16 @@ def test_the_warehouse_measures_resemblance_as_the_eval_does(tmp_path, articles)
 
 def test_an_update_joins_its_story_within_days_and_not_weeks_later(tmp_path):
     """A same-day rewrite shares less of its text than a republication: the first judged pair of the gold
-    (eval/near_duplicates/gold.jsonl) whose estimated containment is under the any-gap threshold but reaches the
-    one-day threshold joins its story when published the same day or the next, and not when moved a month later."""
-    from corpus.fingerprints import resemblance, settings
-
+    (eval/near_duplicates/gold.jsonl) that the story model puts together when published the same day or the next, and
+    not a month apart, joins its story in the warehouse when loaded so, and not when moved a month later."""
     shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
-    documents = settings()["documents"]
     gold = [json.loads(line) for line in (ROOT / "eval/near_duplicates/gold.jsonl").read_text("utf-8").splitlines()]
     for pair in (g for g in gold if g["same_story"] and 0.2 <= g["jaccard"] < 0.4):
         first, second = orangesum_articles(shared(""), [str(pair["a"]), str(pair["b"])])
         days = days_between(first.published_date, second.published_date)
         a, b = fingerprint(first.text, "documents"), fingerprint(second.text, "documents")
         if days is not None and days <= 1 and same_text(a, b, "documents", days) and \
-                resemblance(a, b, documents.measure) < documents.threshold_for(days + 30):
+                not same_text(a, b, "documents", days + 30):
             break
     else:
         pytest.fail("no such pair in the gold")
@@ -157,3 +155,33 @@ def test_an_update_joins_its_story_within_days_and_not_weeks_later(tmp_path):
         _load(tmp_path / f"{name}.duckdb", [[_annotated(article, first.text) for article in pair]])
     assert len(_groups(tmp_path / "same_cycle.duckdb", "story_id", "documents", "doc_id")) == 1
     assert len(_groups(tmp_path / "month_later.duckdb", "story_id", "documents", "doc_id")) == 2
+
+
+def test_the_story_model_asks_more_of_short_texts_and_of_texts_far_apart():
+    """The shipped model (corpus/data/story_model.json): the same containment makes two long texts the same story
+    sooner than two short ones, and two texts of the same day sooner than two a week apart; an unknown date counts as
+    the longest gap, and beyond it the probability no longer falls."""
+    from corpus.fingerprints import settings
+
+    model = settings()["documents"].model
+    assert model.probability(0.5, 600, 600, 0) > model.probability(0.5, 100, 100, 0)
+    assert model.probability(0.5, 400, 400, 0) > model.probability(0.5, 400, 400, 7)
+    assert model.probability(0.5, 400, 400, None) == model.probability(0.5, 400, 400, model.max_days) \
+        == model.probability(0.5, 400, 400, 365)
+    assert model.probability(0.9, 400, 400, 3) > model.probability(0.6, 400, 400, 3)
+
+
+def test_the_packaged_story_model_is_the_one_learnt_from_the_gold_in_the_repository():
+    """corpus/data/story_model.json: trained on eval/near_duplicates/gold.jsonl as it is, and refitting on those pairs
+    gives its weights."""
+    from corpus.fingerprints import settings
+    from corpus.story_training import fit
+    from flows.evaluate import NEAR_DUPLICATES, judged_pairs
+
+    model = settings()["documents"].model
+    gold = NEAR_DUPLICATES / "gold.jsonl"
+    assert model.data_sha256 == hashlib.sha256(gold.read_bytes()).hexdigest(), \
+        "the gold changed since the story model was trained: run `corpus train stories`"
+    shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    refit = fit(judged_pairs(shared(""), gold), model.cut)
+    assert refit.weights == pytest.approx(model.weights, abs=1e-4) and refit.bias == pytest.approx(model.bias, abs=1e-4)

@@ -1,8 +1,8 @@
 """Stories and quote clusters, given as each batch loads, inside its transaction.
 
-A new document joins the story of the earlier documents whose estimated similarity to it reaches the threshold for
-the days between them (`corpus/data/fingerprints.json`), found through its LSH band keys: a lookup, whatever the size
-of the warehouse. If they belong to several stories it joins the oldest (`story_registry`); with none it starts a
+A new document joins the story of the earlier documents it is the same story as (`corpus.fingerprints.Shingling.same`:
+their estimated similarity, lengths and the days between them), found through its LSH band keys: a lookup, whatever
+the size of the warehouse. If they belong to several stories it joins the oldest (`story_registry`); with none it starts a
 story named after itself. Stories never merge afterwards, so their ids stay. A document that replaces an earlier
 version keeps that version's story. Quotes likewise: the same words (`quote_fingerprints.quote_key`) join that
 cluster, near-identical ones the oldest cluster they reach, else a new cluster named after their words, which a
@@ -44,27 +44,28 @@ _SCORED = """
         JOIN staged_{kind}_fingerprints f ON f.{item} = c.item
         JOIN {other_fingerprints} g ON g.{item} = c.other
     )
-    SELECT item, other, resemblance(j, na, nb, $measure) AS score, days_apart FROM scored WHERE score >= $lowest
+    SELECT item, other, resemblance(j, na, nb, $measure) AS score, na, nb, days_apart FROM scored
+    WHERE score >= $threshold
 """
-"""The pairs (newcomer, other text, estimated resemblance, days between their publication dates) that share a band key
-and reach the lowest threshold: the other text of the batch (`staged_*`) or of the warehouse."""
+"""The pairs (newcomer, other text, estimated resemblance, their shingles, days between their publication dates) that
+share a band key and reach the threshold: the other text of the batch (`staged_*`) or of the warehouse."""
 
 _DAYS_APART = {"document": "abs(date_diff('day', f.published_date, g.published_date))", "quote": "NULL::INTEGER"}
 
 
 def _matches(con: duckdb.DuckDBPyConnection, kind: str, item: str, within_batch: bool) -> dict[str, list]:
     """For each newcomer of `kind` (`document` or `quote`), the texts it matches, with their resemblance: in the
-    batch, or in the warehouse. A pair matches when its resemblance reaches the threshold for the days between them
-    (`Shingling.threshold_for`)."""
+    batch, or in the warehouse. A pair matches when `Shingling.same` says so, given their lengths and the days between
+    them."""
     others = (f"staged_{kind}_bands", f"staged_{kind}_fingerprints") if within_batch else (
         f"{kind}_bands", f"{kind}_fingerprints")
     shingling = settings()[f"{kind}s"]
     sql = _SCORED.format(item=item, kind=kind, other_bands=others[0], other_fingerprints=others[1],
                          days_apart=_DAYS_APART[kind])
     found: dict[str, list] = defaultdict(list)
-    for newcomer, other, score, days in con.execute(sql, {"measure": shingling.measure,
-                                                          "lowest": shingling.lowest_threshold}).fetchall():
-        if score >= shingling.threshold_for(days):
+    for newcomer, other, score, na, nb, days in con.execute(sql, {"measure": shingling.measure,
+                                                                  "threshold": shingling.threshold}).fetchall():
+        if shingling.same(score, na, nb, days):
             found[newcomer].append((other, score))
     return found
 

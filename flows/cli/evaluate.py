@@ -12,9 +12,11 @@ SHARED_HELP = "the shared data folder (default: ../shared beside the project)"
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="learn from the gold data in ../shared and eval/ (the `train` extra)")
-    train.add_argument("target", choices=["speakers"], help="what to learn: the speaker ranker")
+    train.add_argument("target", choices=["speakers", "stories"],
+                       help="what to learn: the speaker ranker, or when two documents are the same story")
     train.add_argument("--shared", default=None, help=SHARED_HELP)
-    train.add_argument("--folds", type=int, default=5, help="folds of the k-fold figures, by article (default: 5)")
+    train.add_argument("--folds", type=int, default=5,
+                       help="folds of the k-fold figures, by article or pair (default: 5)")
     train.set_defaults(run=_train)
     evaluate = commands.add_parser("eval", help="score the pipeline against gold data in ../shared")
     evaluate.add_argument("target", choices=["quotes", "ner", "stories"],
@@ -41,9 +43,11 @@ def _train(args: argparse.Namespace) -> int:
     except ImportError:
         raise CommandError("training needs scikit-learn: pip install -c constraints.txt -e '.[train]'") from None
     from flows.evaluate import WIKINEWS_DEV
-    from flows.train import train_speakers
+    from flows.train import train_speakers, train_stories
 
-    print(train_speakers(_shared_folder(args, WIKINEWS_DEV, "quotes"), folds=args.folds))
+    shared = _shared_folder(args, WIKINEWS_DEV, "quotes")
+    train = train_stories if args.target == "stories" else train_speakers
+    print(train(shared, folds=args.folds))
     return 0
 
 
