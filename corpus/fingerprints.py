@@ -36,10 +36,10 @@ class StoryModel:
     smaller text the other holds, the likelier; the longer the two texts, the less of it a repeat needs (a long
     dispatch and its short first version share few shingles, two short texts share a boilerplate paragraph); the
     more days apart, the more it needs (within a news cycle a text is updated and rewritten; weeks later, a text that
-    keeps part of another recycles background)."""
+    keeps part of another recycles background). A rewrite keeps more of the shorter shingles than of the longer ones."""
 
-    weights: tuple[float, float, float]
-    """Of `features`: containment, log shingles, log days."""
+    weights: tuple[float, float, float, float]
+    """Of `features`: containment, log shingles, log days, containment of the shorter shingles."""
     bias: float
     cut: float
     """The probability from which two documents are the same story."""
@@ -54,13 +54,18 @@ class StoryModel:
         object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
         object.__setattr__(self, "shingles_range", tuple(int(n) for n in self.shingles_range))
 
-    def features(self, containment: float, n_a: int, n_b: int, days_apart: int | None) -> tuple[float, float, float]:
+    def features(self, containment: float, n_a: int, n_b: int, days_apart: int | None,
+                 fine: float | None = None) -> tuple[float, float, float, float]:
+        """`fine`: the containment of the shorter shingles; without it (a document fingerprinted before they were
+        kept), the containment stands for it, which asks more of the pair."""
         low, high = self.shingles_range
         days = self.max_days if days_apart is None else min(days_apart, self.max_days)
-        return containment, math.log(min(max(n_a + n_b, low), high)), math.log1p(days)
+        return (containment, math.log(min(max(n_a + n_b, low), high)), math.log1p(days),
+                containment if fine is None else fine)
 
-    def probability(self, containment: float, n_a: int, n_b: int, days_apart: int | None) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, self.features(containment, n_a, n_b, days_apart)))
+    def probability(self, containment: float, n_a: int, n_b: int, days_apart: int | None,
+                    fine: float | None = None) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, self.features(containment, n_a, n_b, days_apart, fine)))
         return 1 / (1 + math.exp(-z))
 
 
@@ -84,13 +89,16 @@ class Shingling:
     """Shorter texts get no fingerprint: too few words to tell a repeat from a common phrase."""
     model: StoryModel | None = None
     """Decides above `threshold`, given the texts' lengths and the days between them."""
+    fine_shingle_words: int = 0
+    fine_num_perm: int = 0
+    """A second signature over shingles of `fine_shingle_words` words (none if 0), for the model."""
 
-    def same(self, score: float, n_a: int, n_b: int, days_apart: int | None) -> bool:
+    def same(self, score: float, n_a: int, n_b: int, days_apart: int | None, fine: float | None = None) -> bool:
         """Whether two texts of `n_a` and `n_b` shingles, `days_apart` days apart (None: a date is unknown), whose
-        estimated measure is `score`, are the same."""
+        estimated measure is `score` (and `fine` over the shorter shingles), are the same."""
         if score < self.threshold:
             return False
-        return self.model is None or self.model.probability(score, n_a, n_b, days_apart) >= self.model.cut
+        return self.model is None or self.model.probability(score, n_a, n_b, days_apart, fine) >= self.model.cut
 
 
 MODEL_FILE = "story_model.json"
@@ -127,13 +135,20 @@ def fingerprint(text: str, kind: str) -> Fingerprint | None:
     found = words(text)
     if len(found) < shingling.min_words:
         return None
-    n = shingling.shingle_words
-    shingles = {" ".join(found[i:i + n]).encode() for i in range(len(found) - n + 1)}
-    minhash = MinHash(num_perm=shingling.num_perm, permutations=_permutations(shingling.num_perm), scheme="affine32")
-    minhash.update_batch(list(shingles))
-    values, rows = minhash.hashvalues, shingling.rows
+    values, n_shingles = _signature(found, shingling.shingle_words, shingling.num_perm)
+    rows = shingling.rows
     keys = tuple(_band_key(band, values[band * rows:(band + 1) * rows]) for band in range(shingling.bands))
-    return Fingerprint(tuple(int(v) for v in values), keys, len(shingles))
+    fine, n_fine = (_signature(found, shingling.fine_shingle_words, shingling.fine_num_perm)
+                    if shingling.fine_shingle_words else ((), 0))
+    return Fingerprint(tuple(int(v) for v in values), keys, n_shingles, tuple(int(v) for v in fine), n_fine)
+
+
+def _signature(found: list[str], n: int, num_perm: int) -> tuple[np.ndarray, int]:
+    """The MinHash values of the `n`-word shingles of `found`, and how many distinct shingles there are."""
+    shingles = {" ".join(found[i:i + n]).encode() for i in range(len(found) - n + 1)}
+    minhash = MinHash(num_perm=num_perm, permutations=_permutations(num_perm), scheme="affine32")
+    minhash.update_batch(list(shingles))
+    return minhash.hashvalues, len(shingles)
 
 
 def quote_fingerprints(quotes: Sequence[Quote]) -> tuple[Fingerprint | None, ...]:
@@ -148,7 +163,8 @@ def same_text(a: Fingerprint | None, b: Fingerprint | None, kind: str, days_apar
     if not share_a_band(a, b):
         return False
     shingling = settings()[kind]
-    return shingling.same(resemblance(a, b, shingling.measure), a.n_shingles, b.n_shingles, days_apart)
+    return shingling.same(resemblance(a, b, shingling.measure), a.n_shingles, b.n_shingles, days_apart,
+                          fine_resemblance(a, b))
 
 
 def share_a_band(a: Fingerprint | None, b: Fingerprint | None) -> bool:
@@ -164,10 +180,21 @@ def days_between(a: dt.date | None, b: dt.date | None) -> int | None:
 def resemblance(a: Fingerprint, b: Fingerprint, measure: str) -> float:
     """The `measure` (`jaccard` or `containment`) of two texts' shingle sets, as their MinHash signatures estimate it
     (the same formula as the warehouse's `resemblance` macro, warehouse/macros/resemblance.sql)."""
-    jaccard = float(np.mean(np.asarray(a.minhash) == np.asarray(b.minhash)))
+    return _estimate(a.minhash, b.minhash, a.n_shingles, b.n_shingles, measure)
+
+
+def fine_resemblance(a: Fingerprint, b: Fingerprint) -> float | None:
+    """The containment of the two texts' shorter shingles, or None if one of them has no such signature."""
+    if not a.fine_minhash or not b.fine_minhash:
+        return None
+    return _estimate(a.fine_minhash, b.fine_minhash, a.n_fine_shingles, b.n_fine_shingles, "containment")
+
+
+def _estimate(a: Sequence[int], b: Sequence[int], n_a: int, n_b: int, measure: str) -> float:
+    jaccard = float(np.mean(np.asarray(a) == np.asarray(b)))
     if measure == "jaccard":
         return jaccard
-    return min(jaccard * (a.n_shingles + b.n_shingles) / (1 + jaccard) / min(a.n_shingles, b.n_shingles), 1.0)
+    return min(jaccard * (n_a + n_b) / (1 + jaccard) / min(n_a, n_b), 1.0)
 
 
 @functools.cache

@@ -236,6 +236,10 @@ class Fingerprint:
     n_shingles: int
     """How many distinct shingles the text has: with the signatures, what estimates how much of one text the other
     holds."""
+    fine_minhash: tuple[int, ...] = ()
+    n_fine_shingles: int = 0
+    """The same over shorter shingles, for documents (`Shingling.fine_shingle_words`): a text rewritten sentence by
+    sentence keeps short phrases of its source where it loses the longer ones."""
 
 
 @dataclass(frozen=True)

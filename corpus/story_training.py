@@ -1,5 +1,5 @@
 """Learning when two documents are the same story (`corpus.fingerprints.StoryModel`) from the judged pairs of
-eval/near_duplicates: a logistic regression over the model's three features, and repeated k-fold figures. The pairs
+eval/near_duplicates: a logistic regression over the model's four features, and repeated k-fold figures. The pairs
 come in already fingerprinted; nothing here reads files. scikit-learn is needed here only (the `train` extra); the
 pipeline applies the weights without it."""
 
@@ -31,7 +31,7 @@ def fit(pairs: Sequence[JudgedPair], cut: float, data_sha256: str = "") -> Story
     from sklearn.linear_model import LogisticRegression
 
     template = _template(cut)
-    x = [template.features(p.similarity, p.n_a, p.n_b, p.days_apart) for p in pairs]
+    x = [template.features(p.similarity, p.n_a, p.n_b, p.days_apart, p.fine_similarity) for p in pairs]
     model = LogisticRegression(C=REGULARISATION, max_iter=1000).fit(x, [p.same_story for p in pairs])
     return dataclasses.replace(template, weights=tuple(round(float(w), 6) for w in model.coef_[0]),
                                bias=round(float(model.intercept_[0]), 6), data_sha256=data_sha256)
@@ -60,9 +60,9 @@ def chosen_cut(folded: dict[float, Tally]) -> float:
 def decided(pairs: Sequence[JudgedPair], shingling: Shingling) -> list[JudgedPair]:
     """`pairs` as `shingling` decides them: a pair is predicted the same when its documents share a band key and
     `Shingling.same` says so."""
-    return [dataclasses.replace(p, predicted=p.candidate and shingling.same(p.similarity, p.n_a, p.n_b, p.days_apart))
-            for p in pairs]
+    return [dataclasses.replace(p, predicted=p.candidate and shingling.same(p.similarity, p.n_a, p.n_b, p.days_apart,
+                                                                             p.fine_similarity)) for p in pairs]
 
 
 def _template(cut: float) -> StoryModel:
-    return StoryModel(weights=(0.0, 0.0, 0.0), bias=0.0, cut=cut, max_days=MAX_DAYS, shingles_range=SHINGLES_RANGE)
+    return StoryModel(weights=(0.0, 0.0, 0.0, 0.0), bias=0.0, cut=cut, max_days=MAX_DAYS, shingles_range=SHINGLES_RANGE)

@@ -13,6 +13,7 @@ from corpus.fingerprints import (
     MODEL_FILE,
     Shingling,
     days_between,
+    fine_resemblance,
     fingerprint,
     resemblance,
     same_text,
@@ -279,7 +280,8 @@ def judged_pairs(shared: Path, path: Path) -> list[JudgedPair]:
         days = days_between(articles[a].published_date, articles[b].published_date)
         pairs.append(JudgedPair(a, b, g["stratum"], g["same_story"], same_text(prints[a], prints[b], "documents", days),
                                 _similarity(prints[a], prints[b]), days, _shingles(prints[a]), _shingles(prints[b]),
-                                share_a_band(prints[a], prints[b]), g.get("note", "")))
+                                _fine_similarity(prints[a], prints[b]), share_a_band(prints[a], prints[b]),
+                                g.get("note", "")))
     return pairs
 
 
@@ -308,6 +310,10 @@ def decision(shingling: Shingling) -> str:
     if shingling.model is None:
         return rule
     return f"{rule} and a story-model probability >= {shingling.model.cut:.2f} ({MODEL_FILE})"
+
+
+def _fine_similarity(a: Fingerprint | None, b: Fingerprint | None) -> float | None:
+    return fine_resemblance(a, b) if a is not None and b is not None else None
 
 
 def _shingles(print_: Fingerprint | None) -> int:

@@ -118,8 +118,9 @@ def _ids(db: Path) -> list[tuple]:
 
 
 def test_the_warehouse_measures_resemblance_as_the_eval_does(tmp_path, articles):
-    """warehouse/macros/resemblance.sql and corpus.fingerprints.resemblance: one formula, in SQL and in Python."""
-    from corpus.fingerprints import resemblance, settings
+    """warehouse/macros/resemblance.sql and corpus.fingerprints: one formula, in SQL and in Python, for both
+    signatures of a document."""
+    from corpus.fingerprints import fine_resemblance, resemblance, settings
 
     keys = list(articles)
     _load(tmp_path / "w.duckdb", [[articles[k] for k in keys]])
@@ -128,11 +129,28 @@ def test_the_warehouse_measures_resemblance_as_the_eval_does(tmp_path, articles)
         for a, b in zip(keys[0::2], keys[1::2]):
             fa, fb = articles[a].fingerprint, articles[b].fingerprint
             in_sql = con.execute(
-                "SELECT resemblance(minhash_jaccard(f.minhash, g.minhash), f.n_shingles, g.n_shingles, ?) "
-                "FROM document_fingerprints f, document_fingerprints g WHERE f.doc_id = ? AND g.doc_id = ?",
+                "SELECT resemblance(minhash_jaccard(f.minhash, g.minhash), f.n_shingles, g.n_shingles, ?), "
+                "resemblance(minhash_jaccard(f.fine_minhash, g.fine_minhash), f.n_fine_shingles, g.n_fine_shingles, "
+                "'containment') FROM document_fingerprints f, document_fingerprints g "
+                "WHERE f.doc_id = ? AND g.doc_id = ?",
                 [measure, doc_id_for(articles[a].article.source_uri), doc_id_for(articles[b].article.source_uri)]
-            ).fetchone()[0]
-            assert in_sql == pytest.approx(resemblance(fa, fb, measure))
+            ).fetchone()
+            assert in_sql == pytest.approx((resemblance(fa, fb, measure), fine_resemblance(fa, fb)))
+
+
+def test_a_document_without_the_shorter_signature_is_matched_on_the_longer_one(tmp_path, articles):
+    """A document fingerprinted before migration 021 has no 3-word signature: its pairs are decided as
+    `same_text` decides them when that signature is missing (the 5-word containment stands for it)."""
+    keys = list(articles)
+    older = {k: dataclasses.replace(v, fingerprint=dataclasses.replace(v.fingerprint, fine_minhash=(),
+                                                                        n_fine_shingles=0))
+             for k, v in articles.items()}
+    _load(tmp_path / "w.duckdb", [[older[k] for k in keys]])
+    stories = _groups(tmp_path / "w.duckdb", "story_id", "documents", "doc_id")
+    for a, b in zip(keys[0::2], keys[1::2]):
+        together = any({doc_id_for(older[a].article.source_uri), doc_id_for(older[b].article.source_uri)} <= s
+                       for s in stories)
+        assert together == _same_story(older[a], older[b])
 
 
 def test_an_update_joins_its_story_within_days_and_not_weeks_later(tmp_path):

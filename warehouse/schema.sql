@@ -32,7 +32,9 @@ CREATE TABLE document_fingerprints(
     doc_id VARCHAR NOT NULL,
     minhash UINTEGER[] NOT NULL,
     n_shingles INTEGER NOT NULL,
-    published_date DATE
+    published_date DATE,
+    fine_minhash UINTEGER[],
+    n_fine_shingles INTEGER
 );
 
 CREATE TABLE documents(

@@ -183,7 +183,8 @@ def stage_fingerprints(staged: Staged, doc: str, found: Fingerprint | None, publ
     fingerprint), which later documents and quotes are matched against."""
     if found is not None:
         staged.add("document_fingerprints", doc_id=doc, minhash=list(found.minhash), n_shingles=found.n_shingles,
-                   published_date=published)
+                   published_date=published, fine_minhash=list(found.fine_minhash) or None,
+                   n_fine_shingles=found.n_fine_shingles or None)
         staged.extend("document_bands", band_key=list(found.band_keys), doc_id=[doc] * len(found.band_keys))
     for quote_id, text, quoted in quotes:
         if quoted is not None:

@@ -39,18 +39,25 @@ _SCORED = """
     ),
     scored AS (
         SELECT c.item, c.other, minhash_jaccard(f.minhash, g.minhash) AS j, f.n_shingles AS na, g.n_shingles AS nb,
-            {days_apart} AS days_apart
+            {days_apart} AS days_apart, {fine} AS fine
         FROM candidates c
         JOIN staged_{kind}_fingerprints f ON f.{item} = c.item
         JOIN {other_fingerprints} g ON g.{item} = c.other
     )
-    SELECT item, other, resemblance(j, na, nb, $measure) AS score, na, nb, days_apart FROM scored
+    SELECT item, other, resemblance(j, na, nb, $measure) AS score, na, nb, days_apart, fine FROM scored
     WHERE score >= $threshold
 """
-"""The pairs (newcomer, other text, estimated resemblance, their shingles, days between their publication dates) that
-share a band key and reach the threshold: the other text of the batch (`staged_*`) or of the warehouse."""
+"""The pairs (newcomer, other text, estimated resemblance, their shingles, days between their publication dates, the
+containment of their shorter shingles) that share a band key and reach the threshold: the other text of the batch
+(`staged_*`) or of the warehouse."""
 
 _DAYS_APART = {"document": "abs(date_diff('day', f.published_date, g.published_date))", "quote": "NULL::INTEGER"}
+_FINE = {"document": "CASE WHEN f.fine_minhash IS NOT NULL AND g.fine_minhash IS NOT NULL THEN resemblance("
+                     "minhash_jaccard(f.fine_minhash, g.fine_minhash), f.n_fine_shingles, g.n_fine_shingles, "
+                     "'containment') END",
+         "quote": "NULL::DOUBLE"}
+"""NULL when either side has no such signature (a document fingerprinted before migration 021): `least`, in the
+`resemblance` macro, would skip the NULL."""
 
 
 def _matches(con: duckdb.DuckDBPyConnection, kind: str, item: str, within_batch: bool) -> dict[str, list]:
@@ -61,11 +68,11 @@ def _matches(con: duckdb.DuckDBPyConnection, kind: str, item: str, within_batch:
         f"{kind}_bands", f"{kind}_fingerprints")
     shingling = settings()[f"{kind}s"]
     sql = _SCORED.format(item=item, kind=kind, other_bands=others[0], other_fingerprints=others[1],
-                         days_apart=_DAYS_APART[kind])
+                         days_apart=_DAYS_APART[kind], fine=_FINE[kind])
     found: dict[str, list] = defaultdict(list)
-    for newcomer, other, score, na, nb, days in con.execute(sql, {"measure": shingling.measure,
-                                                                  "threshold": shingling.threshold}).fetchall():
-        if shingling.same(score, na, nb, days):
+    for newcomer, other, score, na, nb, days, fine in con.execute(
+            sql, {"measure": shingling.measure, "threshold": shingling.threshold}).fetchall():
+        if shingling.same(score, na, nb, days, fine):
             found[newcomer].append((other, score))
     return found
 

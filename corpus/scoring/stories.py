@@ -25,6 +25,8 @@ class JudgedPair:
     n_a: int = 0
     n_b: int = 0
     """Their shingles (`Fingerprint.n_shingles`; 0 without a fingerprint)."""
+    fine_similarity: float | None = None
+    """The containment of their shorter shingles (`corpus.fingerprints.fine_resemblance`)."""
     candidate: bool = True
     """Whether they share an LSH band key, so that the warehouse compares them at all."""
     note: str = ""
