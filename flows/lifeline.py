@@ -45,8 +45,13 @@ def watch(pid: int, every: float = EVERY_SECONDS) -> list[int]:
     if born is None:
         return []
     under: dict[int, int] = {}
-    while started_at(pid) == born:
-        under = descendants(pid)
+    while True:
+        seen = descendants(pid)
+        if started_at(pid) != born:
+            # It died during this scan: its children were being handed to init, so the scan may have missed some.
+            under.update(seen)
+            break
+        under = seen
         time.sleep(every)
     killed = []
     for child, child_born in under.items():

@@ -38,3 +38,26 @@ def test_a_commands_children_die_when_it_is_killed():
     while any(lifeline.started_at(p) == b for p, b in born.items()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [p for p, b in born.items() if lifeline.started_at(p) == b] == []
+
+
+def test_a_command_that_dies_during_a_scan_still_has_its_children_killed(monkeypatch):
+    """The command dies while the lifeline reads /proc: its children, being handed to init, are missing from that
+    scan, and the scan before, made while it lived, still names them."""
+    children = {101: 7, 102: 8}
+    scans = []
+
+    def descendants(pid):
+        scans.append(pid)
+        return dict(children) if len(scans) < 3 else {}  # the command dies during the third scan
+
+    def started_at(pid):
+        if pid == 100:
+            return 5 if len(scans) < 3 else None
+        return children.get(pid)
+
+    killed = []
+    monkeypatch.setattr(lifeline, "descendants", descendants)
+    monkeypatch.setattr(lifeline, "started_at", started_at)
+    monkeypatch.setattr(lifeline.os, "kill", lambda pid, sig: killed.append((pid, sig)))
+    assert lifeline.watch(100, every=0) == [101, 102]
+    assert killed == [(101, signal.SIGKILL), (102, signal.SIGKILL)]
