@@ -266,11 +266,16 @@ NEAR_DUPLICATES = Path(__file__).resolve().parent.parent / "eval/near_duplicates
 development set, `locked_gold.jsonl` the locked test set."""
 
 
-def judged_pairs(shared: Path, path: Path) -> list[JudgedPair]:
-    """The gold pairs of `path` (an eval/near_duplicates gold file), each document parsed as `corpus ingest` parses
-    the dump and fingerprinted, with the warehouse's decision (`corpus.fingerprints.same_text`, given the days between
-    the two publication dates)."""
-    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+def near_duplicate_gold(locked: bool = False) -> tuple[Path, list[dict]]:
+    """The development pairs of eval/near_duplicates, or the locked test pairs, and the file they are read from."""
+    path = NEAR_DUPLICATES / ("locked_gold.jsonl" if locked else "gold.jsonl")
+    return path, [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def judged_pairs(shared: Path, gold: list[dict]) -> list[JudgedPair]:
+    """The `gold` pairs (`near_duplicate_gold`), each document parsed as `corpus ingest` parses the dump and
+    fingerprinted, with the warehouse's decision (`corpus.fingerprints.same_text`, given the days between the two
+    publication dates)."""
     ids = sorted({str(g[side]) for g in gold for side in ("a", "b")}, key=int)
     articles = dict(zip(ids, orangesum_articles(shared, ids)))
     prints = {key: fingerprint(article.text, "documents") for key, article in articles.items()}
@@ -289,8 +294,8 @@ def evaluate_near_duplicates(shared: Path, locked: bool = False, show_errors: bo
     """Pairwise precision and recall of the near-duplicate decision on the development pairs or, if `locked`, on the
     locked test pairs (totals and strata only); on the development pairs, what the measure alone would do and, if
     asked, the pairs decided wrongly."""
-    path = NEAR_DUPLICATES / ("locked_gold.jsonl" if locked else "gold.jsonl")
-    pairs = judged_pairs(shared, path)
+    path, gold = near_duplicate_gold(locked)
+    pairs = judged_pairs(shared, gold)
     shingling = settings()["documents"]
     lines = [f"Near-duplicate documents, {'locked test' if locked else 'development'} pairs of "
              f"eval/near_duplicates/{path.name} ({len(pairs)}), {decision(shingling)}", story_report(pairs)]

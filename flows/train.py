@@ -30,10 +30,10 @@ from corpus.scoring.ner import Tally
 from corpus.scoring.quotes import QuoteScores, gold_quotes
 from corpus.scoring.stories import JudgedPair, tally
 from flows.evaluate import (
-    NEAR_DUPLICATES,
     ORANGESUM,
     WIKINEWS_DEV,
     judged_pairs,
+    near_duplicate_gold,
     orangesum_articles,
     orangesum_gold,
     wikinews_articles,
@@ -117,8 +117,8 @@ STORY_MODEL_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / MODE
 
 def train_stories(shared: Path, out: Path = STORY_MODEL_PATH, folds: int = 5) -> str:
     """Fit, report and write the story model; returns the report."""
-    gold = NEAR_DUPLICATES / "gold.jsonl"
-    pairs = judged_pairs(shared, gold)
+    gold, records = near_duplicate_gold()
+    pairs = judged_pairs(shared, records)
     shingling = settings()["documents"]
     folded = {cut: story_training.k_fold(pairs, shingling, cut, folds) for cut in story_training.CUTS}
     cut = story_training.chosen_cut(folded)

@@ -194,12 +194,12 @@ def test_the_packaged_story_model_is_the_one_learnt_from_the_gold_in_the_reposit
     gives its weights."""
     from corpus.fingerprints import settings
     from corpus.story_training import fit
-    from flows.evaluate import NEAR_DUPLICATES, judged_pairs
+    from flows.evaluate import judged_pairs, near_duplicate_gold
 
     model = settings()["documents"].model
-    gold = NEAR_DUPLICATES / "gold.jsonl"
+    gold, records = near_duplicate_gold()
     assert model.data_sha256 == hashlib.sha256(gold.read_bytes()).hexdigest(), \
         "the gold changed since the story model was trained: run `corpus train stories`"
     shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
-    refit = fit(judged_pairs(shared(""), gold), model.cut)
+    refit = fit(judged_pairs(shared(""), records), model.cut)
     assert refit.weights == pytest.approx(model.weights, abs=1e-4) and refit.bias == pytest.approx(model.bias, abs=1e-4)

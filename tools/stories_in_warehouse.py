@@ -12,13 +12,12 @@ are not both in the warehouse are counted apart. Totals and strata only.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import duckdb
 
 from corpus.scoring.stories import JudgedPair, report
-from flows.evaluate import NEAR_DUPLICATES
+from flows.evaluate import near_duplicate_gold
 
 
 def grouped_pairs(con: duckdb.DuckDBPyConnection, gold: list[dict]) -> tuple[list[JudgedPair], int]:
@@ -42,8 +41,7 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--locked-test", action="store_true", help="the locked test pairs instead of development")
     args = parser.parse_args()
-    path = NEAR_DUPLICATES / ("locked_gold.jsonl" if args.locked_test else "gold.jsonl")
-    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    path, gold = near_duplicate_gold(args.locked_test)
     with duckdb.connect(str(args.db), read_only=True) as con:
         pairs, missing = grouped_pairs(con, gold)
     print(f"Stories of {args.db} on the pairs of eval/near_duplicates/{path.name}: {len(pairs)} pairs "

@@ -52,12 +52,10 @@ containment of their shorter shingles) that share a band key and reach the thres
 (`staged_*`) or of the warehouse."""
 
 _DAYS_APART = {"document": "abs(date_diff('day', f.published_date, g.published_date))", "quote": "NULL::INTEGER"}
-_FINE = {"document": "CASE WHEN f.fine_minhash IS NOT NULL AND g.fine_minhash IS NOT NULL THEN resemblance("
-                     "minhash_jaccard(f.fine_minhash, g.fine_minhash), f.n_fine_shingles, g.n_fine_shingles, "
-                     "'containment') END",
+_FINE = {"document": "resemblance(minhash_jaccard(f.fine_minhash, g.fine_minhash), f.n_fine_shingles, "
+                     "g.n_fine_shingles, 'containment')",
          "quote": "NULL::DOUBLE"}
-"""NULL when either side has no such signature (a document fingerprinted before migration 021): `least`, in the
-`resemblance` macro, would skip the NULL."""
+"""NULL when either side has no such signature (a document fingerprinted before migration 021)."""
 
 
 def _matches(con: duckdb.DuckDBPyConnection, kind: str, item: str, within_batch: bool) -> dict[str, list]:
