@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--locked-test", action="store_true", help="the locked test pairs instead of development")
     args = parser.parse_args()
+    if not args.db.is_file():
+        parser.error(f"no warehouse at {args.db}")
     path, gold = near_duplicate_gold(args.locked_test)
     with duckdb.connect(str(args.db), read_only=True) as con:
         pairs, missing = grouped_pairs(con, gold)
