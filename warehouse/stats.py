@@ -58,3 +58,15 @@ def source_states(con: duckdb.DuckDBPyConnection) -> list[tuple]:
                      'no items recorded') AS items
         FROM source_state s ORDER BY s.source
         """).fetchall()
+
+
+def entity_names(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """Every entity as (name, label, mentions), most mentioned first."""
+    return con.execute("SELECT name, label, n_mentions FROM entities ORDER BY n_mentions DESC, name").fetchall()
+
+
+def most_mentioned_people(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[tuple[str, int, int]]:
+    """The `limit` most mentioned people as (name, mentions by `entities`, mentions counted in `entity_mentions`)."""
+    return con.execute("""
+        SELECT e.name, e.n_mentions, (SELECT count(*) FROM entity_mentions m WHERE m.entity_id = e.entity_id)
+        FROM entities e WHERE e.label = 'PER' ORDER BY e.n_mentions DESC, e.name LIMIT ?""", [limit]).fetchall()

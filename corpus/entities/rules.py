@@ -22,7 +22,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from corpus.entities.keys import is_acronym
+from corpus.entities.first_names import given_name_gender
+from corpus.entities.keys import fold, is_acronym
+from corpus.glue import NAME_PREFIX
 from corpus.entities.outlets import Outlets
 
 if not Span.has_extension("title"):
@@ -55,6 +57,18 @@ class EntityRules:
     name_triggers: frozenset[str]
     place_prepositions: frozenset[str]
     organisation_heads: frozenset[str]
+    kept_inner_punctuation: frozenset[str]
+    """Punctuation that may stand inside a name ("Johnson & Johnson", "Good Golly, Miss Molly"); any other cuts it."""
+    editorial_marks: frozenset[str]
+    weekdays: frozenset[str]
+    name_particles: frozenset[str]
+    """Lower-case words inside a person's name ("Charles de Gaulle", "Ursula von der Leyen")."""
+    institution_heads: frozenset[str]
+    """Lower-case nouns that make a name with the name after them ("le parquet de Paris"): an organisation."""
+    place_heads: frozenset[str]
+    """The same for places ("la place de la Concorde", "la tour Eiffel")."""
+    portfolio_roles: frozenset[str]
+    """Roles whose complement is a portfolio, no name ("ministre de la Transition écologique")."""
     places: dict[str, str]
     """Place name -> `country`, `capital` or `commune` (`places.tsv`, built by tools/build_places.py)."""
     names_with_article: frozenset[str]
@@ -63,6 +77,9 @@ class EntityRules:
     """Name -> label, or "-" for a word that is no name: the outlets (ORG) but the ambiguous ones ("Capital"),
     and `entity_names.tsv`."""
     ambiguous_outlets: frozenset[str]
+    short_names: dict[str, str]
+    """Known names without their article ("Parisien" for "Le Parisien"), the ambiguous outlets included: read only
+    after a contracted article ("au Parisien", "du Monde")."""
 
     @classmethod
     def load(cls, rules: str | Path | None = None, places: str | Path | None = None) -> EntityRules:
@@ -78,6 +95,9 @@ class EntityRules:
                                  **dict(_rows(_read(None, "entity_names.tsv")))}
         fields["names_with_article"] = frozenset(
             name for name in (*fields["places"], *outlets) if re.match(r"^(?:Le|La|Les|L')\s?\S", name))
+        organisations = [*outlets, *(name for name, label in fields["known_names"].items() if label == "ORG")]
+        fields["short_names"] = {match.group(1): "ORG" for name in organisations
+                                 if (match := re.match(r"^(?:Le|La|Les) (\S.*)$", name))}
         return cls(**fields)
 
     def is_place(self, text: str, *kinds: str) -> bool:
@@ -129,23 +149,139 @@ class EntityCleaner:
         self.matcher = PhraseMatcher(next(iter(names.values())).vocab)
         for name, pattern in names.items():
             self.matcher.add(name, [pattern])
+        self.short_matcher = PhraseMatcher(self.matcher.vocab)
+        for name in rules.short_names:
+            self.short_matcher.add(name, [make_doc(name)])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [span for span in (self.fix(ent) for ent in self._with_known_names(doc)) if span is not None]
-        doc.ents = consistent_labels(spans)
+        pieces = [piece for ent in doc.ents for piece in self.split_at_punctuation(ent)]
+        spans = [span for ent in self._with_known_names(doc, pieces) for span in self.repair(ent)]
+        doc.ents = consistent_labels(filter_spans(spans))
         return doc
 
-    def _with_known_names(self, doc: Doc) -> list[Span]:
+    def repair(self, ent: Span) -> list[Span]:
+        """A known name as it is; any other entity cut where a second name starts (`split_names`), each part
+        fixed (`fix`) and, if a kind of body or place stands before it, taken whole with it (`with_head`)."""
+        if ent.text in self.rules.known_names:
+            return [ent]
+        fixed = (self.fix(part) for part in self.split_names(ent))
+        return [self.with_head(span) for span in fixed if span is not None]
+
+    def split_at_punctuation(self, ent: Span) -> list[Span]:
+        """The parts of a model entity between line breaks and punctuation that no name holds (quotation marks,
+        brackets, "?", full stops standing alone, dashes between spaces), and between words glued together:
+        "Emmanuel Macron"Le" -> "Emmanuel Macron", "Benoît Hamon - Manuel Valls" -> both. A part with no proper
+        noun, acronym or capitalised word after its first ("Le", "Comme", "Dans un pays") is dropped."""
+        doc, rules = ent.doc, self.rules
+        bounds, start = [], ent.start
+        for token in ent:
+            if token.is_space or token.is_punct and (
+                    token.text not in rules.kept_inner_punctuation
+                    or (token.text == "-" and (token.whitespace_ or doc[token.i - 1].whitespace_))):
+                bounds.append((start, token.i))
+                start = token.i + 1
+            elif token.i > start and token.is_alpha and doc[token.i - 1].is_alpha and not doc[token.i - 1].whitespace_:
+                bounds.append((start, token.i))  # words glued together ("CALME|Des"): split by `glue_splitter`
+                start = token.i
+        if start == ent.start:
+            return [ent]
+        bounds.append((start, ent.end))
+        parts = [Span(doc, a, b, label="PER" if self._starts_with_person(doc, a, b) else ent.label_)
+                 for a, b in bounds if b > a]
+        return [part for part in parts if part.text in rules.known_names
+                or any(t.pos_ == "PROPN" or t.is_upper and len(t) > 1 or i > 0 and t.is_title
+                       for i, t in enumerate(part))]
+
+    @staticmethod
+    def _starts_with_person(doc: Doc, start: int, end: int) -> bool:
+        """A given name followed by another capitalised word: "Donald Trump" out of "Maison Blanche -Donald Trump"."""
+        return end - start > 1 and doc[start].is_title and doc[start + 1].is_title and bool(given_name_gender(doc[start].text))
+
+    def split_names(self, ent: Span) -> list[Span]:
+        """A person's name that starts inside an entity, after a complete name or a word that is not one: "Emmanuel
+        Macron Sylvain Fort", "Rassemblement national Marine Le Pen", "Twitter Donald Trump", "Rachida Dati-Anne
+        Hidalgo". It starts at a given name followed by another capitalised word, after a word that is no given name,
+        particle, title or role, and not after the kind of place or body that names take ("lycée Jean Moulin", "rue
+        Jean Jaurès", "Place Jacques Chirac")."""
+        doc, rules = ent.doc, self.rules
+        for i in range(ent.start + 1, ent.end - 1):
+            token, previous = doc[i], doc[i - 1]
+            if not (token.is_title and doc[i + 1].is_title and given_name_gender(token.text)):
+                continue
+            hyphen = previous.text == "-" and not previous.whitespace_ and not doc[i - 2].whitespace_
+            if hyphen:  # "Rachida Dati-Anne Hidalgo", "Sarkozy-Marine Le Pen"; not "Jean-Marie", "Saint-Jean"
+                previous = doc[i - 2]
+                if i - 2 < ent.start or not previous.is_title or previous.lower_ in rules.titles_lower_case:
+                    continue
+            if (given_name_gender(previous.text) or previous.lower_ in rules.name_particles or previous.is_punct
+                    or rules.is_title(previous) or previous.lower_ in rules.role_nouns
+                    or previous.lower_ in rules.name_triggers or previous.lower_ in rules.place_heads
+                    or previous.lower_ in rules.institution_heads
+                    or any(t.is_lower and (t.lower_ in rules.name_triggers or t.lower_ in rules.place_heads
+                                           or t.lower_ in rules.institution_heads) for t in doc[ent.start:i])):
+                continue
+            head_end = i - 1 if hyphen else i
+            head = doc[ent.start:head_end].text
+            label = rules.known_names.get(head)
+            one_word = label is None and head_end - ent.start == 1
+            demonym = previous.text in rules.demonyms or bool(rules.demonym_pattern.match(previous.text))
+            if one_word and ent.label_ == "PER" and previous.pos_ == "PROPN" and not demonym and not hyphen:
+                continue  # "Ange Pierre Vivoni": a proper noun before a given name is more likely a given name
+            person = self.split_names(Span(doc, i, ent.end, label="PER"))
+            if label == "-" or one_word and (demonym or not (previous.is_upper or previous.pos_ == "PROPN")):
+                return person  # "Suédoise Greta Thunberg": a word, no name
+            return [Span(doc, ent.start, head_end, label=label or ent.label_), *person]
+        return [ent]
+
+    def with_head(self, span: Span) -> Span:
+        """"le parquet de Paris", "la place de la Concorde", "l'hôpital Bichat": a name after a lower-case noun
+        that names a body or a place, with a definite article before it, is taken whole, as an organisation or a
+        place. A person's name joins only a noun right before it ("l'hôpital Georges Pompidou")."""
+        doc, rules = span.doc, self.rules
+        i = span.start
+        if i > 1 and doc[i - 1].lower_ in ("la", "l'", "l’") and doc[i - 2].lower_ in ("de", "d'", "d’"):
+            i -= 2
+        elif i > 0 and doc[i - 1].lower_ in ("de", "d'", "d’", "du", "des"):
+            i -= 1
+        preposition = i < span.start
+        if preposition and span.label_ == "PER":
+            return span
+        while i > 0 and doc[i - 1].is_lower and doc[i - 1].pos_ == "ADJ":
+            i -= 1
+        head = i - 1
+        if head < 0 or not doc[head].is_lower:
+            return span
+        word = doc[head].lower_
+        label = "ORG" if word in rules.institution_heads else "LOC" if word in rules.place_heads else None
+        before = doc[head - 1] if head > 0 else None
+        if label is None or not (before is None or before.is_punct
+                                 or before.lower_ in ("le", "la", "l'", "l’", "les", "du", "au", "aux", "des")):
+            return span
+        if not preposition and (head < span.start - 1 or word not in rules.place_heads):
+            return span  # "l'agence Fars", "l'agence officielle Irna": a descriptor, no name
+        whole = Span(doc, head, span.end, label=label)
+        whole._.title = span._.title
+        return whole
+
+    def _with_known_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """The model's entities, where a known name overlaps one or stands untagged replaced by that name."""
         known = [Span(doc, start, end, label=self.rules.known_names[doc.vocab.strings[key]])
                  for key, start, end in self.matcher(doc)]
+        known += [Span(doc, start, end, label=self.rules.short_names[doc.vocab.strings[key]])
+                  for key, start, end in self.short_matcher(doc) if self._after_contraction(doc, start)]
         known = filter_spans(known)
-        ents = list(doc.ents)
         known = [span for span in known
                  if not any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)]
         claimed = {i for span in known for i in range(span.start, span.end)}
         kept = [ent for ent in ents if not any(i in claimed for i in range(ent.start, ent.end))]
         return sorted(kept + [span for span in known if span.label_ != "-"], key=lambda span: span.start)
+
+    @staticmethod
+    def _after_contraction(doc: Doc, i: int) -> bool:
+        """"confié au Parisien", "selon des sources du Monde": after "au", "du", "aux" or "des", itself after no
+        capitalised word ("la Coupe du Monde" is no outlet)."""
+        return (i > 0 and doc[i - 1].lower_ in ("au", "du", "aux", "des")
+                and (i < 2 or not doc[i - 2].text[:1].isupper()))
 
     def fix(self, ent: Span) -> Span | None:
         rules, doc = self.rules, ent.doc
@@ -157,13 +293,18 @@ class EntityCleaner:
             start += 1
         end = next((i for i in range(start + 1, end - 2)  # "un Belfortain de 20 ans": an age, not a name
                     if doc[i].lower_ == "de" and doc[i + 1].like_num and doc[i + 2].lower_ == "ans"), end)
+        if NAME_PREFIX.fullmatch(doc[start].text) and start + 1 < end:  # "anti-|Donald Trump", "ex-|Afssaps"
+            start += 1
+        end = self._name_end(doc, start, end, label)
         if all(self._is_address_word(t) for t in doc[start:end]):
             return None
+        if doc[start].lower_ in rules.leading_determiners and start + 1 < end and doc[start + 1].lower_ in rules.role_nouns:
+            start += 1  # "Le Premier ministre Édouard Philippe"
+        title_start = start
         if doc[start].lower_ in rules.role_nouns:
             start, label = self._after_role(doc, start, end, label)
             if start is None:
                 return None
-        title_start = start
         while start < end - 1 and rules.is_title(doc[start]) and doc[start + 1].text[:1].isupper():
             start += 1
         title = doc[title_start:start].text if start > title_start else None
@@ -173,7 +314,7 @@ class EntityCleaner:
             start += 1
         start = self._after_common_noun(doc, start, end)
         label = self._place_label(doc, start, end, label, title)
-        if start >= end:
+        if start >= end or self._is_portfolio(doc, start):
             return None
         text = doc[start:end].text
         if (text in rules.not_names or text.rstrip(".") in rules.abbreviations or len(text) == 1
@@ -181,7 +322,7 @@ class EntityCleaner:
                 or rules.code_pattern.match(text) or not any(c.isupper() for c in text)
                 or rules.is_demonym(doc, start, end) or self._is_capitalised_noun(doc, start, end)):
             return None
-        if doc[start].text in rules.organisation_heads or (
+        if doc[start].text in rules.organisation_heads or doc[start].text in rules.institution_heads or (
                 label in ("MISC", "LOC") and is_acronym(text) and text not in rules.place_acronyms):
             label = "ORG"
         span = Span(doc, start, end, label=label)
@@ -200,7 +341,8 @@ class EntityCleaner:
         token, rules = doc[i], self.rules
         if token.text in rules.leading_determiners or token.text in rules.leading_prepositions:
             return True
-        at_start = token.is_sent_start or (i > 0 and doc[i - 1].is_punct and doc[i - 1].text not in "()[]")
+        at_start = token.is_sent_start or (i > 0 and doc[i - 1].is_punct and doc[i - 1].text not in "()[]") or (
+            i > 0 and doc[i - 1].is_alpha and not doc[i - 1].whitespace_)  # "CALME|Des": glued after a heading
         return (at_start and token.lower_ in rules.leading_determiners
                 and doc[i:end].text not in rules.names_with_article)
 
@@ -254,7 +396,59 @@ class EntityCleaner:
             if i < end and doc[i].text in rules.organisation_heads:
                 return i, "ORG"
             return None, label
-        return (None if i == end else start), label
+        if i == end:
+            return None, label
+        if i > start and doc[i].text[:1].isupper() and any(  # "Premier ministre Edouard Philippe", not "Premier League"
+                t.lower_ not in ("premier", "première") for t in doc[start:i] if t.lower_ in rules.role_nouns):
+            return i, ("PER" if given_name_gender(doc[i].text) else label)
+        return start, label
+
+    def _name_end(self, doc: Doc, start: int, end: int, label: str) -> int:
+        """Where the name stops: before an editorial mark or a weekday ("Édouard Philippe ndlr", "Le Point jeudi 25
+        juin", "Gérard Larcher Mardi" for a person), and in a person's name before a role or a lower-case word that
+        is no particle ("Édouard Philippe à Matignon", "Jean Castex le Premier", "Olivier Véran Ministre")."""
+        rules = self.rules
+        for i in range(start + 1, end):
+            token = doc[i]
+            if token.lower_ in rules.editorial_marks or (
+                    token.lower_ in rules.weekdays and (token.is_lower or label == "PER")):
+                return i
+            if label == "PER" and (token.text[:1].islower() and not self._is_name_part(doc, i, end)
+                                   or token.lower_ in rules.role_nouns  # "Gérald Darmanin Ministre du Travail"
+                                   and doc[i - 1].text not in ("Le", "La", "De", "Du")):  # not "Bruno Le Maire"
+                return i
+        return end
+
+    def _is_name_part(self, doc: Doc, i: int, end: int) -> bool:
+        """A lower-case word inside a person's name: a particle before a capitalised word ("de Gaulle", "von der
+        Leyen", "d'Estaing", "de la Fontaine"), or the end of a hyphenated word ("Kim Jong-un")."""
+        if i > 1 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+            return True
+        if doc[i].lower_ in ("la", "l'", "l’") and doc[i - 1].lower_ in ("de", "d'", "d’"):
+            return i + 1 < end and doc[i + 1].text[:1].isupper()
+        if doc[i].lower_ not in self.rules.name_particles:
+            return False
+        j = i + 1
+        if j < end and doc[i].lower_ in ("de", "d'", "d’") and doc[j].lower_ in ("la", "l'", "l’"):
+            j += 1
+        if j < end and doc[j].text == "-":
+            j += 1
+        return j < end and (doc[j].text[:1].isupper() or doc[j].lower_ in self.rules.name_particles)
+
+    def _is_portfolio(self, doc: Doc, start: int) -> bool:
+        """"ministre de la Transition écologique", "ministre délégué aux Comptes publics": a minister's portfolio,
+        no name, unless it names a body ("ministre auprès du Conseil")."""
+        if doc[start].text in self.rules.organisation_heads:
+            return False
+        i = start
+        if i > 0 and doc[i - 1].lower_ in self.rules.leading_determiners:
+            i -= 1
+        if i == 0 or doc[i - 1].lower_ not in self.rules.leading_prepositions:
+            return False
+        i -= 1
+        while i > 0 and doc[i - 1].is_lower and doc[i - 1].pos_ in ("ADJ", "VERB"):
+            i -= 1
+        return i > 0 and doc[i - 1].lower_ in self.rules.portfolio_roles
 
 
 def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
@@ -286,6 +480,7 @@ def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[
     even if tagged LOC), and a name tagged differently in different places takes its most frequent label."""
     spans = split_pairs(spans, evidence)
     person_parts: set[str] = set()
+    persons = {fold(span.text) for span in (*evidence, *spans) if span.label_ == "PER"}
     for span in (*evidence, *spans):
         if span.label_ == "PER" and len(span) > 1:
             words = [t.text for t in span]
@@ -293,14 +488,14 @@ def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[
             person_parts.update(" ".join(words[n:]) for n in range(1, len(words)))
     votes: dict[str, Counter] = {}
     for span in (*evidence, *spans):
-        votes.setdefault(span.text, Counter())[span.label_] += 1
+        votes.setdefault(fold(span.text), Counter())[span.label_] += 1
     result = []
     for span in spans:
         label = span.label_
-        if span.text in person_parts:
+        if span.text in person_parts or fold(span.text) in persons:  # "FRANÇOIS DE RUGY" in a heading
             label = "PER"
         else:
-            ranked = votes[span.text].most_common(2)
+            ranked = votes[fold(span.text)].most_common(2)
             if len(ranked) == 2 and ranked[0][1] > ranked[1][1]:
                 label = ranked[0][0]
         if label != span.label_:

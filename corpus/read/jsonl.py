@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
-from importlib import resources
 
+from corpus.glue import word_glue
 from corpus.read.authors import split_authors
 from corpus.read.dates import parse_french_date, split_dateline
 from corpus.read.selectors import JSONL_FIELDS
@@ -24,10 +23,6 @@ _LOWER_BEFORE = re.compile(r"[a-zà-öø-ÿ0-9%)\]»\"”]")
 _ACRONYM_END = re.compile(r"(?<![\w.])[A-ZÀ-ÖØ-Þ]{3,}[.!?]$")
 """A sentence that ends on an acronym ("… le DPS.Les …"), unlike an abbreviation ("M.Dupont", "O.N.U.")."""
 _WORD_START = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
-_LOWER_INTO_CAPITAL = re.compile(r"(?<![\w/.'’_-])([a-zà-öø-ÿ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{3,})([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)(?![\w/'_=:])")
-"""A paragraph glued to the next without punctuation: "accruLa prime", "franceinfoPour les suspects"."""
-_CAPITALS_INTO_WORD = re.compile(r"(?<![\w/.'’_-])[A-ZÀ-ÖØ-Þ]{4,}(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})")
-"""A heading in capitals glued to the next paragraph: "LA FAUTE DE NICOLAS SARKOZYMarine Le Pen a …"."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -140,7 +135,7 @@ def glue_splits(body: str) -> list[int]:
 def _glued_breaks(body: str, start: int, end: int) -> list[int]:
     cuts = []
     segment_start = start
-    for cut in sorted({m.start() for m in _GLUED.finditer(body, start, end)} | set(_lowercase_glue(body, start, end))):
+    for cut in sorted({m.start() for m in _GLUED.finditer(body, start, end)} | set(word_glue(body, start, end))):
         if (not _LOWER_BEFORE.match(body[cut - 2]) and body[cut - 1] not in "\"»”" and not body[cut - 1].isalpha()
                 and not (_ACRONYM_END.search(body, max(start, cut - 12), cut) and _WORD_START.match(body, cut))):
             continue
@@ -152,37 +147,6 @@ def _glued_breaks(body: str, start: int, end: int) -> list[int]:
             cuts.append(cut)
             segment_start = cut
     return cuts
-
-
-def _lowercase_glue(body: str, start: int, end: int) -> list[int]:
-    """Where a word runs into a capitalised one with no space: after a lower-case word ("accru|La"), after a
-    heading in capitals ("SARKOZY|Marine"), or after a
-    capitalised word of four letters or more into a word that opens sentences ("Paris|Le"), not after a
-    function word ("parCyril" lost a space, not a paragraph break). Words written with an inner capital
-    (iPhone, easyJet, YouTube, McDonald, LeBron) stay whole."""
-    cuts = []
-    for match in _LOWER_INTO_CAPITAL.finditer(body, start, end):
-        left, right = match.group(1), match.group(2)
-        if match.group(0).lower() in _words_kept_whole():
-            continue
-        if left[0].isupper() and right.lower() not in _sentence_openers() or left in _sentence_openers():
-            continue  # "formé parCyril Lignac": a space lost inside a sentence, not a paragraph break
-        cuts.append(match.start(2))
-    cuts.extend(match.end() for match in _CAPITALS_INTO_WORD.finditer(body, start, end))
-    return sorted(cuts)
-
-
-@lru_cache(maxsize=1)
-def _words_kept_whole() -> frozenset[str]:
-    text = resources.files("corpus.data").joinpath("words_kept_whole.txt").read_text("utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def _sentence_openers() -> frozenset[str]:
-    """Words that open sentences: the function words of `function_words.json`."""
-    data = json.loads(resources.files("corpus.data").joinpath("function_words.json").read_text("utf-8"))
-    return frozenset(w.lower() for w in data["fr"])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

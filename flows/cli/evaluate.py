@@ -26,6 +26,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--locked-test", action="store_true",
                           help="score the locked test part of eval/orangesum_quotes (or eval/near_duplicates) "
                                "instead (totals only, no errors)")
+    evaluate.add_argument("--warehouse", metavar="DB", default=None,
+                          help="with ner: also the junk-shaped entities and the variants of the most mentioned people "
+                               "in this DuckDB warehouse")
     evaluate.set_defaults(run=_evaluate)
 
 
@@ -52,7 +55,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from flows.evaluate import SEQUOIA, WIKINEWS_DEV, evaluate_ner
+    from flows.evaluate import WIKINEWS_DEV
 
     shared = _shared_folder(args, WIKINEWS_DEV, "quotes")
     if args.locked_test and args.errors:
@@ -62,12 +65,23 @@ def _evaluate(args: argparse.Namespace) -> int:
 
         print(evaluate_near_duplicates(shared, locked=args.locked_test, show_errors=args.errors))
     elif args.target == "ner":
-        print(evaluate_ner(_shared_folder(args, SEQUOIA, "entities")))
+        _evaluate_entities(args)
     elif args.locked_test:
         _evaluate_locked_test(args, shared)
     else:
         _evaluate_development_quotes(args, shared)
     return 0
+
+
+def _evaluate_entities(args: argparse.Namespace) -> None:
+    from flows.evaluate import SEQUOIA, entity_clutter, evaluate_ner
+
+    if args.warehouse and not Path(args.warehouse).is_file():
+        raise CommandError(f"no warehouse at {args.warehouse}")
+    print(evaluate_ner(_shared_folder(args, SEQUOIA, "entities"), locked=args.locked_test))
+    if args.warehouse:
+        print()
+        print(entity_clutter(Path(args.warehouse)))
 
 
 def _evaluate_locked_test(args: argparse.Namespace, shared: Path) -> None:

@@ -1,0 +1,80 @@
+"""Entity mentions repaired, not dropped, on real OrangeSum articles (read from ../shared): each article below gave a
+junk-shaped entity before its class of repair, and now gives the name, with offsets that still hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.nlp import annotate
+from flows.evaluate import orangesum_articles
+from tests.conftest import shared
+from warehouse.load import load_batch, open_warehouse, start_run
+
+REPAIRS = [
+    # (record id, junk entity before, repaired (text, label), class of repair)
+    ("21856", 'Emmanuel Macron"Le', ("Emmanuel Macron", "PER"), "a quotation mark glued to the next paragraph"),
+    ("12062", "François Bayrou)par", ("François Bayrou", "PER"), "a bracket glued to a video credit"),
+    ("2298", None, ("franceinfo", "ORG"), "a question mark glued to a credit: `?par franceinfo`"),
+    ("21898", "Jacques Chirac.14h45", ("Jacques Chirac", "PER"), "a full stop glued to a time"),
+    ("533", "LR.Anne Hidalgo", ("Anne Hidalgo", "PER"), "a full stop glued to a name"),
+    ("610", "Premier ministre Edouard Philippe", ("Edouard Philippe", "PER"), "a leading role"),
+    ("9030", "Édouard Philippe ndlr", ("Édouard Philippe", "PER"), "an editorial mark"),
+    ("16076", "Gérard Larcher Mardi", ("Gérard Larcher", "PER"), "a trailing weekday"),
+    ("3399", "Édouard Philippe à Matignon", ("Édouard Philippe", "PER"), "a trailing lower-case phrase"),
+    ("35515", "Gérald Darmanin Ministre du Travail", ("Gérald Darmanin", "PER"), "a trailing role"),
+    ("4092", "Économie Bruno Le Maire", ("Bruno Le Maire", "PER"), "a minister's portfolio before the name"),
+    ("928", "Rassemblement national Marine Le Pen", ("Marine Le Pen", "PER"), "a party before the name"),
+    ("987", "Suédoise Greta Thunberg", ("Greta Thunberg", "PER"), "a demonym before the name"),
+    ("35292", "Emmanuel Macron Sylvain Fort", ("Sylvain Fort", "PER"), "two names run together"),
+    ("4045", "anti-Donald Trump", ("Donald Trump", "PER"), "a prefix hyphenated to the name"),
+]
+
+
+@pytest.fixture(scope="module")
+def annotated():
+    shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    keys = [record for record, *_ in REPAIRS]
+    return dict(zip(keys, annotate(orangesum_articles(shared(""), keys))))
+
+
+@pytest.mark.parametrize("record, junk, repaired, why", REPAIRS, ids=[r[3] for r in REPAIRS])
+def test_a_junk_shaped_mention_is_repaired_into_its_name(annotated, record, junk, repaired, why):
+    found = {(m.text, m.label) for m in annotated[record].mentions}
+    assert repaired in found
+    assert junk not in {text for text, _ in found}
+
+
+def test_repaired_mentions_keep_offsets_that_hold_and_roles_as_titles(annotated):
+    for result in annotated.values():
+        for mention in result.mentions:
+            if mention.part == "text":
+                assert result.article.text[mention.start:mention.end] == mention.text
+    titles = {m.title for m in annotated["610"].mentions if m.text == "Edouard Philippe"}
+    assert any(title and title.endswith("ministre") for title in titles)  # "Premier ministre", "ministre"
+
+
+def test_an_institution_is_taken_whole_and_an_outlet_after_a_contraction_is_found():
+    from corpus.nlp import load_pipeline
+
+    doc = load_pipeline()("Le parquet de Paris a ouvert une enquête, a indiqué une source proche du dossier au "
+                          "Parisien, avant que le tribunal correctionnel de Nanterre ne soit saisi.")
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert {("parquet de Paris", "ORG"), ("Parisien", "ORG"), ("tribunal correctionnel de Nanterre", "ORG")} <= found
+    assert ("Paris", "LOC") not in found
+
+
+def test_canonical_entities_are_the_same_whatever_the_order_of_loading(tmp_path, annotated):
+    batches = list(annotated.values())
+    for name, order in (("forward.duckdb", batches), ("backward.duckdb", batches[::-1])):
+        with open_warehouse(tmp_path / name) as con:
+            start_run(con, "r1", pipeline_version="v", flow_run_id=None, arguments="")
+            for i in range(0, len(order), 4):
+                load_batch(con, "r1", order[i:i + 4], [], 0)
+    tables = []
+    for name in ("forward.duckdb", "backward.duckdb"):
+        with open_warehouse(tmp_path / name, read_only=True) as con:
+            tables.append((con.execute("SELECT entity_id, name, label, list_sort(aliases), n_mentions, n_docs "
+                                       "FROM entities ORDER BY 1").fetchall(),
+                           con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall()))
+    assert tables[0] == tables[1]
+    assert len(tables[0][0]) > 100
