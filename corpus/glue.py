@@ -26,14 +26,19 @@ _GLUED_CLOSE = re.compile(r"(?<=\s)([?!)»”]+)(?=[^\W\d_])")
 glued to its credit."""
 _GLUED_DASH_BEFORE = re.compile(r"(?<=\s)(-+)(?=[A-ZÀ-ÖØ-Þ])")
 """A dash glued to the capitalised word after it (`Maison Blanche -Donald Trump`): a separator."""
-_BULLET = re.compile(r"([•·▪►]+)")
+_BULLET = re.compile(r"([•▪►]+)")
 """A bullet, which belongs to no word (`franceinfo• Port du masque`)."""
-NAME_PREFIX = re.compile(r"(?i:anti|pro|ex|post|néo|neo|pré|pre|après|avant|non|ultra)-(?=[A-ZÀ-ÖØ-Þ])")
-"""A prefix hyphenated to a name (`anti-Donald Trump`, `ex-Afssaps`): the name is a word of its own."""
-_GLUED_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]|\d)")
-"""A full stop after a word of two letters or more, glued to a capitalised word or a number (`Chirac.14h45`,
-`LR.Anne`, `AFP.L'`); not initials (`J.K.`, `W.O.`), domains (`Change.org`) or `Génération.s`."""
-_INCLUSIVE = re.compile(r"[^\W_]+\([^\W\d_]{1,4}\)[^\W\d_]*")
+_PREFIXES = "anti|pro|ex|post|néo|neo|pré|pre|après|avant|non|ultra"
+_NAME_PREFIX = re.compile(rf"(?<![\w-])(?:{_PREFIXES})-(?=[A-ZÀ-ÖØ-Þ])")
+"""A prefix hyphenated to a name (`anti-Donald Trump`, `ex-Afssaps`): the name is a word of its own; not a name
+that starts so (`Le Pré-Saint-Gervais`)."""
+PREFIX_WORD = re.compile(rf"(?:{_PREFIXES})-")
+"""The prefix alone, as `glue_splitter` leaves it: a token to take off the front of a name."""
+_GLUED_STOP = re.compile(r"(?<=[^\W_]{2})\.(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’])|(?<=[^\W\d_]{2})\.(?=\d)")
+"""A full stop after a word of two characters or more glued to a capitalised word (`LR.Anne`, `AFP.L'`,
+`14h45.Le`), or after two letters glued to a number (`Chirac.14h45`); not initials (`J.K.`, `W.O.`), domains
+(`Change.org`), `Génération.s` or decimals (`3.5`)."""
+_INCLUSIVE = re.compile(r"[a-zà-öø-ÿ]+\([a-zà-öø-ÿ]{1,4}\)[a-zà-öø-ÿ]*")
 """Inclusive writing, one word: `étudiant(e)s`, `acteur(rice)s`."""
 _GLUED_DASH = re.compile(r"(?<=[^\W_])(\.-+|-{2,})(?=\s|$)")
 """A full stop and dash, or a double dash, glued to the word before (`Sanchez.- Moins`, `Ankara--`): list bullets."""
@@ -41,12 +46,12 @@ _GLUED_DASH = re.compile(r"(?<=[^\W_])(\.-+|-{2,})(?=\s|$)")
 
 def glue_cuts(text: str) -> list[int]:
     """The offsets in `text` where a glued punctuation run starts or ends, and where a prefix ends before a name
-    (`NAME_PREFIX`): where a token must be cut."""
+    (`anti-|Donald Trump`): where a token must be cut."""
     cuts: set[int] = set()
     for pattern in (_GLUED_RUN, _GLUED_CLOSE, _GLUED_DASH, _GLUED_DASH_BEFORE, _BULLET):
         for match in pattern.finditer(text):
             cuts.update(match.span(1))
-    cuts.update(match.end() for match in NAME_PREFIX.finditer(text))
+    cuts.update(match.end() for match in _NAME_PREFIX.finditer(text))
     for match in _GLUED_STOP.finditer(text):
         cuts.update(match.span())
     for match in _INCLUSIVE.finditer(text):

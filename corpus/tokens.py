@@ -1,11 +1,13 @@
 """`glue_splitter`: tokens that hold glued text split before the model reads them.
 
-spaCy's French tokenizer keeps `Macron"Le`, `Bayrou)par`, `Chirac.14h45` and `MacronUn` one token each, so the
+spaCy's French tokenizer keeps `Macron"Le`, `Bayrou)par`, `Chirac.14h45` and `eurosLes` one token each, so the
 model's entities swallow the glue ("Emmanuel Macron"Le", "LR.Anne Hidalgo") and no later rule can cut inside a
 token. Where to cut is `corpus.glue`'s.
 """
 
 from __future__ import annotations
+
+import bisect
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,13 +26,15 @@ def glue_splitter(doc: Doc) -> Doc:
         return doc
     splits = []
     for token in doc:
+        end = token.idx + len(token.text)
+        first = bisect.bisect_right(cuts, token.idx)
+        if first == len(cuts) or cuts[first] >= end:
+            continue
         if token.like_url or token.like_email or "/" in token.text or "@" in token.text:
             continue
-        inner = [c - token.idx for c in cuts if token.idx < c < token.idx + len(token.text)]
-        if inner:
-            bounds = [0, *inner, len(token.text)]
-            splits.append((token, [token.text[a:b] for a, b in zip(bounds, bounds[1:])]))
+        bounds = [0, *(c - token.idx for c in cuts[first:bisect.bisect_left(cuts, end)]), len(token.text)]
+        splits.append((token, [token.text[a:b] for a, b in zip(bounds, bounds[1:])]))
     with doc.retokenize() as retokenizer:
-        for token, pieces in splits:
-            retokenizer.split(token, pieces, heads=[(token, i) for i in range(len(pieces))])  # each its own root, as before the parse
+        for token, pieces in splits:  # each piece its own head, as every token is before the parse
+            retokenizer.split(token, pieces, heads=[(token, i) for i in range(len(pieces))])
     return doc

@@ -14,7 +14,7 @@ REPAIRS = [
     # (record id, junk entity before, repaired (text, label), class of repair)
     ("21856", 'Emmanuel Macron"Le', ("Emmanuel Macron", "PER"), "a quotation mark glued to the next paragraph"),
     ("12062", "François Bayrou)par", ("François Bayrou", "PER"), "a bracket glued to a video credit"),
-    ("2298", None, ("franceinfo", "ORG"), "a question mark glued to a credit: `?par franceinfo`"),
+    ("2298", "franceinfo\n\n", ("franceinfo", "ORG"), "a question mark glued to a credit: `?par franceinfo`"),
     ("21898", "Jacques Chirac.14h45", ("Jacques Chirac", "PER"), "a full stop glued to a time"),
     ("533", "LR.Anne Hidalgo", ("Anne Hidalgo", "PER"), "a full stop glued to a name"),
     ("610", "Premier ministre Edouard Philippe", ("Edouard Philippe", "PER"), "a leading role"),
@@ -78,3 +78,47 @@ def test_canonical_entities_are_the_same_whatever_the_order_of_loading(tmp_path,
                            con.execute("SELECT * FROM entity_aliases ORDER BY ALL").fetchall()))
     assert tables[0] == tables[1]
     assert len(tables[0][0]) > 100
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    from corpus.entities.rules import EntityCleaner, EntityRules
+    from corpus.nlp import load_pipeline
+
+    nlp = load_pipeline()
+    return nlp, EntityCleaner(nlp.make_doc, EntityRules.load())
+
+
+def test_a_role_before_a_name_and_a_name_after_ministre_de_are_kept(cleaner):
+    from spacy.tokens import Span
+
+    nlp, clean = cleaner
+    doc = nlp.make_doc("Le président Macron a reçu l'ancien ministre de Nicolas Sarkozy et le Premier ministre du Japon.")
+    macron = clean.fix(Span(doc, 1, 3, label="PER"))
+    assert (macron.text, macron._.title) == ("Macron", "président")
+    assert clean.fix(Span(doc, 9, 11, label="PER")).text == "Nicolas Sarkozy"
+    assert clean.fix(Span(doc, 16, 17, label="LOC")).text == "Japon"
+    portfolio = nlp.make_doc("la ministre de la Transition écologique")
+    assert clean.fix(Span(portfolio, 4, 6, label="MISC")) is None
+
+
+def test_a_place_or_body_noun_keeps_the_name_after_it_whole_and_a_country_stays_a_country(cleaner):
+    from spacy.tokens import Span
+
+    nlp, clean = cleaner
+    doc = nlp.make_doc("Il est à l'Hôpital Européen Georges Pompidou, au service de la France.")
+    hospital = Span(doc, 4, 8, label="LOC")
+    assert clean.split_names(hospital) == [hospital]
+    assert clean.with_head(Span(doc, 13, 14, label="LOC")).text == "France"
+
+
+def test_one_label_per_name_by_majority_and_capitals_follow_the_person():
+    import spacy
+    from spacy.tokens import Span
+
+    from corpus.entities.rules import consistent_labels
+
+    doc = spacy.blank("fr")("Amazon , Amazon , Amazon , Amazon . FRANÇOIS DE RUGY DÉMISSIONNE . François de Rugy")
+    spans = [Span(doc, 0, 1, "ORG"), Span(doc, 2, 3, "ORG"), Span(doc, 4, 5, "PER"), Span(doc, 6, 7, "ORG"),
+             Span(doc, 8, 11, "MISC"), Span(doc, 13, 16, "PER")]
+    assert [s.label_ for s in consistent_labels(spans)] == ["ORG", "ORG", "ORG", "ORG", "PER", "PER"]

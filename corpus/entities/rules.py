@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,8 +25,8 @@ from spacy.util import filter_spans
 
 from corpus.entities.first_names import given_name_gender
 from corpus.entities.keys import fold, is_acronym
-from corpus.glue import NAME_PREFIX
 from corpus.entities.outlets import Outlets
+from corpus.glue import PREFIX_WORD
 
 if not Span.has_extension("title"):
     Span.set_extension("title", default=None)
@@ -177,7 +178,7 @@ class EntityCleaner:
         for token in ent:
             if token.is_space or token.is_punct and (
                     token.text not in rules.kept_inner_punctuation
-                    or (token.text == "-" and (token.whitespace_ or doc[token.i - 1].whitespace_))):
+                    or (token.text == "-" and (token.whitespace_ or token.i > 0 and doc[token.i - 1].whitespace_))):
                 bounds.append((start, token.i))
                 start = token.i + 1
             elif token.i > start and token.is_alpha and doc[token.i - 1].is_alpha and not doc[token.i - 1].whitespace_:
@@ -208,7 +209,7 @@ class EntityCleaner:
             token, previous = doc[i], doc[i - 1]
             if not (token.is_title and doc[i + 1].is_title and given_name_gender(token.text)):
                 continue
-            hyphen = previous.text == "-" and not previous.whitespace_ and not doc[i - 2].whitespace_
+            hyphen = previous.text == "-" and i > 1 and not previous.whitespace_ and not doc[i - 2].whitespace_
             if hyphen:  # "Rachida Dati-Anne Hidalgo", "Sarkozy-Marine Le Pen"; not "Jean-Marie", "Saint-Jean"
                 previous = doc[i - 2]
                 if i - 2 < ent.start or not previous.is_title or previous.lower_ in rules.titles_lower_case:
@@ -217,8 +218,9 @@ class EntityCleaner:
                     or rules.is_title(previous) or previous.lower_ in rules.role_nouns
                     or previous.lower_ in rules.name_triggers or previous.lower_ in rules.place_heads
                     or previous.lower_ in rules.institution_heads
-                    or any(t.is_lower and (t.lower_ in rules.name_triggers or t.lower_ in rules.place_heads
-                                           or t.lower_ in rules.institution_heads) for t in doc[ent.start:i])):
+                    or doc[ent.start:i - 1 if hyphen else i].text not in rules.known_names
+                    and any(t.lower_ in rules.name_triggers or t.lower_ in rules.place_heads
+                            or t.lower_ in rules.institution_heads for t in doc[ent.start:i])):
                 continue
             head_end = i - 1 if hyphen else i
             head = doc[ent.start:head_end].text
@@ -234,9 +236,10 @@ class EntityCleaner:
         return [ent]
 
     def with_head(self, span: Span) -> Span:
-        """"le parquet de Paris", "la place de la Concorde", "l'hôpital Bichat": a name after a lower-case noun
-        that names a body or a place, with a definite article before it, is taken whole, as an organisation or a
-        place. A person's name joins only a noun right before it ("l'hôpital Georges Pompidou")."""
+        """"le parquet de Paris", "la place de la Concorde", "la tour Eiffel": a name after a lower-case noun that
+        names a body or a place, with a definite article before it, is taken whole, as an organisation or a place.
+        Without a preposition, only a place's noun joins
+        the name ("la rue Jean Jaurès"; "l'agence Fars" is a descriptor)."""
         doc, rules = span.doc, self.rules
         i = span.start
         if i > 1 and doc[i - 1].lower_ in ("la", "l'", "l’") and doc[i - 2].lower_ in ("de", "d'", "d’"):
@@ -293,9 +296,8 @@ class EntityCleaner:
             start += 1
         end = next((i for i in range(start + 1, end - 2)  # "un Belfortain de 20 ans": an age, not a name
                     if doc[i].lower_ == "de" and doc[i + 1].like_num and doc[i + 2].lower_ == "ans"), end)
-        if NAME_PREFIX.fullmatch(doc[start].text) and start + 1 < end:  # "anti-|Donald Trump", "ex-|Afssaps"
+        if PREFIX_WORD.fullmatch(doc[start].text) and start + 1 < end:  # "anti-|Donald Trump", "ex-|Afssaps"
             start += 1
-        end = self._name_end(doc, start, end, label)
         if all(self._is_address_word(t) for t in doc[start:end]):
             return None
         if doc[start].lower_ in rules.leading_determiners and start + 1 < end and doc[start + 1].lower_ in rules.role_nouns:
@@ -313,8 +315,9 @@ class EntityCleaner:
         while start < end - 1 and self._is_leading_article(doc, start, end):
             start += 1
         start = self._after_common_noun(doc, start, end)
+        end = self._name_end(doc, start, end, label)
         label = self._place_label(doc, start, end, label, title)
-        if start >= end or self._is_portfolio(doc, start):
+        if start >= end or self._is_portfolio(doc, start, end, label):
             return None
         text = doc[start:end].text
         if (text in rules.not_names or text.rstrip(".") in rules.abbreviations or len(text) == 1
@@ -322,6 +325,9 @@ class EntityCleaner:
                 or rules.code_pattern.match(text) or not any(c.isupper() for c in text)
                 or rules.is_demonym(doc, start, end) or self._is_capitalised_noun(doc, start, end)):
             return None
+        if label != "PER" and self._is_person_name(doc, start, end) and any(
+                t.lower_ in rules.role_nouns or rules.is_title(t) for t in doc[max(start - 3, 0):start]):
+            label = "PER"  # "la présidente du parti Marine Le Pen", tagged ORG; not "chez Louis Vuitton"
         if doc[start].text in rules.organisation_heads or doc[start].text in rules.institution_heads or (
                 label in ("MISC", "LOC") and is_acronym(text) and text not in rules.place_acronyms):
             label = "ORG"
@@ -403,6 +409,13 @@ class EntityCleaner:
             return i, ("PER" if given_name_gender(doc[i].text) else label)
         return start, label
 
+    def _is_person_name(self, doc: Doc, start: int, end: int) -> bool:
+        """A given name and one to three more capitalised words, particles between them: "Marine Le Pen", "François
+        de Rugy"."""
+        return (2 <= end - start <= 4 and doc[start].is_title and bool(given_name_gender(doc[start].text))
+                and doc[end - 1].is_title
+                and all(t.is_title or t.lower_ in self.rules.name_particles for t in doc[start + 1:end]))
+
     def _name_end(self, doc: Doc, start: int, end: int, label: str) -> int:
         """Where the name stops: before an editorial mark or a weekday ("Édouard Philippe ndlr", "Le Point jeudi 25
         juin", "Gérard Larcher Mardi" for a person), and in a person's name before a role or a lower-case word that
@@ -435,20 +448,23 @@ class EntityCleaner:
             j += 1
         return j < end and (doc[j].text[:1].isupper() or doc[j].lower_ in self.rules.name_particles)
 
-    def _is_portfolio(self, doc: Doc, start: int) -> bool:
+    def _is_portfolio(self, doc: Doc, start: int, end: int, label: str) -> bool:
         """"ministre de la Transition écologique", "ministre délégué aux Comptes publics": a minister's portfolio,
-        no name, unless it names a body ("ministre auprès du Conseil")."""
-        if doc[start].text in self.rules.organisation_heads:
+        no name. Not a body ("ministre auprès du Conseil"), a place ("Premier ministre du Japon") or a person
+        ("l'ancien ministre de Nicolas Sarkozy")."""
+        rules = self.rules
+        if (label == "PER" and end - start > 1 or doc[start].text in rules.organisation_heads
+                or rules.is_place(doc[start:end].text) or self._is_person_name(doc, start, end)):
             return False
         i = start
-        if i > 0 and doc[i - 1].lower_ in self.rules.leading_determiners:
+        if i > 0 and doc[i - 1].lower_ in rules.leading_determiners:
             i -= 1
-        if i == 0 or doc[i - 1].lower_ not in self.rules.leading_prepositions:
+        if i == 0 or doc[i - 1].lower_ not in rules.leading_prepositions:
             return False
         i -= 1
         while i > 0 and doc[i - 1].is_lower and doc[i - 1].pos_ in ("ADJ", "VERB"):
             i -= 1
-        return i > 0 and doc[i - 1].lower_ in self.rules.portfolio_roles
+        return i > 0 and doc[i - 1].lower_ in rules.portfolio_roles
 
 
 def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
@@ -474,10 +490,18 @@ def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
     return result
 
 
+def _case_key(text: str) -> str:
+    """The name without case or accents, its punctuation kept: "ÉLYSÉE" and "Elysée" are one name, "Saint Denis" and
+    "Saint-Denis" two."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
     """One label per name in a document, from the evidence of its other mentions (and of `evidence`, the entities of
     the body for its title): a short form of a person's fuller name is that person ("Romney" after "Mitt Romney",
-    even if tagged LOC), and a name tagged differently in different places takes its most frequent label."""
+    even if tagged LOC), a full name or a name in capitals tagged a person once is that person ("Little Richard",
+    "FRANÇOIS DE RUGY"), and a name tagged differently in different places, whatever its case and accents, takes
+    its most frequent label."""
     spans = split_pairs(spans, evidence)
     person_parts: set[str] = set()
     persons = {fold(span.text) for span in (*evidence, *spans) if span.label_ == "PER"}
@@ -488,14 +512,14 @@ def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[
             person_parts.update(" ".join(words[n:]) for n in range(1, len(words)))
     votes: dict[str, Counter] = {}
     for span in (*evidence, *spans):
-        votes.setdefault(fold(span.text), Counter())[span.label_] += 1
+        votes.setdefault(_case_key(span.text), Counter())[span.label_] += 1
     result = []
     for span in spans:
         label = span.label_
-        if span.text in person_parts or fold(span.text) in persons:  # "FRANÇOIS DE RUGY" in a heading
+        if span.text in person_parts or (len(span) > 1 or span.text.isupper()) and fold(span.text) in persons:
             label = "PER"
         else:
-            ranked = votes[fold(span.text)].most_common(2)
+            ranked = votes[_case_key(span.text)].most_common(2)
             if len(ranked) == 2 and ranked[0][1] > ranked[1][1]:
                 label = ranked[0][0]
         if label != span.label_:

@@ -3,7 +3,7 @@ entities around the most mentioned people.
 
 Junk shapes (`junk_shape`):
 - glued words: a word run into the next with no space, where `corpus.glue.word_glue` would cut ("Edouard
-  PhilippeDes", "eurosLes", "MacronUn"); camel-case brands ("YouTube", "HuffPost", "ArcelorMittal") are no glue;
+  PhilippeDes", "eurosLes", "SARKOZYMarine"); camel-case brands ("YouTube", "HuffPost", "ArcelorMittal") are no glue;
 - quote marks or one of `? : ; !`;
 - a glued full stop: a full stop after a word of two letters or more, run into a capital or a digit ("Jacques
   Chirac.14h45", "LR.Anne Hidalgo"), not initials ("J.K. Rowling") or web domains ("Change.org");
