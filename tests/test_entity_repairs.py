@@ -122,3 +122,29 @@ def test_one_label_per_name_by_majority_and_capitals_follow_the_person():
     spans = [Span(doc, 0, 1, "ORG"), Span(doc, 2, 3, "ORG"), Span(doc, 4, 5, "PER"), Span(doc, 6, 7, "ORG"),
              Span(doc, 8, 11, "MISC"), Span(doc, 13, 16, "PER")]
     assert [s.label_ for s in consistent_labels(spans)] == ["ORG", "ORG", "ORG", "ORG", "PER", "PER"]
+
+
+def test_a_span_holding_a_person_the_document_names_is_cut_to_that_person(cleaner):
+    from spacy.tokens import Span
+
+    from corpus.entities.rules import consistent_labels
+
+    nlp, _ = cleaner
+    doc = nlp("Kim Kardashian West et Kim Kardashian ont vu Édouard Philippe. Édouard Philippe Sandro Gozi et Fillon "
+              "Emmanuel Macron ont lu NOUVEAUX AMIS DE FRANÇOIS FILLON, puis François Fillon et Emmanuel Macron.")
+    words = [t.text for t in doc]
+
+    def span(text: str, label: str, after: int = 0) -> Span:
+        n = len(text.split())
+        start = next(i for i in range(after, len(words)) if words[i:i + n] == text.split())
+        return Span(doc, start, start + n, label=label)
+
+    spans = [span("Kim Kardashian West", "PER"), span("Kim Kardashian", "PER", 3), span("Édouard Philippe", "PER"),
+             span("Édouard Philippe Sandro Gozi", "PER", 10), span("Fillon Emmanuel Macron", "PER"),
+             span("NOUVEAUX AMIS DE FRANÇOIS FILLON", "MISC"), span("François Fillon", "PER"),
+             span("Emmanuel Macron", "PER", 25)]
+    found = [(s.text, s.label_) for s in consistent_labels(spans)]
+    assert ("Kim Kardashian West", "PER") in found  # a surname goes on, no second name
+    assert {("Sandro Gozi", "PER"), ("Fillon", "PER"), ("FRANÇOIS FILLON", "PER")} <= set(found)
+    assert found.count(("Édouard Philippe", "PER")) == 2 and found.count(("Emmanuel Macron", "PER")) == 2
+    assert not [text for text, _ in found if "AMIS" in text or "Gozi" in text and "Philippe" in text]

@@ -207,27 +207,31 @@ class EntityCleaner:
         doc, rules = ent.doc, self.rules
         for i in range(ent.start + 1, ent.end - 1):
             token, previous = doc[i], doc[i - 1]
-            if not (token.is_title and doc[i + 1].is_title and given_name_gender(token.text)):
-                continue
+            surname = doc[i + 1] if not (doc[i + 1].lower_ in rules.name_particles and i + 2 < ent.end) else doc[i + 2]
+            if not (token.is_title and surname.is_title and given_name_gender(token.text)):
+                continue  # a given name, then a surname ("Sylvain Fort") or a particle and one ("François de Rugy")
             hyphen = previous.text == "-" and i > 1 and not previous.whitespace_ and not doc[i - 2].whitespace_
             if hyphen:  # "Rachida Dati-Anne Hidalgo", "Sarkozy-Marine Le Pen"; not "Jean-Marie", "Saint-Jean"
                 previous = doc[i - 2]
                 if i - 2 < ent.start or not previous.is_title or previous.lower_ in rules.titles_lower_case:
                     continue
-            if (given_name_gender(previous.text) or previous.lower_ in rules.name_particles or previous.is_punct
-                    or rules.is_title(previous) or previous.lower_ in rules.role_nouns
-                    or previous.lower_ in rules.name_triggers or previous.lower_ in rules.place_heads
-                    or previous.lower_ in rules.institution_heads
-                    or doc[ent.start:i - 1 if hyphen else i].text not in rules.known_names
-                    and any(t.lower_ in rules.name_triggers or t.lower_ in rules.place_heads
-                            or t.lower_ in rules.institution_heads for t in doc[ent.start:i])):
-                continue
-            head_end = i - 1 if hyphen else i
+            of = (not hyphen and previous.lower_ in ("de", "d'", "d’") and i - 2 >= ent.start
+                  and doc[i - 2].is_alpha and not given_name_gender(doc[i - 2].text)
+                  and any(t.is_title or t.is_upper for t in doc[ent.start:i - 1]))
+            if of:  # "Rassemblement national de Marine Le Pen", "Vœux d'Emmanuel Macron"; not "Jean de Florette"
+                previous = doc[i - 2]
+            head_end = i - 1 if hyphen or of else i
             head = doc[ent.start:head_end].text
             label = rules.known_names.get(head)
+            if label is None and (
+                    given_name_gender(previous.text) or previous.lower_ in rules.name_particles or previous.is_punct
+                    or rules.is_title(previous) or previous.lower_ in rules.role_nouns
+                    or any(t.lower_ in rules.name_triggers or t.lower_ in rules.place_heads
+                           or t.lower_ in rules.institution_heads for t in doc[ent.start:i])):
+                continue  # "Jean Marie Le Pen", "lycée Jean Moulin"; a known name before is no part ("Maison Blanche")
             one_word = label is None and head_end - ent.start == 1
             demonym = previous.text in rules.demonyms or bool(rules.demonym_pattern.match(previous.text))
-            if one_word and ent.label_ == "PER" and previous.pos_ == "PROPN" and not demonym and not hyphen:
+            if one_word and ent.label_ == "PER" and previous.pos_ == "PROPN" and not demonym and not hyphen and not of:
                 continue  # "Ange Pierre Vivoni": a proper noun before a given name is more likely a given name
             person = self.split_names(Span(doc, i, ent.end, label="PER"))
             if label == "-" or one_word and (demonym or not (previous.is_upper or previous.pos_ == "PROPN")):
@@ -426,6 +430,8 @@ class EntityCleaner:
             if token.lower_ in rules.editorial_marks or (
                     token.lower_ in rules.weekdays and (token.is_lower or label == "PER")):
                 return i
+            if label == "PER" and i == end - 1 and i - start >= 2 and len(token.text) == 1 and token.is_upper:
+                return i  # "Jacques Chirac A": a sentence's first word glued on, no initial ("Malcolm X")
             if label == "PER" and (token.text[:1].islower() and not self._is_name_part(doc, i, end)
                                    or token.lower_ in rules.role_nouns  # "Gérald Darmanin Ministre du Travail"
                                    and doc[i - 1].text not in ("Le", "La", "De", "Du")):  # not "Bruno Le Maire"
@@ -490,6 +496,43 @@ def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
     return result
 
 
+def split_people(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
+    """A span that starts or ends with the full name (a given name first) of a person the document names apart is cut
+    to that person: "Édouard Philippe Sandro Gozi" -> "Édouard Philippe", "Sandro Gozi"; "Fillon Emmanuel Macron" ->
+    "Fillon", "Emmanuel Macron"; not "Kim Kardashian West". In a heading in capitals, the person alone, wherever it
+    stands ("NOUVEAUX AMIS DE FRANÇOIS FILLON" -> "FRANÇOIS FILLON"). The other parts stay if they hold a proper noun
+    or an acronym."""
+    people = sorted({tuple(_case_key(t.text) for t in span) for span in (*evidence, *spans)
+                     if span.label_ == "PER" and len(span) > 1 and not span.text.isupper()
+                     and given_name_gender(span[0].text)}, key=len, reverse=True)
+    result = []
+    for span in spans:
+        words, capitals = [_case_key(t.text) for t in span], span.text.isupper()
+        found = next(((i, len(person)) for person in people if len(person) < len(span)
+                      for i in range(len(span) - len(person) + 1) if tuple(words[i:i + len(person)]) == person
+                      and (capitals or i == 0 and not _continues_name(span, len(person)) or i + len(person) == len(span))),
+                     None)
+        if found is None:
+            result.append(span)
+            continue
+        doc, (i, n) = span.doc, found
+        start = span.start + i
+        person = Span(doc, start, start + n, label="PER")
+        others = [] if span.text.isupper() else [Span(doc, a, b, label=span.label_) for a, b in
+                                                  ((span.start, start), (start + n, span.end)) if b > a]
+        result.extend(sorted([person, *(part for part in others
+                                        if any(t.pos_ == "PROPN" or t.is_upper and len(t) > 1 for t in part))],
+                             key=lambda part: part.start))
+    return result
+
+
+def _continues_name(span: Span, n: int) -> bool:
+    """Whether the one proper noun after the first `n` words of `span` goes on with the name ("Kim Kardashian
+    West", "Donald Trump Jr") rather than starting another ("Édouard Philippe Sandro Gozi")."""
+    rest = span[n:]
+    return len(rest) == 1 and rest[0].pos_ == "PROPN"
+
+
 def _case_key(text: str) -> str:
     """The name without case or accents, its punctuation kept: "ÉLYSÉE" and "Elysée" are one name, "Saint Denis" and
     "Saint-Denis" two."""
@@ -502,7 +545,7 @@ def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[
     even if tagged LOC), a full name or a name in capitals tagged a person once is that person ("Little Richard",
     "FRANÇOIS DE RUGY"), and a name tagged differently in different places, whatever its case and accents, takes
     its most frequent label."""
-    spans = split_pairs(spans, evidence)
+    spans = split_people(split_pairs(spans, evidence), evidence)
     person_parts: set[str] = set()
     persons = {fold(span.text) for span in (*evidence, *spans) if span.label_ == "PER"}
     for span in (*evidence, *spans):
