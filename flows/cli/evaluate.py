@@ -78,10 +78,10 @@ def _evaluate_entities(args: argparse.Namespace) -> None:
 
     if args.warehouse and not Path(args.warehouse).is_file():
         raise CommandError(f"no warehouse at {args.warehouse}")
+    clutter = entity_clutter(Path(args.warehouse)) if args.warehouse else None  # a bad file fails before the long part
     print(evaluate_ner(_shared_folder(args, SEQUOIA, "entities"), locked=args.locked_test))
-    if args.warehouse:
-        print()
-        print(entity_clutter(Path(args.warehouse)))
+    if clutter:
+        print(f"\n{clutter}")
 
 
 def _evaluate_locked_test(args: argparse.Namespace, shared: Path) -> None:
