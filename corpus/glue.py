@@ -18,9 +18,9 @@ _LOWER_INTO_CAPITAL = re.compile(r"(?<![\w/.'’_-])([a-zà-öø-ÿ][a-zà-öø-
 """A paragraph glued to the next without punctuation: "accruLa prime", "franceinfoPour les suspects"."""
 _CAPITALS_INTO_WORD = re.compile(r"(?<![\w/.'’_-])[A-ZÀ-ÖØ-Þ]{4,}(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})")
 """A heading in capitals glued to the next paragraph: "LA FAUTE DE NICOLAS SARKOZYMarine Le Pen a …"."""
-_GLUED_RUN = re.compile(r"""(?<=[^\W_])([."«»“”()?!;]*["«»“”()?!;][."«»“”()?!;]*)(?=[^\W_]|["«“(])""")
-"""Quotation marks, brackets, "?", "!" or ";" between two words (`Macron"Le`, `Bayrou)par`, `Philippe?par`,
-`Clerc).Jean`), with any full stops beside them."""
+_GLUED_RUN = re.compile(r"""(?<=[^\W_])([."«»“”()?!;*]*["«»“”()?!;*][."«»“”()?!;*]*)(?=[^\W_]|["«“(])""")
+"""Quotation marks, brackets, "?", "!", ";" or an asterisk between two words (`Macron"Le`, `Bayrou)par`,
+`Philippe?par`, `Clerc).Jean`, `Macron*Enquête`), with any full stops beside them."""
 _GLUED_CLOSE = re.compile(r"(?<=\s)([?!)»”]+)(?=[^\W\d_])")
 """A closing mark glued to the next word after a space (`politiques ?par franceinfo`): a caption's question
 glued to its credit."""
@@ -34,10 +34,12 @@ _NAME_PREFIX = re.compile(rf"(?<![\w-])(?:{_PREFIXES})-(?=[A-ZÀ-ÖØ-Þ])")
 that starts so (`Le Pré-Saint-Gervais`)."""
 PREFIX_WORD = re.compile(rf"(?:{_PREFIXES})-")
 """The prefix alone, as `glue_splitter` leaves it: a token to take off the front of a name."""
-_GLUED_STOP = re.compile(r"(?<=[^\W_]{2})\.(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’])|(?<=[^\W\d_]{2})\.(?=\d)")
+_GLUED_STOP = re.compile(r"(?<=[^\W_]{2})\.(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’])|(?<=[^\W\d_]{2})\.\+?(?=\d)"
+                         r"|(?<=[^\W\d_]{2})\.(?=[a-z]{2,5}(?:-[a-z]{2,5})+(?:/[a-z]{2,5})?(?![\w.-]))")
 """A full stop after a word of two characters or more glued to a capitalised word (`LR.Anne`, `AFP.L'`,
-`14h45.Le`), or after two letters glued to a number (`Chirac.14h45`); not initials (`J.K.`, `W.O.`), domains
-(`Change.org`), `Génération.s` or decimals (`3.5`)."""
+`14h45.Le`), after two letters glued to a number (`Chirac.14h45`, `Castaner.+3,9`), or glued to a news agency's
+signature (`Biden.bur-rma`, `Paris.sm-jmb/nm`); not initials (`J.K.`, `W.O.`), domains (`Change.org`),
+`Génération.s` or decimals (`3.5`)."""
 _INCLUSIVE = re.compile(r"[a-zà-öø-ÿ]+\([a-zà-öø-ÿ]{1,4}\)[a-zà-öø-ÿ]*")
 """Inclusive writing, one word: `étudiant(e)s`, `acteur(rice)s`."""
 _GLUED_DASH = re.compile(r"(?<=[^\W_])(\.-+|-{2,})(?=\s|$)")
@@ -57,6 +59,12 @@ def glue_cuts(text: str) -> list[int]:
     for match in _INCLUSIVE.finditer(text):
         cuts.difference_update(range(match.start() + 1, match.end()))
     return sorted(cuts)
+
+
+def is_web_address(text: str) -> bool:
+    """A page's or a mailbox's address (`https://…`, `www.…`, `lemonde.fr/…`, `x@y.fr`); not a site's name
+    ("Change.org", "Boursorama.com") nor a signature glued to a word (`Biden.bur-rma`)."""
+    return "://" in text or text.lower().startswith("www.") or "/" in text or "@" in text
 
 
 def word_glue(text: str, start: int = 0, end: int | None = None, *, after_function_words: bool = False) -> list[int]:

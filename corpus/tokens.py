@@ -12,7 +12,7 @@ import bisect
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from corpus.glue import glue_cuts, word_glue
+from corpus.glue import glue_cuts, is_web_address, word_glue
 
 GLUE_SPLITTER = "glue_splitter"
 
@@ -30,7 +30,7 @@ def glue_splitter(doc: Doc) -> Doc:
         first = bisect.bisect_right(cuts, token.idx)
         if first == len(cuts) or cuts[first] >= end:
             continue
-        if token.like_url or token.like_email or "/" in token.text or "@" in token.text:
+        if is_web_address(token.text):
             continue
         bounds = [0, *(c - token.idx for c in cuts[first:bisect.bisect_left(cuts, end)]), len(token.text)]
         splits.append((token, [token.text[a:b] for a, b in zip(bounds, bounds[1:])]))

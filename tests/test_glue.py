@@ -22,6 +22,9 @@ def pieces(text: str, cuts: list[int]) -> list[str]:
     ("Maison Blanche -Donald Trump", ["Maison Blanche ", "-", "Donald Trump"]),
     ("franceinfo• Port du masque", ["franceinfo", "•", " Port du masque"]),
     ("les anti-Donald Trump", ["les anti-", "Donald Trump"]),
+    ("Emmanuel Macron*Enquête", ["Emmanuel Macron", "*", "Enquête"]),
+    ("Christophe Castaner.+3,9 %", ["Christophe Castaner", ".+", "3,9 %"]),
+    ("a déclaré Joe Biden.bur-rma/pz", ["a déclaré Joe Biden", ".", "bur-rma/pz"]),
 ])
 def test_glued_punctuation_is_cut(text, expected):
     assert pieces(text, glue_cuts(text)) == expected
@@ -29,7 +32,8 @@ def test_glued_punctuation_is_cut(text, expected):
 
 @pytest.mark.parametrize("text", [
     "J.K. Rowling", "Change.org", "Génération.s", "le taux de 3.5 %", "les étudiant(e)s", "les étudiant·e·s",
-    "Le Pré-Saint-Gervais", "« Bonjour », a-t-il dit", "Jean-Marie Le Pen",
+    "Le Pré-Saint-Gervais", "« Bonjour », a-t-il dit", "Jean-Marie Le Pen", "Canal+ et M6", "sur www.lemonde.fr-archives",
+    "un score de 3.5-4", "le site gouv.fr", "f*** off", "la chaîne C8",
 ])
 def test_names_and_ordinary_punctuation_are_not_cut(text):
     assert glue_cuts(text) == []

@@ -25,7 +25,7 @@ from spacy.util import filter_spans
 from corpus.entities.first_names import given_name_gender
 from corpus.entities.keys import fold, is_acronym, unaccented
 from corpus.entities.outlets import Outlets
-from corpus.glue import PREFIX_WORD
+from corpus.glue import PREFIX_WORD, is_web_address
 
 if not Span.has_extension("title"):
     Span.set_extension("title", default=None)
@@ -168,14 +168,14 @@ class EntityCleaner:
         return [self.with_head(span) for span in fixed if span is not None]
 
     def split_at_punctuation(self, ent: Span) -> list[Span]:
-        """The parts of a model entity between line breaks and punctuation that no name holds (quotation marks,
-        brackets, "?", full stops standing alone, dashes between spaces), and between words glued together:
-        "Emmanuel Macron"Le" -> "Emmanuel Macron", "Benoît Hamon - Manuel Valls" -> both. A part with no proper
+        """The parts of a model entity between line breaks, web addresses and punctuation that no name holds
+        (quotation marks, brackets, "?", full stops standing alone, dashes between spaces), and between words glued
+        together: "Emmanuel Macron"Le" -> "Emmanuel Macron", "Benoît Hamon - Manuel Valls" -> both. A part with no proper
         noun, acronym or capitalised word after its first ("Le", "Comme", "Dans un pays") is dropped."""
         doc, rules = ent.doc, self.rules
         bounds, start = [], ent.start
         for token in ent:
-            if token.is_space or token.is_punct and (
+            if token.is_space or is_web_address(token.text) or token.is_punct and (
                     token.text not in rules.kept_inner_punctuation
                     or (token.text == "-" and (token.whitespace_ or token.i > 0 and doc[token.i - 1].whitespace_))):
                 bounds.append((start, token.i))
