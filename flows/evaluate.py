@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from corpus.entities.training import UpdateRecord, shipped_record
 from corpus.fingerprints import (
     MODEL_FILE,
     Shingling,
@@ -247,6 +248,7 @@ def evaluate_ner(shared: Path, locked: bool = False) -> str:
     out.append(f"wikinews_fr_dev entities ({len(articles)} articles, distinct text and label)\n"
                f"{report(rows, ('PER', 'LOC', 'ORG', 'MISC'))}")
     out.append(orangesum)
+    out.append(k_fold_report(shipped_record(), len(orangesum_gold("dev"))))
     return "\n\n".join(out)
 
 
@@ -265,9 +267,19 @@ def _orangesum_entities(shared: Path, part: str, systems: dict) -> str:
     pipeline_sets = [{(m.text, m.label) for m in annotated.mentions} for annotated in annotate(articles)]
     rows = [(name, score_sets(zip(sets, gold))) for name, sets in (("raw fr_core_news_md", raw_sets),
                                                                  ("pipeline", pipeline_sets))]
-    title = "locked test part, totals only" if part == "test" else "development part"
-    return (f"eval/orangesum_quotes entities, {title} ({len(records)} articles, distinct text and label)\n"
-            f"{report(rows, ('PER', 'LOC', 'ORG', 'MISC'))}")
+    title = (f"locked test part, totals only ({len(records)} articles, distinct text and label)" if part == "test" else
+             f"development part ({len(records)} articles, distinct text and label), in-sample: the NER update learned "
+             "from them")
+    return f"eval/orangesum_quotes entities, {title}\n{report(rows, ('PER', 'LOC', 'ORG', 'MISC'))}"
+
+
+def k_fold_report(record: UpdateRecord, articles: int) -> str:
+    """The k-fold figures `corpus train ner` recorded, as a table."""
+    from corpus.scoring.ner import report
+
+    return (f"eval/orangesum_quotes entities, development part ({articles} articles, distinct text and label), "
+            f"{record.folds}-fold by article (recorded by `corpus train ner`)\n"
+            f"{report(list(record.k_fold.items()), ('PER', 'LOC', 'ORG', 'MISC'))}")
 
 
 def entity_clutter(db: Path) -> str:

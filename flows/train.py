@@ -1,18 +1,35 @@
-"""`corpus train speakers`: fit the speaker ranker on the development gold (the development part of
-eval/orangesum_quotes and the shared wikinews_fr_dev), report k-fold figures by article beside the rules'
-own, and write the weights to corpus/data/speaker_ranker.json. `corpus train stories`: fit the story model on the
+"""`corpus train ner`: update the NER on the development part of eval/orangesum_quotes, report k-fold figures by
+article beside the stock NER's, and write the weights to corpus/data/ner_update.bin. `corpus train speakers`: fit the
+speaker ranker on the development gold (the development part of eval/orangesum_quotes and the shared
+wikinews_fr_dev), report k-fold figures by article beside the rules' own, and write the weights to
+corpus/data/speaker_ranker.json. `corpus train stories`: fit the story model on the
 development pairs of eval/near_duplicates, report k-fold figures, and write it to corpus/data/story_model.json."""
 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
+import random
+import sys
 from pathlib import Path
 
+import spacy
+
 from corpus import story_training
+from corpus.entities.training import (
+    NER_RECORD,
+    NER_WEIGHTS,
+    Settings,
+    UpdateRecord,
+    gold_example,
+    gold_hash,
+    rehearsal_example,
+    update_ner,
+)
 from corpus.fingerprints import MODEL_FILE, Shingling, settings
-from corpus.nlp import load_pipeline
+from corpus.nlp import MODEL, NOT_FOR_NER, TOKENIZING, annotate, load_pipeline
 from corpus.quotes.ranking import RANKER_FILE, rule_chooser
 from corpus.quotes.rules import QuoteRules
 from corpus.quotes.training import (
@@ -26,20 +43,84 @@ from corpus.quotes.training import (
     train_ranker,
 )
 from corpus.records import Quote
-from corpus.scoring.ner import Tally
+from corpus.scoring.ner import Tally, score_sets
 from corpus.scoring.quotes import QuoteScores, gold_quotes
 from corpus.scoring.stories import JudgedPair, tally
 from flows.evaluate import (
     ORANGESUM,
+    ORANGESUM_DUMP,
     WIKINEWS_DEV,
     judged_pairs,
+    k_fold_report,
     near_duplicate_gold,
     orangesum_articles,
     orangesum_gold,
     wikinews_articles,
 )
 
-RANKER_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / RANKER_FILE
+DATA = Path(__file__).resolve().parent.parent / "corpus/data"
+
+
+def train_ner(shared: Path, folds: int = 5, settings: Settings = Settings()) -> str:
+    """Report the stock and the updated NER through the whole pipeline, k-fold by article on the development part,
+    then train on all of it and write the weights; returns the report. The locked test part is never read."""
+    records = orangesum_gold("dev")
+    articles = orangesum_articles(shared, [r["id"] for r in records])
+    nlp = load_pipeline()
+    stock = spacy.load(MODEL).get_pipe("ner").to_bytes(exclude=["vocab"])
+    with nlp.select_pipes(enable=list(TOKENIZING)):
+        tokens = [list(nlp.pipe(([a.title] if a.title else []) + [a.text])) for a in articles]
+    gold = [[gold_example(doc, [(e["text"], e["label"]) for e in r["entities"]]) for doc in docs]
+            for r, docs in zip(records, tokens)]
+    rehearsal = _rehearsal(shared, nlp, stock, settings.rehearsal_articles, settings.seed)
+    truth = [{(e["text"], e["label"]) for e in r["entities"]} for r in records]
+    nlp.get_pipe("ner").from_bytes(stock, exclude=["vocab"])
+    stock_sets = _entity_sets(articles)
+    order = list(range(len(records)))
+    random.Random(settings.seed).shuffle(order)
+    folded: list[set[tuple[str, str]]] = [set() for _ in records]
+    for k in range(folds):
+        held = set(order[k::folds])
+        _say(f"fold {k + 1}/{folds}: {len(records) - len(held)} articles to learn from, {len(held)} held out")
+        update_ner(nlp, stock, [e for i in order if i not in held for e in gold[i]], rehearsal, settings, _say)
+        for i, found in zip(sorted(held), _entity_sets([articles[i] for i in sorted(held)])):
+            folded[i] = found
+    _say(f"all {len(records)} articles")
+    weights = update_ner(nlp, stock, [e for examples in gold for e in examples], rehearsal, settings, _say)
+    (DATA / NER_WEIGHTS).write_bytes(weights)
+    figures = {"pipeline, stock NER": score_sets(zip(stock_sets, truth)),
+               f"pipeline, updated NER, {folds}-fold": score_sets(zip(folded, truth))}
+    record = UpdateRecord(gold_hash(records), f"{MODEL}-{spacy.util.get_package_version(MODEL)}", settings, folds,
+                          figures)
+    (DATA / NER_RECORD).write_text(record.to_json(), encoding="utf-8")
+    return (f"{k_fold_report(record, len(records))}\n"
+            f"weights -> {DATA / NER_WEIGHTS} (data sha256 {record.data_sha256[:12]})")
+
+
+def _entity_sets(articles: list) -> list[set[tuple[str, str]]]:
+    """Each article's distinct (text, label) pairs, as `corpus ingest` finds them."""
+    return [{(m.text, m.label) for m in annotated.mentions} for annotated in annotate(articles)]
+
+
+def _rehearsal(shared: Path, nlp, stock: bytes, count: int, seed: int) -> list:
+    """The entities of the pipeline with the stock NER (the model, then `entity_cleaner`) on `count` OrangeSum
+    articles drawn outside the annotated ones (seeded)."""
+    annotated = {str(i) for part in ("dev", "test") for i in json.loads((ORANGESUM / "split.json").read_text())[part]}
+    with gzip.open(shared / ORANGESUM_DUMP, "rt", encoding="utf-8") as dump:
+        ids = [str(record["id"]) for record in map(json.loads, dump) if record.get("article", "").strip()]
+    drawn = random.Random(seed).sample(sorted(set(ids) - annotated), count)
+    texts = [a.text for a in orangesum_articles(shared, drawn)]
+    nlp.get_pipe("ner").from_bytes(stock, exclude=["vocab"])
+    with nlp.select_pipes(enable=list(TOKENIZING)):
+        tokens = list(nlp.pipe(texts))
+    return [rehearsal_example(doc, tagged) for doc, tagged in zip(tokens, nlp.pipe(texts, disable=NOT_FOR_NER))]
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+RANKER_PATH = DATA / RANKER_FILE
 
 
 def training_sets(shared: Path) -> dict[str, list[dict]]:
@@ -112,7 +193,7 @@ def _total(scores: list[QuoteScores]) -> QuoteScores:
     return sum(scores[1:], scores[0])
 
 
-STORY_MODEL_PATH = Path(__file__).resolve().parent.parent / "corpus/data" / MODEL_FILE
+STORY_MODEL_PATH = DATA / MODEL_FILE
 
 
 def train_stories(shared: Path, out: Path = STORY_MODEL_PATH, folds: int = 5) -> str:

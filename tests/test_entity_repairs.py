@@ -27,6 +27,10 @@ REPAIRS = [
     ("987", "Suédoise Greta Thunberg", ("Greta Thunberg", "PER"), "a demonym before the name"),
     ("35292", "Emmanuel Macron Sylvain Fort", ("Sylvain Fort", "PER"), "two names run together"),
     ("4045", "anti-Donald Trump", ("Donald Trump", "PER"), "a prefix hyphenated to the name"),
+    ("15838", "Emmanuel Macron*Enquête", ("Emmanuel Macron", "PER"), "an asterisk glued to the next paragraph"),
+    ("26370", "Christophe Castaner.+3,9", ("Christophe Castaner", "PER"), "a full stop and a sign glued to a figure"),
+    ("4689", "Joe Biden.bur-rma", ("Joe Biden", "PER"), "a news agency's signature glued to the name"),
+    ("26498", "VALLS Manuel Valls", ("Manuel Valls", "PER"), "a heading in capitals before the name"),
 ]
 
 
@@ -148,3 +152,11 @@ def test_a_span_holding_a_person_the_document_names_is_cut_to_that_person(cleane
     assert {("Sandro Gozi", "PER"), ("Fillon", "PER"), ("FRANÇOIS FILLON", "PER")} <= set(found)
     assert found.count(("Édouard Philippe", "PER")) == 2 and found.count(("Emmanuel Macron", "PER")) == 2
     assert not [text for text, _ in found if "AMIS" in text or "Gozi" in text and "Philippe" in text]
+
+
+def test_the_garde_des_sceaux_is_a_role_not_the_town_of_sceaux():
+    shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    result = next(annotate(orangesum_articles(shared(""), ["234"])))
+    assert "garde des Sceaux" in result.article.text
+    assert "Sceaux" not in {m.text for m in result.mentions}
+    assert ("Eliane Houlette", "PER") in {(m.text, m.label) for m in result.mentions}

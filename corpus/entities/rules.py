@@ -69,6 +69,8 @@ class EntityRules:
     """The same for places ("la place de la Concorde", "la tour Eiffel")."""
     portfolio_roles: frozenset[str]
     """Roles whose complement is a portfolio, no name ("ministre de la Transition écologique")."""
+    role_phrases: frozenset[str]
+    """Roles written with a capitalised word that names nothing: "garde des Sceaux" (not the town of Sceaux)."""
     places: dict[str, str]
     """Place name -> `country`, `capital` or `commune` (`places.tsv`, built by tools/build_places.py)."""
     names_with_article: frozenset[str]
@@ -154,9 +156,9 @@ class EntityCleaner:
             self.short_matcher.add(name, [make_doc(name)])
 
     def __call__(self, doc: Doc) -> Doc:
-        pieces = [piece for ent in doc.ents for piece in self.split_at_punctuation(ent)]
+        pieces = [piece for ent in _with_middle_initials(doc) for piece in self.split_at_punctuation(ent)]
         spans = [span for ent in self._with_known_names(doc, pieces) for span in self.repair(ent)]
-        doc.ents = consistent_labels(filter_spans(spans))
+        doc.ents = consistent_labels(filter_spans(completed_names(spans)))
         return doc
 
     def repair(self, ent: Span) -> list[Span]:
@@ -201,7 +203,8 @@ class EntityCleaner:
         Macron Sylvain Fort", "Rassemblement national Marine Le Pen", "Twitter Donald Trump", "Rachida Dati-Anne
         Hidalgo". It starts at a given name followed by another capitalised word, after a word that is no given name,
         particle, title or role, and not after the kind of place or body that names take ("lycée Jean Moulin", "rue
-        Jean Jaurès", "Place Jacques Chirac")."""
+        Jean Jaurès", "Place Jacques Chirac"). A surname in capitals before the full name is a heading, left out
+        ("VALLS Manuel Valls")."""
         doc, rules = ent.doc, self.rules
         for i in range(ent.start + 1, ent.end - 1):
             token, previous = doc[i], doc[i - 1]
@@ -221,6 +224,9 @@ class EntityCleaner:
             head_end = i - 1 if hyphen or of else i
             head = doc[ent.start:head_end].text
             label = rules.known_names.get(head)
+            last = doc[ent.end - 1]
+            if previous.is_upper and head_end - ent.start == 1 and unaccented(previous.text) == unaccented(last.text):
+                return self.split_names(Span(doc, i, ent.end, label="PER"))  # "VALLS Manuel Valls": a heading
             if label is None and (
                     given_name_gender(previous.text) or previous.lower_ in rules.name_particles or previous.is_punct
                     or rules.is_title(previous) or previous.lower_ in rules.role_nouns
@@ -319,7 +325,7 @@ class EntityCleaner:
         start = self._after_common_noun(doc, start, end)
         end = self._name_end(doc, start, end, label)
         label = self._place_label(doc, start, end, label, title)
-        if start >= end or self._is_portfolio(doc, start, end, label):
+        if start >= end or self._is_portfolio(doc, start, end, label) or self._ends_role_phrase(doc, end):
             return None
         text = doc[start:end].text
         if (text in rules.not_names or text.rstrip(".") in rules.abbreviations or len(text) == 1
@@ -337,6 +343,10 @@ class EntityCleaner:
         if title:
             span._.title = title
         return span
+
+    def _ends_role_phrase(self, doc: Doc, end: int) -> bool:
+        return any(" ".join(t.lower_ for t in doc[max(end - len(phrase.split()), 0):end]) == phrase
+                   for phrase in self.rules.role_phrases)
 
     def _is_address_word(self, token: Token) -> bool:
         rules = self.rules
@@ -469,6 +479,44 @@ class EntityCleaner:
         while i > 0 and doc[i - 1].is_lower and doc[i - 1].pos_ in ("ADJ", "VERB"):
             i -= 1
         return i > 0 and doc[i - 1].lower_ in rules.portfolio_roles
+
+
+def completed_names(spans: list[Span]) -> list[Span]:
+    """A person's name cut short where the document names the same person in full right there: "Kim Jong" followed by
+    "Un", when "Kim Jong Un" is an entity of the document (the model reads "Un" as the article)."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    fuller = {span.text for span in spans if span.label_ == "PER" and len(span) > 1}
+    completed = []
+    for span in spans:
+        longer = [name for name in fuller if span.label_ == "PER" and name.startswith(span.text + " ")
+                  and doc.text.startswith(name, span.start_char)]
+        if longer:
+            end = doc.char_span(span.start_char, span.start_char + len(max(longer, key=len)))
+            if end is not None:
+                span = Span(doc, span.start, end.end, label="PER")
+        completed.append(span)
+    return completed
+
+
+MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
+
+
+def _with_middle_initials(doc: Doc) -> list[Span]:
+    """`doc.ents`, with a name the model cut at a middle initial joined again: "Robert M. Dover" tagged "Robert" and
+    "Dover" (the NER, taught that "M." before a name is "Monsieur", leaves it out). Only after a given name: no form of
+    address follows one."""
+    ents = list(doc.ents)
+    joined: list[Span] = []
+    for ent in ents:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.end + 1 == ent.start and MIDDLE_INITIAL.fullmatch(doc[previous.end].text)
+                and given_name_gender(doc[previous.end - 1].text) and doc[ent.start].is_title):
+            joined[-1] = Span(doc, previous.start, ent.end, label="PER")
+        else:
+            joined.append(ent)
+    return joined
 
 
 def split_pairs(spans: list[Span], evidence: Sequence[Span] = ()) -> list[Span]:

@@ -169,14 +169,17 @@ def named_entity_texts(doc: Doc) -> tuple[str, ...]:
 
 def fullest_name(doc: Doc, entity: Span) -> str:
     """"Poutine" -> "Vladimir Poutine", "Kim" -> "Kim Jong Un": the longest entity of the same label
-    that holds all of its words; "HRW" -> "Human Rights Watch": the organisation it abbreviates."""
+    that holds all of its words; for a body or a place, one that starts with it ("Commission" -> "Commission
+    européenne"; not "Ligue arabe" -> "Mission de la Ligue arabe", a body of its own); "HRW" -> "Human Rights Watch":
+    the organisation it abbreviates."""
     if entity.label_ == "ORG" and is_acronym(entity.text):
         expansion = expand_acronym(entity.text, [e.text for e in named_entities(doc) if e.label_ == "ORG"])
         if expansion:
             return expansion
     words = set(entity.text.lower().split())
     candidates = [text for e, text in zip(named_entities(doc), named_entity_texts(doc))
-                  if e.label_ == entity.label_ and words <= set(text.lower().split())]
+                  if e.label_ == entity.label_ and words <= set(text.lower().split())
+                  and (entity.label_ == "PER" or text.lower().startswith(entity.text.lower()))]
     return max(candidates, key=len, default=entity.text)
 
 

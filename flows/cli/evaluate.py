@@ -11,9 +11,11 @@ SHARED_HELP = "the shared data folder (default: ../shared beside the project)"
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
-    train = commands.add_parser("train", help="learn from the gold data in ../shared and eval/ (the `train` extra)")
-    train.add_argument("target", choices=["speakers", "stories"],
-                       help="what to learn: the speaker ranker, or when two documents are the same story")
+    train = commands.add_parser("train", help="learn from the gold data in ../shared and eval/ "
+                                              "(speakers and stories need the `train` extra)")
+    train.add_argument("target", choices=["ner", "speakers", "stories"],
+                       help="what to learn: the NER update, the speaker ranker, or when two documents are the same "
+                            "story")
     train.add_argument("--shared", default=None, help=SHARED_HELP)
     train.add_argument("--folds", type=int, default=5,
                        help="folds of the k-fold figures, by article or pair (default: 5)")
@@ -41,15 +43,16 @@ def _shared_folder(args: argparse.Namespace, gold: str, what: str) -> Path:
 
 
 def _train(args: argparse.Namespace) -> int:
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        raise CommandError("training needs scikit-learn: pip install -c constraints.txt -e '.[train]'") from None
+    if args.target != "ner":
+        try:
+            import sklearn  # noqa: F401
+        except ImportError:
+            raise CommandError("training needs scikit-learn: pip install -c constraints.txt -e '.[train]'") from None
     from flows.evaluate import WIKINEWS_DEV
-    from flows.train import train_speakers, train_stories
+    from flows.train import train_ner, train_speakers, train_stories
 
     shared = _shared_folder(args, WIKINEWS_DEV, "quotes")
-    train = train_stories if args.target == "stories" else train_speakers
+    train = {"ner": train_ner, "speakers": train_speakers, "stories": train_stories}[args.target]
     print(train(shared, folds=args.folds))
     return 0
 
