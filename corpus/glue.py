@@ -18,9 +18,11 @@ _LOWER_INTO_CAPITAL = re.compile(r"(?<![\w/.'’_-])([a-zà-öø-ÿ][a-zà-öø-
 """A paragraph glued to the next without punctuation: "accruLa prime", "franceinfoPour les suspects"."""
 _CAPITALS_INTO_WORD = re.compile(r"(?<![\w/.'’_-])[A-ZÀ-ÖØ-Þ]{4,}(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})")
 """A heading in capitals glued to the next paragraph: "LA FAUTE DE NICOLAS SARKOZYMarine Le Pen a …"."""
-_GLUED_RUN = re.compile(r"""(?<=[^\W_])([."«»“”()?!;*]*["«»“”()?!;*][."«»“”()?!;*]*)(?=[^\W_]|["«“(])""")
-"""Quotation marks, brackets, "?", "!", ";" or an asterisk between two words (`Macron"Le`, `Bayrou)par`,
-`Philippe?par`, `Clerc).Jean`, `Macron*Enquête`), with any full stops beside them."""
+_GLUED_RUN = re.compile(r"""(?<=[^\W_])([."«»“”()?!;]*["«»“”()?!;][."«»“”()?!;]*)(?=[^\W_]|["«“(])""")
+"""Quotation marks, brackets, "?", "!" or ";" between two words (`Macron"Le`, `Bayrou)par`, `Philippe?par`,
+`Clerc).Jean`), with any full stops beside them."""
+_GLUED_ASTERISK = re.compile(r"(?<=[^\W_])(\*+)(?=[A-ZÀ-ÖØ-Þ])")
+"""An asterisk between a word and a capitalised one (`Macron*Enquête`); not inside a word (`p*tain`)."""
 _GLUED_CLOSE = re.compile(r"(?<=\s)([?!)»”]+)(?=[^\W\d_])")
 """A closing mark glued to the next word after a space (`politiques ?par franceinfo`): a caption's question
 glued to its credit."""
@@ -50,7 +52,7 @@ def glue_cuts(text: str) -> list[int]:
     """The offsets in `text` where a glued punctuation run starts or ends, and where a prefix ends before a name
     (`anti-|Donald Trump`): where a token must be cut."""
     cuts: set[int] = set()
-    for pattern in (_GLUED_RUN, _GLUED_CLOSE, _GLUED_DASH, _GLUED_DASH_BEFORE, _BULLET):
+    for pattern in (_GLUED_RUN, _GLUED_ASTERISK, _GLUED_CLOSE, _GLUED_DASH, _GLUED_DASH_BEFORE, _BULLET):
         for match in pattern.finditer(text):
             cuts.update(match.span(1))
     cuts.update(match.end() for match in _NAME_PREFIX.finditer(text))

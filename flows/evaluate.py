@@ -208,8 +208,8 @@ SEQUOIA = "data/ner/sequoia-ne/sequoia_ne.jsonl"
 def evaluate_ner(shared: Path, locked: bool = False) -> str:
     """Raw `fr_core_news_md` beside the pipeline's NER, in one run: strict and fuzzy PER/LOC/ORG on Sequoia (news,
     Europarl and Wikipedia; news alone; medical leaflets apart), and distinct (text, label) pairs on the Wikinews
-    gold articles and on the development part of `eval/orangesum_quotes`; with `locked`, on its locked test part
-    alone (totals only)."""
+    gold articles and on the development part of `eval/orangesum_quotes`, then the 5-fold figures `corpus train ner`
+    recorded for that part; with `locked`, on its locked test part alone (totals only)."""
     import spacy
 
     from corpus.scoring.ner import LABELS, Entity, report, score_sets, score_spans

@@ -63,7 +63,9 @@ DATA = Path(__file__).resolve().parent.parent / "corpus/data"
 
 def train_ner(shared: Path, folds: int = 5, settings: Settings = Settings()) -> str:
     """Report the stock and the updated NER through the whole pipeline, k-fold by article on the development part,
-    then train on all of it and write the weights; returns the report. The locked test part is never read."""
+    then train on all of it and write the weights; returns the report. The locked test part is never read. `nlp` is
+    the process's pipeline (`load_pipeline` is cached), so `annotate` scores each fold with the weights just
+    trained."""
     records = orangesum_gold("dev")
     articles = orangesum_articles(shared, [r["id"] for r in records])
     nlp = load_pipeline()

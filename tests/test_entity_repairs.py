@@ -160,3 +160,10 @@ def test_the_garde_des_sceaux_is_a_role_not_the_town_of_sceaux():
     assert "garde des Sceaux" in result.article.text
     assert "Sceaux" not in {m.text for m in result.mentions}
     assert ("Eliane Houlette", "PER") in {(m.text, m.label) for m in result.mentions}
+
+
+def test_a_web_address_is_no_part_of_an_entity():
+    shared("data/articles/orangesum/orangesum_articles.jsonl.gz")
+    results = list(annotate(orangesum_articles(shared(""), ["27114", "26952"])))
+    assert all("https://" in result.article.text for result in results)
+    assert not [m.text for result in results for m in result.mentions if "://" in m.text or "www." in m.text]

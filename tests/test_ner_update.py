@@ -46,6 +46,7 @@ def test_each_gold_entity_lands_on_every_place_the_article_names_it_and_the_long
                                                           ("1521", "Sénégal", "Sénégalais")])
 def test_a_name_inside_a_longer_word_is_no_entity(article_id, name, longer_word):
     gold, doc = _gold_and_tokens(article_id)
+    gold = {(text, label) for text, label in gold if name not in text or text == name}  # no longer name to take it
     inside = doc.text.index(longer_word) + longer_word.index(name)
     assert (name, "LOC") in gold
     assert [s.start_char for s in gold_spans(doc, gold) if s.text == name]
@@ -89,5 +90,7 @@ def test_the_recorded_k_fold_figures_count_every_gold_entity_of_the_development_
     record = shipped_record()
     gold = sum(len({(e["text"], e["label"]) for e in r["entities"]}) for r in orangesum_gold("dev"))
     assert len(record.k_fold) == 2 and all(tallies["all"].gold == gold for tallies in record.k_fold.values())
-    report = k_fold_report(record, 350)
+    report = k_fold_report(record, len(orangesum_gold("dev")))
     assert all(system in report for system in record.k_fold) and f"{record.folds}-fold by article" in report
+    updated = next(tallies for system, tallies in record.k_fold.items() if "updated" in system)
+    assert f"{updated['all'].f1:7.3f}" in report

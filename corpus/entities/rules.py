@@ -70,7 +70,8 @@ class EntityRules:
     portfolio_roles: frozenset[str]
     """Roles whose complement is a portfolio, no name ("ministre de la Transition écologique")."""
     role_phrases: frozenset[str]
-    """Roles written with a capitalised word that names nothing: "garde des Sceaux" (not the town of Sceaux)."""
+    """Roles written with a capitalised word that names nothing, in lower case: "garde des sceaux" (not the town of
+    Sceaux)."""
     places: dict[str, str]
     """Place name -> `country`, `capital` or `commune` (`places.tsv`, built by tools/build_places.py)."""
     names_with_article: frozenset[str]
@@ -492,10 +493,10 @@ def completed_names(spans: list[Span]) -> list[Span]:
     for span in spans:
         longer = [name for name in fuller if span.label_ == "PER" and name.startswith(span.text + " ")
                   and doc.text.startswith(name, span.start_char)]
-        if longer:
-            end = doc.char_span(span.start_char, span.start_char + len(max(longer, key=len)))
-            if end is not None:
-                span = Span(doc, span.start, end.end, label="PER")
+        full = doc.char_span(span.start_char, span.start_char + len(max(longer, key=len))) if longer else None
+        if full is not None:
+            title, span = span._.title, Span(doc, span.start, full.end, label="PER")
+            span._.title = title
         completed.append(span)
     return completed
 

