@@ -27,7 +27,7 @@ from corpus.citations.resolve import cite
 from corpus.entities.canonical import canonical_names
 from corpus.entities.keys import entity_key
 from corpus.entities.rules import consistent_labels  # importing it registers entity_cleaner and Span._.title
-from corpus.entities.training import NER_WEIGHTS
+from corpus.entities.training import shipped_weights
 from corpus.fingerprints import fingerprint, quote_fingerprints
 from corpus.quotes.ruler import notes_for_quotes, speakers_from_notes  # importing it registers quote_ruler
 from corpus.quotes.voices import by_first_name, with_author_voice
@@ -63,8 +63,7 @@ def load_pipeline(use_ranker: bool = True) -> Language:
     """The pipeline, loaded once per process. Without the ranker, quotes keep the speakers the rules give them
     (what `corpus train speakers` learns from)."""
     nlp = spacy.load(MODEL)
-    weights = resources.files("corpus.data").joinpath(NER_WEIGHTS).read_bytes()
-    nlp.get_pipe("ner").from_bytes(weights, exclude=["vocab"])
+    nlp.get_pipe("ner").from_bytes(shipped_weights(), exclude=["vocab"])
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(GLUE_SPLITTER, first=True)
     nlp.add_pipe("paragraph_sentences", after="sentencizer")

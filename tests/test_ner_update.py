@@ -2,19 +2,17 @@
 names them, the shipped weights are the ones trained on the gold in the repository and the pipeline runs them, and
 training moves the model towards the gold."""
 
-from importlib import resources
-
 import numpy
 import pytest
 import spacy
 
 from corpus.entities.training import (
-    NER_WEIGHTS,
     Settings,
     gold_example,
     gold_hash,
     gold_spans,
     shipped_record,
+    shipped_weights,
     update_ner,
 )
 from corpus.nlp import MODEL, TOKENIZING, load_pipeline
@@ -60,7 +58,7 @@ def test_the_shipped_weights_come_from_the_gold_in_the_repository_and_the_pipeli
     assert record.base_model == f"{MODEL}-{spacy.util.get_package_version(MODEL)}"
     stock = spacy.load(MODEL, exclude=["parser", "lemmatizer"]).get_pipe("ner")
     stock_weights = _weights(stock)
-    stock.from_bytes(resources.files("corpus.data").joinpath(NER_WEIGHTS).read_bytes(), exclude=["vocab"])
+    stock.from_bytes(shipped_weights(), exclude=["vocab"])
     shipped, running = _weights(stock), _weights(load_pipeline().get_pipe("ner"))
     assert len(shipped) == len(running) == len(stock_weights) > 10
     assert all(numpy.array_equal(a, b) for a, b in zip(running, shipped))

@@ -491,8 +491,8 @@ def completed_names(spans: list[Span]) -> list[Span]:
     fuller = {span.text for span in spans if span.label_ == "PER" and len(span) > 1}
     completed = []
     for span in spans:
-        longer = [name for name in fuller if span.label_ == "PER" and name.startswith(span.text + " ")
-                  and doc.text.startswith(name, span.start_char)]
+        longer = [name for name in fuller if name.startswith(span.text + " ")
+                  and doc.text.startswith(name, span.start_char)] if span.label_ == "PER" else []
         full = doc.char_span(span.start_char, span.start_char + len(max(longer, key=len))) if longer else None
         if full is not None:
             title, span = span._.title, Span(doc, span.start, full.end, label="PER")
@@ -501,18 +501,17 @@ def completed_names(spans: list[Span]) -> list[Span]:
     return completed
 
 
-MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
+_MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
 
 
 def _with_middle_initials(doc: Doc) -> list[Span]:
     """`doc.ents`, with a name the model cut at a middle initial joined again: "Robert M. Dover" tagged "Robert" and
     "Dover" (the NER, taught that "M." before a name is "Monsieur", leaves it out). Only after a given name: no form of
     address follows one."""
-    ents = list(doc.ents)
     joined: list[Span] = []
-    for ent in ents:
+    for ent in doc.ents:
         previous = joined[-1] if joined else None
-        if (previous is not None and previous.end + 1 == ent.start and MIDDLE_INITIAL.fullmatch(doc[previous.end].text)
+        if (previous is not None and previous.end + 1 == ent.start and _MIDDLE_INITIAL.fullmatch(doc[previous.end].text)
                 and given_name_gender(doc[previous.end - 1].text) and doc[ent.start].is_title):
             joined[-1] = Span(doc, previous.start, ent.end, label="PER")
         else:

@@ -67,6 +67,11 @@ class UpdateRecord:
         return cls(data["data_sha256"], data["base_model"], Settings(**data["settings"]), data["folds"], figures)
 
 
+def shipped_weights() -> bytes:
+    """The weights the pipeline runs, as `ner.from_bytes` reads them (the vocabulary left out)."""
+    return resources.files("corpus.data").joinpath(NER_WEIGHTS).read_bytes()
+
+
 def shipped_record() -> UpdateRecord:
     """The record of the weights the pipeline runs."""
     return UpdateRecord.from_json(resources.files("corpus.data").joinpath(NER_RECORD).read_text("utf-8"))
