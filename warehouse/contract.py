@@ -13,7 +13,7 @@ Table = Literal[
     "notes", "note_refs", "links", "quotes", "quote_citations", "quote_entities", "citations", "role_mentions",
     "entity_pairs", "entity_top_comentions", "stale_entities", "stale_comentions", "search_stopwords", "ingest_runs", "rejected_inputs",
     "source_state", "source_items", "schema_migrations", "document_fingerprints", "document_bands", "quote_fingerprints",
-    "quote_bands", "story_registry", "quote_cluster_registry",
+    "quote_bands", "story_registry", "quote_cluster_registry", "document_entities", "surname_joins",
 ]
 """A table of the warehouse (views are the files of `views/`)."""
 

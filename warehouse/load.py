@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
+from corpus.entities.surnames import PersonDocs, SurnameJoin, surname_joins
 from corpus.records import AnnotatedArticle, Rejection
 from warehouse.contract import DOCUMENT_TABLES, STAGED_TABLES, RunProcess, RunStatus
 from warehouse.errors import WarehouseError
@@ -214,12 +216,32 @@ def refresh_stale_entities(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
+    if con.execute("SELECT count(*) FROM stale_entities").fetchone()[0]:
+        join_surnames(con)
     con.execute(sql_text("warehouse.refresh", "stale_entities"))
     n_stale = con.execute("SELECT count(*) FROM affected_entities").fetchone()[0]
     if n_stale:
         con.execute(sql_text("warehouse.refresh", "entities"))
     con.execute("DROP TABLE affected_entities")
     return n_stale
+
+
+def join_surnames(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the surname joins from every document's own person entities (`corpus.entities.surnames`) and put
+    them in force (`refresh/surname_joins.sql`), marking stale the entities of the documents they change; return how
+    many joins there are. Only loads change what they read, so this runs when something is stale."""
+    persons = [PersonDocs(*row) for row in con.execute(sql_text("warehouse.refresh", "person_docs")).fetchall()]
+    joins = surname_joins(persons)
+    columns = {name: [getattr(j, name) for j in joins] for name in SurnameJoin.__dataclass_fields__}
+    con.register("joins_found", pa.Table.from_pydict(columns))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE computed_joins AS SELECT * FROM surname_joins LIMIT 0")
+        con.execute("INSERT INTO computed_joins BY NAME SELECT * FROM joins_found")
+    finally:
+        con.unregister("joins_found")
+    con.execute(sql_text("warehouse.refresh", "surname_joins"))
+    con.execute("DROP TABLE computed_joins")
+    return len(joins)
 
 
 def update_summaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -276,8 +298,9 @@ def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: str = "batch_docum
     loaded = f"SELECT doc_id FROM documents WHERE doc_id IN ({listed})"
     n_loaded = con.execute(f"SELECT count(*) FROM ({loaded})").fetchone()[0]
     if n_loaded:
-        con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM entity_mentions "
-                    f"WHERE doc_id IN ({loaded}) ON CONFLICT DO NOTHING")
+        con.execute("INSERT INTO stale_entities SELECT entity_id FROM entity_mentions WHERE doc_id IN "
+                    f"({loaded}) UNION SELECT document_entity_id FROM entity_mentions WHERE doc_id IN ({loaded}) "
+                    "ON CONFLICT DO NOTHING")
         con.execute(f"DELETE FROM quote_citations WHERE quote_id IN (SELECT quote_id FROM quotes WHERE doc_id IN "
                     f"({listed}))")
         con.execute(f"DELETE FROM quotes WHERE doc_id IN ({listed})")
@@ -294,6 +317,7 @@ def _insert_staged(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_{table}")
     con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
     con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
+    con.execute("INSERT INTO document_entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
     con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM staged_entity_mentions "
                 "ON CONFLICT DO NOTHING")
 

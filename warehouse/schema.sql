@@ -28,6 +28,13 @@ CREATE TABLE document_bands(
     doc_id VARCHAR NOT NULL
 );
 
+CREATE TABLE document_entities(
+    entity_id VARCHAR PRIMARY KEY,
+    "name" VARCHAR NOT NULL,
+    "label" VARCHAR NOT NULL,
+    entity_key VARCHAR NOT NULL
+);
+
 CREATE TABLE document_fingerprints(
     doc_id VARCHAR NOT NULL,
     minhash UINTEGER[] NOT NULL,
@@ -99,7 +106,8 @@ CREATE TABLE entity_mentions(
     note_index INTEGER,
     alias_key VARCHAR,
     gender VARCHAR,
-    gender_source VARCHAR
+    gender_source VARCHAR,
+    document_entity_id VARCHAR
 );
 
 CREATE TABLE entity_pairs(
@@ -222,7 +230,8 @@ CREATE TABLE quotes(
     speaker_kind VARCHAR,
     speaker_gender VARCHAR,
     speaker_gender_source VARCHAR,
-    cluster_id VARCHAR
+    cluster_id VARCHAR,
+    speaker_document_entity_id VARCHAR
 );
 
 CREATE TABLE raw_documents(
@@ -258,7 +267,8 @@ CREATE TABLE role_mentions(
     holder VARCHAR NOT NULL,
     holder_entity_id VARCHAR NOT NULL,
     holder_start INTEGER NOT NULL,
-    holder_end INTEGER NOT NULL
+    holder_end INTEGER NOT NULL,
+    holder_document_entity_id VARCHAR
 );
 
 CREATE TABLE schema_migrations(
@@ -324,4 +334,12 @@ CREATE TABLE story_registry(
     story_id VARCHAR PRIMARY KEY,
     seq BIGINT NOT NULL,
     made_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE surname_joins(
+    entity_id VARCHAR PRIMARY KEY,
+    joined_id VARCHAR NOT NULL,
+    surname_docs INTEGER NOT NULL,
+    person_docs INTEGER NOT NULL,
+    "share" DOUBLE NOT NULL
 );

@@ -123,7 +123,7 @@ def _stage_mentions(staged: Staged, annotated: AnnotatedArticle, doc: str, entit
     for i, m in enumerate(annotated.mentions):
         eid = entity_id(m.entity_key)
         staged.add("entity_mentions", doc_id=doc, mention_id=f"{doc}:{i}", start_char=m.start, end_char=m.end,
-                   text=m.text, label=m.label, entity_id=eid, sentence_index=m.sentence_index,
+                   text=m.text, label=m.label, entity_id=eid, document_entity_id=eid, sentence_index=m.sentence_index,
                    paragraph_index=m.paragraph_index, canonical_name=m.canonical, title=m.title, part=m.part,
                    note_index=m.note_index, alias_key=entity_key(m.text, m.label), gender=m.gender,
                    gender_source=m.gender_source)
@@ -144,6 +144,7 @@ def _stage_quotes(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None
         paragraph = annotated.sentences[sentence].paragraph_index if annotated.sentences else 0
         staged.add("quotes", quote_id=f"{doc}:q{i}", doc_id=doc, start_char=q.start, end_char=q.end, text=q.text,
                    kind=q.kind, speaker_name=q.speaker_name, speaker_entity_id=speaker_id,
+                   speaker_document_entity_id=speaker_id,
                    speaker_mention=q.speaker_mention, cue=q.cue, reported_via=q.reported_via,
                    speaker_start=q.speaker_start, speaker_end=q.speaker_end, is_conditional=q.conditional,
                    speaker_from=q.speaker_from, note_markers=list(markers), sentence_index=sentence,
@@ -153,9 +154,10 @@ def _stage_quotes(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None
 
 def _stage_roles(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None:
     for i, r in enumerate(annotated.roles):
+        holder = entity_id(entity_key(r.holder, "PER"))
         staged.add("role_mentions", doc_id=doc, role_index=i, start_char=r.start, end_char=r.end, role=r.role,
-                   role_key=role_key(r.role), holder=r.holder, holder_entity_id=entity_id(entity_key(r.holder, "PER")),
-                   holder_start=r.holder_start, holder_end=r.holder_end)
+                   role_key=role_key(r.role), holder=r.holder, holder_entity_id=holder,
+                   holder_document_entity_id=holder, holder_start=r.holder_start, holder_end=r.holder_end)
 
 
 def _stage_citations(staged: Staged, annotated: AnnotatedArticle, doc: str) -> None:

@@ -1,0 +1,80 @@
+"""A person named by surname alone ("Macron", "Le Pen") in a document that never gives the full name: across the
+corpus, the one well-known person of that surname, when there is one.
+
+Within a document, "Macron" after "Emmanuel Macron" already names him (`corpus.entities.canonical`). A document that
+only says "Macron" leaves an entity "Macron" of its own, where a reader of French news knows who is meant: one person
+of that surname dominates the news. `surname_joins` reads that from the corpus's own counts. The surname joins the
+full name that is both:
+- named in at least `MIN_SHARE` of the documents naming any fuller name ending in the surname ("Marine Le Pen" among
+  "Jean-Marie Le Pen" and "Marion Maréchal-Le Pen"; not "Chérif Kouachi" beside "Saïd Kouachi");
+- named in at least `MIN_RATIO` times as many documents as the surname alone. A person known by one name
+  ("Dieudonné", "Renaud") is named alone more often than any full name ends in it.
+The full name must start with a given name ("Non Stop Zapping" is no person). A given name alone ("Philippe",
+"Maëlys") joins nothing: it names someone by first name as often as it is a surname.
+
+The counts are the documents' own resolutions over the whole corpus, so the joins do not depend on load order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.entities.first_names import ALL_NAMES, NEWS_NAMES, first_name_gender, given_name_gender
+from corpus.entities.keys import fold
+
+MIN_SHARE = 0.8
+"""The share of the documents naming a fuller name with the surname that the joined person must have. On the full
+OrangeSum warehouse, "Emmanuel Macron" has 0.95 (against "Brigitte Macron"), "Marine Le Pen" 0.81, "Charles de
+Gaulle" 0.56 (his family is often in the news too: "de Gaulle" stays alone)."""
+
+MIN_RATIO = 2.0
+"""How many times more documents the full name must have than the surname alone: 15 for "Macron", 2.8 for
+"Benalla"; 0.4 for "Dieudonné" against "Romain Dieudonné", 1.0 for "Renaud" against "Line Renaud"."""
+
+
+@dataclass(frozen=True)
+class PersonDocs:
+    """A person entity as documents resolve it, and how many documents name it."""
+
+    entity_id: str
+    name: str
+    n_docs: int
+
+
+@dataclass(frozen=True)
+class SurnameJoin:
+    """The surname-alone entity `entity_id` joins the person `joined_id`."""
+
+    entity_id: str
+    joined_id: str
+    surname_docs: int
+    person_docs: int
+    share: float
+    """Of the documents naming a fuller name that ends in the surname, the person's share."""
+
+
+def surname_joins(persons: Iterable[PersonDocs]) -> list[SurnameJoin]:
+    """The joins among `persons` (every person entity of the corpus), sorted by entity id."""
+    persons = list(persons)
+    words = {p.entity_id: fold(p.name).split() for p in persons}
+    by_last_word: dict[str, list[PersonDocs]] = defaultdict(list)
+    for p in persons:
+        if len(words[p.entity_id]) >= 2:
+            by_last_word[words[p.entity_id][-1]].append(p)
+    joins = []
+    for p in persons:
+        surname = words[p.entity_id]
+        if not surname or given_name_gender(p.name.split()[0], NEWS_NAMES):
+            continue
+        fuller = [f for f in by_last_word.get(surname[-1], ())
+                  if len(words[f.entity_id]) > len(surname) and words[f.entity_id][-len(surname):] == surname]
+        if not fuller:
+            continue
+        best = min(fuller, key=lambda f: (-f.n_docs, f.entity_id))
+        share = best.n_docs / sum(f.n_docs for f in fuller)
+        if (share >= MIN_SHARE and best.n_docs >= MIN_RATIO * p.n_docs
+                and first_name_gender(best.name, ALL_NAMES) is not None):
+            joins.append(SurnameJoin(p.entity_id, best.entity_id, p.n_docs, best.n_docs, round(share, 4)))
+    return sorted(joins, key=lambda j: j.entity_id)
