@@ -287,14 +287,18 @@ def entity_clutter(db: Path) -> str:
     from corpus.entities.rules import EntityRules
     from corpus.scoring.clutter import Person, report, variants
     from warehouse.load import open_warehouse
-    from warehouse.stats import entity_names, most_mentioned_people
+    from warehouse.stats import entity_names, most_mentioned_people, surname_joins
 
     with open_warehouse(db, read_only=True) as con:
         entities = entity_names(con)
         people = most_mentioned_people(con)
+        n_joins, n_moved, largest = surname_joins(con)
     found = variants([name for name, _, _ in people], entities)
     persons = [Person(name, n, counted, found[name]) for name, n, counted in people]
-    return f"Entities of {db}\n{report(entities, persons, EntityRules.load())}"
+    joins = ", ".join(f"{surname} -> {person} ({n_alone:,} documents alone, {n_full:,} in full)"
+                      for surname, person, n_alone, n_full in largest)
+    return (f"Entities of {db}\n{report(entities, persons, EntityRules.load())}\n"
+            f"surname joins: {n_joins:,}, holding {n_moved:,} mentions{': ' + joins if joins else ''}")
 
 
 def wikinews_gold_texts(shared: Path, gold_file: Path | None = None) -> list[tuple[dict, str]]:

@@ -70,3 +70,16 @@ def most_mentioned_people(con: duckdb.DuckDBPyConnection, limit: int = 50) -> li
     return con.execute("""
         SELECT e.name, e.n_mentions, (SELECT count(*) FROM entity_mentions m WHERE m.entity_id = e.entity_id)
         FROM entities e WHERE e.label = 'PER' ORDER BY e.n_mentions DESC, e.name LIMIT ?""", [limit]).fetchall()
+
+
+def surname_joins(con: duckdb.DuckDBPyConnection, limit: int = 5) -> tuple[int, int, list[tuple[str, str, int, int]]]:
+    """(joins, mentions they move, the `limit` joins of the most documents as (surname, person, surname documents,
+    person documents))."""
+    n_joins, n_mentions = con.execute(
+        "SELECT count(*), coalesce(sum((SELECT count(*) FROM entity_mentions m WHERE m.document_entity_id = j.entity_id)), 0) "
+        "FROM surname_joins j").fetchone()
+    largest = con.execute("""
+        SELECT d.name, e.name, j.surname_docs, j.person_docs FROM surname_joins j
+        JOIN document_entities d ON d.entity_id = j.entity_id JOIN entities e ON e.entity_id = j.joined_id
+        ORDER BY j.surname_docs DESC, d.name LIMIT ?""", [limit]).fetchall()
+    return n_joins, n_mentions, largest
