@@ -209,15 +209,16 @@ class BatchResult:
     """Spent giving the documents their story and the quotes their cluster (`warehouse/stories.py`)."""
 
 
-def refresh_stale_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute the stale entities (`refresh/stale_entities.sql`) in one transaction; return how many there were."""
+def refresh_stale_entities(con: duckdb.DuckDBPyConnection, rejoin_all: bool = False) -> int:
+    """Recompute the stale entities (`refresh/stale_entities.sql`) in one transaction, after their surname joins (every
+    join if `rejoin_all`); return how many entities there were."""
     with transaction(con):
-        return _refresh_stale(con)
+        return _refresh_stale(con, rejoin_all)
 
 
-def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
-    if con.execute("SELECT count(*) FROM stale_entities").fetchone()[0]:
-        join_surnames(con)
+def _refresh_stale(con: duckdb.DuckDBPyConnection, rejoin_all: bool = False) -> int:
+    if rejoin_all or con.execute("SELECT count(*) FROM stale_entities").fetchone()[0]:
+        join_surnames(con, rejoin_all)
     con.execute(sql_text("warehouse.refresh", "stale_entities"))
     n_stale = con.execute("SELECT count(*) FROM affected_entities").fetchone()[0]
     if n_stale:
@@ -226,29 +227,28 @@ def _refresh_stale(con: duckdb.DuckDBPyConnection) -> int:
     return n_stale
 
 
-def join_surnames(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute the surname joins from every document's own person entities (`corpus.entities.surnames`) and put
-    them in force (`refresh/surname_joins.sql`), marking stale the entities of the documents they change; return how
-    many joins there are. Only loads change what they read, so this runs when something is stale."""
+def join_surnames(con: duckdb.DuckDBPyConnection, everyone: bool = False) -> None:
+    """Decide again the surname joins (`corpus.entities.surnames`) of the persons whose names end like a stale
+    person's, or of `everyone`, and put them in force (`refresh/surname_joins.sql`), marking stale the entities of
+    the documents they change."""
+    con.execute(sql_text("warehouse.refresh", "rejoin_scope"), [everyone])
     persons = [PersonDocs(*row) for row in con.execute(sql_text("warehouse.refresh", "person_docs")).fetchall()]
     joins = surname_joins(persons)
-    columns = {name: [getattr(j, name) for j in joins] for name in SurnameJoin.__dataclass_fields__}
-    con.register("joins_found", pa.Table.from_pydict(columns))
+    con.register("joins_found", pa.Table.from_pydict(
+        {name: [getattr(j, name) for j in joins] for name in SurnameJoin.__dataclass_fields__}))
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE computed_joins AS SELECT * FROM surname_joins LIMIT 0")
-        con.execute("INSERT INTO computed_joins BY NAME SELECT * FROM joins_found")
+        con.execute(sql_text("warehouse.refresh", "surname_joins"))
     finally:
         con.unregister("joins_found")
-    con.execute(sql_text("warehouse.refresh", "surname_joins"))
-    con.execute("DROP TABLE computed_joins")
-    return len(joins)
 
 
 def update_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the stale entities, then the entity pairs and top co-mentions of the entities recomputed since the
-    last summaries (`refresh/summaries.sql`), and bring the full-text index up to date (`update_search_index`): each
-    in one transaction, so that readers see the old ones or the new ones; each costs what was loaded since."""
-    refresh_stale_entities(con)
+    """Decide every surname join again and recompute the stale entities (about a second on the full OrangeSum
+    warehouse: a change of the joining rule reaches it with the next run that loads a document), then the entity
+    pairs and top co-mentions of the entities recomputed since the last summaries (`refresh/summaries.sql`), and bring
+    the full-text index up to date (`update_search_index`): each in one transaction, so that readers see the old ones
+    or the new ones; each but the joins costs what was loaded since."""
+    refresh_stale_entities(con, rejoin_all=True)
     with transaction(con):
         con.execute(sql_text("warehouse.refresh", "summaries"))
     update_search_index(con)

@@ -32,6 +32,14 @@ def first_name_gender(name: str, lists: tuple[str, ...] = NEWS_NAMES) -> str | N
     return given_name_gender(words[0], lists)
 
 
+def is_personal_name(name: str, lists: tuple[str, ...] = ALL_NAMES) -> bool:
+    """Whether `name`, in any case, has two words or more and opens with a listed given name ("Jean-Marie Le Pen",
+    "MARINE LE PEN") or a family name written first ("Kim Jong Un")."""
+    words = fold(name).split()
+    return len(words) >= 2 and (words[0] in _folded_family_names_first()
+                                or given_name_gender(words[0], lists) is not None)
+
+
 def given_name_gender(word: str, lists: tuple[str, ...] = NEWS_NAMES) -> str | None:
     """"Masc" or "Fem" for a listed given name ("Jean-Bernard": its first part, Jean), else None."""
     genders = _genders(lists)
@@ -42,6 +50,11 @@ def given_name_gender(word: str, lists: tuple[str, ...] = NEWS_NAMES) -> str | N
 def _family_names_first() -> frozenset[str]:
     text = resources.files("corpus.data").joinpath("family_names_first.txt").read_text("utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _folded_family_names_first() -> frozenset[str]:
+    return frozenset(fold(name) for name in _family_names_first())
 
 
 @lru_cache(maxsize=2)

@@ -11,11 +11,14 @@ full name that is both:
   ("Dieudonné", "Renaud") is named alone more often than any full name ends in it;
 - well known: named in full in at least `MIN_PERSON_DOCS` documents. "Capitaine Crochet" is not "Stéphane Crochet",
   named in full in 9 documents.
-The full name must start with a given name ("Non Stop Zapping" is no person). A given name alone ("Philippe",
-"Maëlys") joins nothing: it names someone by first name as often as it is a surname; nor does a saint's name
-("Saint-Laurent" is a school or a river far more often than Yves Saint Laurent).
+The full name must start with a given name ("Non Stop Zapping" is no person). A common given name of French news
+alone ("Philippe", "Maëlys": `first_names.NEWS_NAMES`) joins nothing: it names someone by first name as often as it
+is a surname; nor does a saint's name ("Saint-Laurent" is a school or a river far more often than Yves Saint
+Laurent). Shares are over each fuller name's documents, counted apart.
 
-The counts are the documents' own resolutions over the whole corpus, so the joins do not depend on load order.
+The names are the entities' folded keys and the counts the documents' own resolutions over the whole corpus, so the
+joins do not depend on load order. A join is decided among the persons whose names end in the same word: a change
+elsewhere leaves it as it is.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from corpus.entities.first_names import ALL_NAMES, NEWS_NAMES, first_name_gender, given_name_gender
+from corpus.entities.first_names import NEWS_NAMES, given_name_gender, is_personal_name
 from corpus.entities.keys import fold
 
 MIN_SHARE = 0.8
-"""The share of the documents naming a fuller name with the surname that the joined person must have. On the full
-OrangeSum warehouse, "Emmanuel Macron" has 0.95 (against "Brigitte Macron"), "Marine Le Pen" 0.81, "Charles de
-Gaulle" 0.56 (his family is often in the news too: "de Gaulle" stays alone)."""
+"""The joined person's share of the documents of the fuller names that end in the surname (each name's counted
+apart). On the full OrangeSum warehouse, "Emmanuel Macron" has 0.95 (against "Brigitte Macron"), "Marine Le Pen"
+0.81, "Charles de Gaulle" 0.56 (his family is often in the news too: "de Gaulle" stays alone)."""
 
 MIN_RATIO = 2.0
 """How many times more documents the full name must have than the surname alone: 15 for "Macron", 2.8 for
@@ -50,6 +53,7 @@ class PersonDocs:
 
     entity_id: str
     name: str
+    """Its folded key's name: "emmanuel macron"."""
     n_docs: int
 
 
@@ -62,7 +66,7 @@ class SurnameJoin:
     surname_docs: int
     person_docs: int
     share: float
-    """Of the documents naming a fuller name that ends in the surname, the person's share."""
+    """The person's documents over those of every fuller name that ends in the surname, each name's counted apart."""
 
 
 def surname_joins(persons: Iterable[PersonDocs]) -> list[SurnameJoin]:
@@ -76,7 +80,7 @@ def surname_joins(persons: Iterable[PersonDocs]) -> list[SurnameJoin]:
     joins = []
     for p in persons:
         surname = words[p.entity_id]
-        if not surname or surname[0] in SAINTS or given_name_gender(p.name.split()[0], NEWS_NAMES):
+        if not surname or surname[0] in SAINTS or given_name_gender(surname[0], NEWS_NAMES):
             continue
         fuller = [f for f in by_last_word.get(surname[-1], ())
                   if len(words[f.entity_id]) > len(surname) and words[f.entity_id][-len(surname):] == surname]
@@ -85,6 +89,6 @@ def surname_joins(persons: Iterable[PersonDocs]) -> list[SurnameJoin]:
         best = min(fuller, key=lambda f: (-f.n_docs, f.entity_id))
         share = best.n_docs / sum(f.n_docs for f in fuller)
         if (share >= MIN_SHARE and best.n_docs >= max(MIN_RATIO * p.n_docs, MIN_PERSON_DOCS)
-                and first_name_gender(best.name, ALL_NAMES) is not None):
+                and is_personal_name(best.name)):
             joins.append(SurnameJoin(p.entity_id, best.entity_id, p.n_docs, best.n_docs, round(share, 4)))
     return sorted(joins, key=lambda j: j.entity_id)

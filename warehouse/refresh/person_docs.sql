@@ -1,7 +1,6 @@
--- Every person entity as documents resolve it, with the number of documents that name it: what
--- corpus/entities/surnames.py decides the surname joins from.
-SELECT d.entity_id, d."name", count(DISTINCT m.doc_id) AS n_docs
-FROM entity_mentions m JOIN document_entities d ON d.entity_id = m.document_entity_id
-WHERE d."label" = 'PER'
+-- The person entities of rejoin_scope with the number of documents whose own resolution names each: what
+-- corpus/entities/surnames.py decides their surname joins from.
+SELECT s.entity_id, s.name, count(DISTINCT m.doc_id) AS n_docs
+FROM rejoin_scope s JOIN entity_mentions m ON m.document_entity_id = s.entity_id
 GROUP BY ALL
-ORDER BY d.entity_id;
+ORDER BY s.entity_id;
