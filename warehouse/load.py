@@ -318,8 +318,8 @@ def _insert_staged(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO quote_entities SELECT * FROM quote_entities_in('batch_documents')")
     con.execute("INSERT INTO entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
     con.execute("INSERT INTO document_entities BY NAME SELECT * FROM staged_entities ON CONFLICT DO NOTHING")
-    con.execute("INSERT INTO stale_entities SELECT DISTINCT entity_id FROM staged_entity_mentions "
-                "ON CONFLICT DO NOTHING")
+    con.execute("INSERT INTO stale_entities SELECT entity_id FROM staged_entity_mentions UNION "
+                "SELECT holder_entity_id FROM staged_role_mentions ON CONFLICT DO NOTHING")  # a holder joins too
 
 
 def _record_batch(con: duckdb.DuckDBPyConnection, run_id: str, rejections: Sequence[Rejection],

@@ -79,7 +79,11 @@ def surname_joins(con: duckdb.DuckDBPyConnection, limit: int = 5) -> tuple[int, 
         "SELECT count(*), coalesce(sum((SELECT count(*) FROM entity_mentions m WHERE m.document_entity_id = j.entity_id)), 0) "
         "FROM surname_joins j").fetchone()
     largest = con.execute("""
-        SELECT d.name, e.name, j.surname_docs, j.person_docs FROM surname_joins j
-        JOIN document_entities d ON d.entity_id = j.entity_id JOIN entities e ON e.entity_id = j.joined_id
-        ORDER BY j.surname_docs DESC, d.name LIMIT ?""", [limit]).fetchall()
+        WITH spellings AS (
+            SELECT m.document_entity_id AS entity_id, m.canonical_name, count(*) AS n
+            FROM entity_mentions m WHERE m.document_entity_id IN (SELECT entity_id FROM surname_joins) GROUP BY ALL)
+        SELECT (SELECT first(canonical_name ORDER BY n DESC, canonical_name) FROM spellings s
+                WHERE s.entity_id = j.entity_id) AS surname, e.name, j.surname_docs, j.person_docs
+        FROM surname_joins j JOIN entities e ON e.entity_id = j.joined_id
+        ORDER BY j.surname_docs DESC, surname LIMIT ?""", [limit]).fetchall()
     return n_joins, n_mentions, largest

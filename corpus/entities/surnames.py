@@ -1,5 +1,6 @@
-"""A person named by surname alone ("Macron", "Le Pen") in a document that never gives the full name: across the
-corpus, the one well-known person of that surname, when there is one.
+"""A person a document names by surname alone ("Macron", "Le Pen"): across the corpus, the one well-known person of
+that surname, when there is one. The document never gives the full name, or gives two the surname could end ("Marine
+Le Pen" and "Jean-Marie Le Pen", where the surname's nearest full name before it decides nothing).
 
 Within a document, "Macron" after "Emmanuel Macron" already names him (`corpus.entities.canonical`). A document that
 only says "Macron" leaves an entity "Macron" of its own, where a reader of French news knows who is meant: one person
@@ -11,7 +12,9 @@ full name that is both:
   ("Dieudonné", "Renaud") is named alone more often than any full name ends in it;
 - well known: named in full in at least `MIN_PERSON_DOCS` documents. "Capitaine Crochet" is not "Stéphane Crochet",
   named in full in 9 documents.
-The full name must start with a given name ("Non Stop Zapping" is no person). A common given name of French news
+The full name must start with a given name, or a family name written first ("Kim Jong Un"): "Non Stop Zapping" is
+no person. Given names used for both sexes are in no list (`first_names`), so "Claude Guéant" passes for no person
+and "Guéant" alone joins nothing. A common given name of French news
 alone ("Philippe", "Maëlys": `first_names.NEWS_NAMES`) joins nothing: it names someone by first name as often as it
 is a surname; nor does a saint's name ("Saint-Laurent" is a school or a river far more often than Yves Saint
 Laurent). Shares are over each fuller name's documents, counted apart.
