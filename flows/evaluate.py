@@ -283,13 +283,15 @@ def k_fold_report(record: UpdateRecord, articles: int) -> str:
 
 
 def entity_clutter(db: Path) -> str:
-    """The junk-shape and variant figures of a warehouse's entities (`corpus.scoring.clutter`)."""
+    """The junk-shape and variant figures of a warehouse's entities (`corpus.scoring.clutter`), and its surname joins.
+    The warehouse is opened as the commands that write do, so that one an older version loaded is brought to this
+    schema, with its joins decided, before it is read."""
     from corpus.entities.rules import EntityRules
     from corpus.scoring.clutter import Person, report, variants
     from warehouse.load import open_warehouse
     from warehouse.stats import entity_names, most_mentioned_people, surname_joins
 
-    with open_warehouse(db, read_only=True) as con:
+    with open_warehouse(db) as con:
         entities = entity_names(con)
         people = most_mentioned_people(con)
         n_joins, n_moved, largest = surname_joins(con)

@@ -31,7 +31,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from corpus.entities.first_names import NEWS_NAMES, given_name_gender, is_personal_name
-from corpus.entities.keys import fold
 
 MIN_SHARE = 0.8
 """The joined person's share of the documents of the fuller names that end in the surname (each name's counted
@@ -75,7 +74,7 @@ class SurnameJoin:
 def surname_joins(persons: Iterable[PersonDocs]) -> list[SurnameJoin]:
     """The joins among `persons` (every person entity of the corpus), sorted by entity id."""
     persons = list(persons)
-    words = {p.entity_id: fold(p.name).split() for p in persons}
+    words = {p.entity_id: p.name.split() for p in persons}
     by_last_word: dict[str, list[PersonDocs]] = defaultdict(list)
     for p in persons:
         if len(words[p.entity_id]) >= 2:

@@ -110,16 +110,19 @@ def _predictable(span: Span) -> bool:
 def gold_example(tokens: Doc, entities: Iterable[tuple[str, str]]) -> Example:
     """A training example: `tokens` (tokenized, no entities) against the same tokens with the gold's entities
     wherever the text names them (`gold_spans`), every other token outside any entity."""
-    reference = tokens.copy()
-    reference.set_ents(gold_spans(reference, entities), default="outside")
-    return Example(tokens, reference)
+    return _example(tokens, lambda reference: gold_spans(reference, entities))
 
 
 def rehearsal_example(tokens: Doc, tagged: Doc) -> Example:
     """A training example: `tokens` against the entities the stock pipeline finds in the same text (`tagged`)."""
+    return _example(tokens, lambda reference: [span for e in tagged.ents if (span := reference.char_span(
+        e.start_char, e.end_char, label=e.label_)) is not None])
+
+
+def _example(tokens: Doc, spans: Callable[[Doc], list[Span]]) -> Example:
+    """`tokens` against a copy of them whose entities are `spans` of that copy, every other token outside any."""
     reference = tokens.copy()
-    spans = (reference.char_span(e.start_char, e.end_char, label=e.label_) for e in tagged.ents)
-    reference.set_ents([span for span in spans if span is not None], default="outside")
+    reference.set_ents(spans(reference), default="outside")
     return Example(tokens, reference)
 
 

@@ -14,13 +14,12 @@ WHERE m.document_entity_id IN (SELECT entity_id FROM rejoin_scope)
 
 UPDATE entity_mentions SET entity_id = r.after FROM rejoined_mentions r WHERE entity_mentions.mention_id = r.mention_id;
 
-CREATE OR REPLACE TEMP TABLE rejoined_speakers AS
-SELECT q.quote_id, coalesce(j.joined_id, q.speaker_document_entity_id) AS after
-FROM quotes q LEFT JOIN computed_joins j ON j.entity_id = q.speaker_document_entity_id
-WHERE q.speaker_document_entity_id IN (SELECT entity_id FROM rejoin_scope)
-    AND q.speaker_entity_id <> coalesce(j.joined_id, q.speaker_document_entity_id);
-
-UPDATE quotes SET speaker_entity_id = r.after FROM rejoined_speakers r WHERE quotes.quote_id = r.quote_id;
+UPDATE quotes SET speaker_entity_id = r.after
+FROM (SELECT q.quote_id, coalesce(j.joined_id, q.speaker_document_entity_id) AS after FROM quotes q
+      LEFT JOIN computed_joins j ON j.entity_id = q.speaker_document_entity_id
+      WHERE q.speaker_document_entity_id IN (SELECT entity_id FROM rejoin_scope)
+          AND q.speaker_entity_id <> coalesce(j.joined_id, q.speaker_document_entity_id)) r
+WHERE quotes.quote_id = r.quote_id;
 
 UPDATE role_mentions SET holder_entity_id = coalesce(j.joined_id, role_mentions.holder_document_entity_id)
 FROM (SELECT r.doc_id, r.role_index, j.joined_id FROM role_mentions r
@@ -43,7 +42,6 @@ DELETE FROM surname_joins WHERE entity_id IN (SELECT entity_id FROM rejoin_scope
 INSERT INTO surname_joins BY NAME SELECT * FROM computed_joins;
 
 DROP TABLE rejoined_mentions;
-DROP TABLE rejoined_speakers;
 DROP TABLE rejoined_documents;
 DROP TABLE computed_joins;
 DROP TABLE rejoin_scope;
